@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ccm/measure.h - libccm-measure: expected launch measurements of confidential VMs
+ *
+ * This is the only installed header of libccm-measure. It is plain C99 and uses no
+ * GLib or OpenSSL types. Every function that can fail returns a negative errno value
+ * and, when the caller passes a CcmError, a one-sentence message naming the file or
+ * parameter at fault. Output parameters are named ret_* and are left untouched on
+ * failure. See libccm-measure(3).
+ */
+#ifndef CCM_MEASURE_H
+#define CCM_MEASURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define CCM_PUBLIC __attribute__((visibility("default")))
+#else
+#define CCM_PUBLIC
+#endif
+
+#define CCM_MEASURE_VERSION_MAJOR 0
+#define CCM_MEASURE_VERSION_MINOR 1
+
+/* Digest sizes in bytes. */
+#define CCM_SHA256_SIZE 32
+#define CCM_SHA384_SIZE 48
+#define CCM_DIGEST_MAX_SIZE 64
+
+/* Size of the message buffer in CcmError, including the terminating NUL. */
+#define CCM_ERROR_MESSAGE_SIZE 512
+
+/**
+ * CcmError - what went wrong, for callers that want more than an errno value
+ * @code:    the negative errno value the function returned
+ * @message: one sentence naming the file or parameter and what was expected
+ */
+typedef struct CcmError {
+    int code;
+    char message[CCM_ERROR_MESSAGE_SIZE];
+} CcmError;
+
+/* Confidential-computing platform. */
+typedef enum CcmPlatform {
+    CCM_PLATFORM_SEV = 0,
+    CCM_PLATFORM_SEV_ES = 1,
+    CCM_PLATFORM_SEV_SNP = 2,
+} CcmPlatform;
+
+/* The virtual machine monitor whose launch sequence is reproduced. */
+typedef enum CcmVmm {
+    CCM_VMM_QEMU = 0,      /* QEMU/KVM */
+    CCM_VMM_EC2 = 1,       /* Amazon EC2 (RDX 0x600 in the VMSA) */
+    CCM_VMM_GCE = 2,       /* Google Compute Engine */
+    CCM_VMM_EC2_RDX0 = 3,  /* EC2 as older tools model it (RDX 0); compatibility only */
+} CcmVmm;
+
+/*
+ * Which VMSA KVM builds for an SEV-ES guest. LEGACY is what KVM_SEV_ES_INIT produces
+ * (no x87/SSE state): QEMU's default (legacy-vm-type=auto) and what libvirt validates.
+ * INIT2 is KVM_SEV_INIT2 (host kernel >= 6.10, QEMU legacy-vm-type=off): MXCSR 0x1f80
+ * and x87 FCW 0x37f. The default is LEGACY. SEV-SNP always uses INIT2.
+ */
+typedef enum CcmSevEsVmsa {
+    CCM_SEV_ES_VMSA_LEGACY = 0,
+    CCM_SEV_ES_VMSA_INIT2 = 1,
+} CcmSevEsVmsa;
+
+/* SEV-SNP PAGE_INFO page types (SNP_LAUNCH_UPDATE). */
+typedef enum CcmSnpPageType {
+    CCM_SNP_PAGE_NORMAL = 1,
+    CCM_SNP_PAGE_VMSA = 2,
+    CCM_SNP_PAGE_ZERO = 3,
+    CCM_SNP_PAGE_UNMEASURED = 4,
+    CCM_SNP_PAGE_SECRETS = 5,
+    CCM_SNP_PAGE_CPUID = 6,
+} CcmSnpPageType;
+
+/* Section types of OVMF's SEV metadata table. */
+typedef enum CcmSevSectionType {
+    CCM_SEV_SECTION_SNP_SEC_MEM = 1,
+    CCM_SEV_SECTION_SNP_SECRETS = 2,
+    CCM_SEV_SECTION_CPUID = 3,
+    CCM_SEV_SECTION_SVSM_CAA = 4,
+    CCM_SEV_SECTION_SNP_KERNEL_HASHES = 0x10,
+} CcmSevSectionType;
+
+/* Name <-> value. *_to_string() returns NULL for a value out of range;
+ * *_from_string() returns the value, or -EINVAL for an unknown name. */
+CCM_PUBLIC const char *ccm_platform_to_string(CcmPlatform platform);
+CCM_PUBLIC int ccm_platform_from_string(const char *name);
+CCM_PUBLIC const char *ccm_vmm_to_string(CcmVmm vmm);
+CCM_PUBLIC int ccm_vmm_from_string(const char *name);
+CCM_PUBLIC const char *ccm_sev_es_vmsa_to_string(CcmSevEsVmsa vmsa);
+CCM_PUBLIC int ccm_sev_es_vmsa_from_string(const char *name);
+CCM_PUBLIC const char *ccm_snp_page_type_to_string(CcmSnpPageType type);
+CCM_PUBLIC const char *ccm_sev_section_type_to_string(CcmSevSectionType type);
+
+/* ---- vCPU models ------------------------------------------------------------- */
+
+/**
+ * ccm_vcpu_signature_from_model() - CPUID(1).EAX of a QEMU -cpu model
+ * @model: a QEMU model name such as "EPYC-Milan" or "EPYC-Genoa-v2" (case-sensitive)
+ *
+ * Return: 0 and *ret_signature on success, -ENOENT for a model ccm does not know.
+ */
+CCM_PUBLIC int ccm_vcpu_signature_from_model(const char *model, uint32_t *ret_signature);
+
+/**
+ * ccm_vcpu_model_name() - the @index-th base model name ("EPYC", "EPYC-Rome", ...)
+ *
+ * Return: the name, or NULL past the end. Each base name also accepts "-vN" suffixes.
+ */
+CCM_PUBLIC const char *ccm_vcpu_model_name(size_t index);
+
+/* ---- Firmware images ---------------------------------------------------------- */
+
+typedef struct CcmFirmware CcmFirmware;
+
+/* One item of the SEV metadata table, in table order. */
+typedef struct CcmSevSection {
+    uint32_t gpa;
+    uint32_t size;
+    uint32_t type;  /* CcmSevSectionType */
+} CcmSevSection;
+
+/**
+ * ccm_firmware_open() - map and parse an OVMF image
+ * @path: the image (the -bios file, or the CODE part of a split pflash pair)
+ *
+ * Parses the GUIDed footer table and, where present, the SEV-ES reset block, the SEV
+ * metadata and the kernel-hashes area. A truncated, foreign or corrupt image fails
+ * with -EBADMSG (or -EFBIG, -ENOENT, -EISDIR ...) and a message naming @path.
+ */
+CCM_PUBLIC int ccm_firmware_open(const char *path, CcmFirmware **ret, CcmError *reterr);
+
+/**
+ * ccm_firmware_new_from_data() - parse an image held in memory (copied)
+ * @name: how messages refer to the image
+ */
+CCM_PUBLIC int ccm_firmware_new_from_data(const void *data, size_t size, const char *name,
+                                          CcmFirmware **ret, CcmError *reterr);
+
+CCM_PUBLIC CcmFirmware *ccm_firmware_ref(CcmFirmware *firmware);
+CCM_PUBLIC void ccm_firmware_unref(CcmFirmware *firmware);
+
+CCM_PUBLIC const char *ccm_firmware_name(const CcmFirmware *firmware);
+CCM_PUBLIC uint64_t ccm_firmware_size(const CcmFirmware *firmware);
+/* Guest-physical address of the first byte: the image ends at 4 GiB. */
+CCM_PUBLIC uint64_t ccm_firmware_gpa(const CcmFirmware *firmware);
+
+/* Return: 0, or -ENOENT if the image has no SEV-ES reset block. */
+CCM_PUBLIC int ccm_firmware_sev_es_reset_address(const CcmFirmware *firmware,
+                                                 uint32_t *ret_address);
+/* Return: 0, or -ENOENT if the image has no SEV hash-table block or it is empty. */
+CCM_PUBLIC int ccm_firmware_kernel_hashes_area(const CcmFirmware *firmware,
+                                               uint32_t *ret_base, uint32_t *ret_size);
+/* Number of SEV metadata sections (0 when the image has no SEV metadata). */
+CCM_PUBLIC size_t ccm_firmware_n_sev_sections(const CcmFirmware *firmware);
+CCM_PUBLIC int ccm_firmware_sev_section(const CcmFirmware *firmware, size_t index,
+                                        CcmSevSection *ret_section);
+
+/**
+ * ccm_firmware_snp_digest() - the SEV-SNP launch digest after the firmware pages
+ * @ret_digest: 48 bytes
+ *
+ * This is the value `ccmctl measure --output firmware-digest` prints and that
+ * ccm_sev_guest_set_firmware_digest() takes back. Computed once per firmware object.
+ */
+CCM_PUBLIC int ccm_firmware_snp_digest(CcmFirmware *firmware, uint8_t *ret_digest,
+                                       CcmError *reterr);
+
+/* ---- Measurement steps (the explanation) --------------------------------------- */
+
+typedef enum CcmStepKind {
+    CCM_STEP_SEED = 0,         /* SNP chain seeded with a precomputed firmware digest */
+    CCM_STEP_PAGES = 1,        /* a range of 4 KiB pages added to the SNP chain */
+    CCM_STEP_BYTES = 2,        /* bytes fed to the SEV/SEV-ES SHA-256 */
+    CCM_STEP_KERNEL_HASH = 3,  /* one entry of the kernel-hashes table */
+    CCM_STEP_VMSA = 4,         /* one vCPU's VMSA page */
+} CcmStepKind;
+
+/**
+ * CcmStep - one step of a measurement, handed to a CcmStepFunc
+ * @kind:         what the step is
+ * @stage:        firmware, the section type name, kernel-hashes, vmsa, ...
+ * @detail:       file name, "cmdline", "BSP"/"AP", or NULL
+ * @index:        section index, vCPU index, or 0
+ * @gpa:          guest-physical address of the first page or byte (0 for pure data)
+ * @size:         bytes covered
+ * @n_pages:      4 KiB pages (CCM_STEP_PAGES, CCM_STEP_VMSA)
+ * @page_type:    CcmSnpPageType for SNP pages, 0 otherwise
+ * @content_hash: hash of the step's data (VMSA page, kernel-hash entry), or NULL
+ * @digest:       running digest after this step, or NULL
+ *
+ * Pointers are valid only during the callback.
+ */
+typedef struct CcmStep {
+    CcmStepKind kind;
+    const char *stage;
+    const char *detail;
+    uint32_t index;
+    uint64_t gpa;
+    uint64_t size;
+    uint64_t n_pages;
+    int page_type;
+    const uint8_t *content_hash;
+    size_t content_hash_size;
+    const uint8_t *digest;
+    size_t digest_size;
+} CcmStep;
+
+typedef void (*CcmStepFunc)(const CcmStep *step, void *userdata);
+
+/* ---- SEV / SEV-ES / SEV-SNP guests -------------------------------------------- */
+
+typedef struct CcmSevGuest CcmSevGuest;
+
+CCM_PUBLIC int ccm_sev_guest_new(CcmPlatform platform, CcmSevGuest **ret);
+CCM_PUBLIC void ccm_sev_guest_free(CcmSevGuest *guest);
+
+/* The guest takes its own reference on @firmware. */
+CCM_PUBLIC int ccm_sev_guest_set_firmware(CcmSevGuest *guest, CcmFirmware *firmware);
+CCM_PUBLIC int ccm_sev_guest_set_vmm(CcmSevGuest *guest, CcmVmm vmm);
+/* Boot vCPUs (-smp N); 1 to 4096. */
+CCM_PUBLIC int ccm_sev_guest_set_vcpus(CcmSevGuest *guest, unsigned vcpus);
+/* CPUID(1).EAX of the guest's -cpu model, put in each VMSA's RDX (QEMU only). */
+CCM_PUBLIC int ccm_sev_guest_set_vcpu_signature(CcmSevGuest *guest, uint32_t signature);
+/* SEV_FEATURES of SNP VMSAs; default 0x1 (QEMU on a host kernel >= 6.10). */
+CCM_PUBLIC int ccm_sev_guest_set_guest_features(CcmSevGuest *guest, uint64_t features);
+CCM_PUBLIC int ccm_sev_guest_set_sev_es_vmsa(CcmSevGuest *guest, CcmSevEsVmsa vmsa);
+
+/*
+ * Measured direct boot (QEMU kernel-hashes=on). The kernel and initrd are hashed with
+ * SHA-256 as given; a caller that already knows a file's SHA-256 may pass it instead.
+ * @cmdline may be NULL (no -append): it is hashed with one trailing NUL either way.
+ */
+CCM_PUBLIC int ccm_sev_guest_set_kernel(CcmSevGuest *guest, const char *path);
+CCM_PUBLIC int ccm_sev_guest_set_kernel_sha256(CcmSevGuest *guest, const char *name,
+                                               const uint8_t *sha256);
+CCM_PUBLIC int ccm_sev_guest_set_initrd(CcmSevGuest *guest, const char *path);
+CCM_PUBLIC int ccm_sev_guest_set_initrd_sha256(CcmSevGuest *guest, const char *name,
+                                               const uint8_t *sha256);
+CCM_PUBLIC int ccm_sev_guest_set_cmdline(CcmSevGuest *guest, const char *cmdline);
+
+/* SNP only: start from a precomputed firmware digest (48 bytes) instead of hashing
+ * the firmware pages. The firmware's table is still read. */
+CCM_PUBLIC int ccm_sev_guest_set_firmware_digest(CcmSevGuest *guest, const uint8_t *digest,
+                                                 size_t size);
+
+/* Called once per step during ccm_sev_guest_measure(); NULL to disable. */
+CCM_PUBLIC void ccm_sev_guest_set_step_callback(CcmSevGuest *guest, CcmStepFunc func,
+                                                void *userdata);
+
+/**
+ * ccm_sev_guest_measure() - compute the expected launch digest
+ * @ret_digest:      at least CCM_DIGEST_MAX_SIZE bytes
+ * @ret_digest_size: 48 for SEV-SNP, 32 for SEV and SEV-ES
+ *
+ * Return: 0, or a negative errno value with @reterr describing the input at fault.
+ */
+CCM_PUBLIC int ccm_sev_guest_measure(CcmSevGuest *guest, uint8_t *ret_digest,
+                                     size_t *ret_digest_size, CcmError *reterr);
+
+/* ---- Building blocks, exposed for tests and for tools that check one part --------- */
+
+/* SHA-256 of a whole file. */
+CCM_PUBLIC int ccm_sha256_file(const char *path, uint8_t *ret_sha256, CcmError *reterr);
+
+/**
+ * ccm_sev_vmsa_page() - the 4 KiB VMSA page KVM measures for one vCPU
+ * @ret_page: 4096 bytes
+ * @ap: 0 for the boot vCPU, 1 for an application processor
+ * @reset_address: the firmware's SEV-ES AP reset address (used for APs)
+ */
+CCM_PUBLIC int ccm_sev_vmsa_page(CcmPlatform platform, CcmVmm vmm, CcmSevEsVmsa es_vmsa,
+                                 int ap, uint32_t reset_address, uint32_t vcpu_signature,
+                                 uint64_t guest_features, uint8_t *ret_page);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCM_MEASURE_H */

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* names.c - the names of the public enumerations, both ways */
+#include <errno.h>
+#include <string.h>
+
+#include "ccm/measure.h"
+
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const platform_names[] = {
+    [CCM_PLATFORM_SEV] = "sev",
+    [CCM_PLATFORM_SEV_ES] = "sev-es",
+    [CCM_PLATFORM_SEV_SNP] = "sev-snp",
+};
+
+static const char *const vmm_names[] = {
+    [CCM_VMM_QEMU] = "qemu",
+    [CCM_VMM_EC2] = "ec2",
+    [CCM_VMM_GCE] = "gce",
+    [CCM_VMM_EC2_RDX0] = "ec2-legacy",
+};
+
+static const char *const sev_es_vmsa_names[] = {
+    [CCM_SEV_ES_VMSA_LEGACY] = "legacy",
+    [CCM_SEV_ES_VMSA_INIT2] = "init2",
+};
+
+static const char *const page_type_names[] = {
+    [CCM_SNP_PAGE_NORMAL] = "NORMAL",   [CCM_SNP_PAGE_VMSA] = "VMSA",
+    [CCM_SNP_PAGE_ZERO] = "ZERO",       [CCM_SNP_PAGE_UNMEASURED] = "UNMEASURED",
+    [CCM_SNP_PAGE_SECRETS] = "SECRETS", [CCM_SNP_PAGE_CPUID] = "CPUID",
+};
+
+static const char *lookup(const char *const *names, size_t n, int value)
+{
+    return value >= 0 && (size_t) value < n ? names[value] : NULL;
+}
+
+static int reverse(const char *const *names, size_t n, const char *name)
+{
+    if (!name)
+        return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], name) == 0)
+            return (int) i;
+    return -EINVAL;
+}
+
+const char *ccm_platform_to_string(CcmPlatform platform)
+{
+    return lookup(platform_names, N_ELEMENTS(platform_names), (int) platform);
+}
+
+int ccm_platform_from_string(const char *name)
+{
+    return reverse(platform_names, N_ELEMENTS(platform_names), name);
+}
+
+const char *ccm_vmm_to_string(CcmVmm vmm)
+{
+    return lookup(vmm_names, N_ELEMENTS(vmm_names), (int) vmm);
+}
+
+int ccm_vmm_from_string(const char *name)
+{
+    return reverse(vmm_names, N_ELEMENTS(vmm_names), name);
+}
+
+const char *ccm_sev_es_vmsa_to_string(CcmSevEsVmsa vmsa)
+{
+    return lookup(sev_es_vmsa_names, N_ELEMENTS(sev_es_vmsa_names), (int) vmsa);
+}
+
+int ccm_sev_es_vmsa_from_string(const char *name)
+{
+    return reverse(sev_es_vmsa_names, N_ELEMENTS(sev_es_vmsa_names), name);
+}
+
+const char *ccm_snp_page_type_to_string(CcmSnpPageType type)
+{
+    return lookup(page_type_names, N_ELEMENTS(page_type_names), (int) type);
+}
+
+const char *ccm_sev_section_type_to_string(CcmSevSectionType type)
+{
+    switch (type) {
+    case CCM_SEV_SECTION_SNP_SEC_MEM:
+        return "SNP_SEC_MEM";
+    case CCM_SEV_SECTION_SNP_SECRETS:
+        return "SNP_SECRETS";
+    case CCM_SEV_SECTION_CPUID:
+        return "CPUID";
+    case CCM_SEV_SECTION_SVSM_CAA:
+        return "SVSM_CAA";
+    case CCM_SEV_SECTION_SNP_KERNEL_HASHES:
+        return "SNP_KERNEL_HASHES";
+    }
+    return NULL;
+}
