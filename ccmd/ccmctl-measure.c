@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ccmctl-measure.c - `ccmctl measure`: one guest's expected launch measurement
+ *
+ * Default output is the lower-case hex digest alone on stdout. On any error nothing
+ * is written to stdout, one message goes to stderr and the exit code is non-zero.
+ * --explain writes the step-by-step explanation to stderr, so `digest=$(ccmctl
+ * measure ... --explain)` still captures only the digest.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "ccmctl-measure-batch.h"
+#include "ccmctl.h"
+#include "measure-request.h"
+
+typedef enum OutputFormat {
+    OUTPUT_HEX,
+    OUTPUT_BASE64,
+    OUTPUT_JSON,
+    OUTPUT_FIRMWARE_DIGEST,
+} OutputFormat;
+
+/* The options that describe the guest, in ccm_measure_request_keys order. */
+enum {
+    OPT_PLATFORM,
+    OPT_FIRMWARE,
+    OPT_KERNEL,
+    OPT_INITRD,
+    OPT_APPEND,
+    OPT_VCPUS,
+    OPT_CPU,
+    OPT_VCPU_SIG,
+    OPT_GUEST_FEATURES,
+    OPT_VMM,
+    OPT_SEV_ES_VMSA,
+    OPT_FIRMWARE_DIGEST,
+    N_REQUEST_OPTIONS,
+};
+
+static void free_values(char **values)
+{
+    for (int i = 0; i < N_REQUEST_OPTIONS; i++)
+        g_free(values[i]);
+}
+
+/* Applies the guest options to @req; errors name the option. */
+static gboolean request_from_options(char **values, CcmMeasureRequest *req, GError **error)
+{
+    if (values[OPT_CPU] && values[OPT_VCPU_SIG]) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--cpu and --vcpu-sig both set the VMSA's CPU signature: give one");
+        return FALSE;
+    }
+    for (int i = 0; i < N_REQUEST_OPTIONS; i++) {
+        const char *key = ccm_measure_request_keys[i];
+        g_autoptr(GError) e = NULL;
+
+        if (values[i] && !ccm_measure_request_set(req, key, values[i], &e)) {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--%s: %s", key,
+                        e->message);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean parse_output(const char *value, OutputFormat *ret, GError **error)
+{
+    static const char *const names[] = { "hex", "base64", "json", "firmware-digest" };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (strcmp(value, names[i]) == 0) {
+            *ret = (OutputFormat) i;
+            return TRUE;
+        }
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--output: unknown format '%s': expected hex, base64, json or firmware-digest",
+                value);
+    return FALSE;
+}
+
+static char *render(const CcmMeasureReport *report, OutputFormat format)
+{
+    switch (format) {
+    case OUTPUT_BASE64: {
+        g_autofree char *b64 = g_base64_encode(report->digest, report->digest_size);
+        return g_strconcat(b64, "\n", NULL);
+    }
+    case OUTPUT_JSON: {
+        json_object *o = ccm_measure_report_to_json(report, true);
+        char *text = g_strconcat(json_object_to_json_string_ext(
+                                     o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
+                                 "\n", NULL);
+        json_object_put(o);
+        return text;
+    }
+    case OUTPUT_HEX:
+    case OUTPUT_FIRMWARE_DIGEST:
+    default: {
+        g_autofree char *hex = ccm_hex_encode(report->digest, report->digest_size);
+        return g_strconcat(hex, "\n", NULL);
+    }
+    }
+}
+
+int ccmctl_measure(int argc, char **argv)
+{
+    g_auto(CcmMeasureRequest) request = { 0 };
+    char *values[N_REQUEST_OPTIONS] = { NULL };
+    g_autofree char *output = NULL;
+    g_autofree char *batch = NULL;
+    gboolean explain = FALSE;
+    g_autoptr(GError) error = NULL;
+
+    ccm_measure_request_init(&request);
+#define REQUEST_OPTION(opt, arg, help)                                                         \
+    { ccm_measure_request_keys[opt], 0, 0, G_OPTION_ARG_FILENAME, &values[opt], help, arg }
+    GOptionEntry entries[] = {
+        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev", "Confidential-computing platform"),
+        REQUEST_OPTION(OPT_FIRMWARE, "PATH", "OVMF image (-bios, or the CODE part of pflash)"),
+        REQUEST_OPTION(OPT_KERNEL, "PATH", "Kernel for measured direct boot (kernel-hashes=on)"),
+        REQUEST_OPTION(OPT_INITRD, "PATH", "Initrd (needs --kernel)"),
+        REQUEST_OPTION(OPT_APPEND, "STRING", "Kernel command line (needs --kernel)"),
+        REQUEST_OPTION(OPT_VCPUS, "N", "Boot vCPUs (-smp N); one VMSA each"),
+        REQUEST_OPTION(OPT_CPU, "MODEL", "QEMU -cpu model, e.g. EPYC-Milan"),
+        REQUEST_OPTION(OPT_VCPU_SIG, "0xHEX", "CPUID(1).EAX of the guest CPU, instead of --cpu"),
+        REQUEST_OPTION(OPT_GUEST_FEATURES, "0xHEX", "SNP SEV_FEATURES (default 0x1)"),
+        REQUEST_OPTION(OPT_VMM, "qemu|ec2|gce", "VMM whose launch to reproduce (default qemu)"),
+        REQUEST_OPTION(OPT_SEV_ES_VMSA, "legacy|init2",
+                       "SEV-ES VMSA: KVM_SEV_ES_INIT (legacy, default) or KVM_SEV_INIT2"),
+        REQUEST_OPTION(OPT_FIRMWARE_DIGEST, "HEX",
+                       "SNP: start from this digest instead of hashing the firmware pages"),
+        { "output", 0, 0, G_OPTION_ARG_STRING, &output,
+          "hex (default), base64, json or firmware-digest", "FORMAT" },
+        { "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
+          "Explain every step on stderr", NULL },
+        { "batch", 0, 0, G_OPTION_ARG_FILENAME, &batch,
+          "Measure one guest per JSON line of FILE ('-': stdin); options are defaults", "FILE" },
+        { NULL },
+    };
+#undef REQUEST_OPTION
+
+    g_set_prgname("ccmctl measure");
+    g_autoptr(GOptionContext) context = g_option_context_new("- expected launch measurement");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_summary(
+        context, "Computes the launch digest the AMD Secure Processor will report for a guest.");
+    g_option_context_set_description(context, "Exit status: 0 success, 1 measurement failed, "
+                                              "2 usage error. See ccmctl-measure(1).\n");
+    g_option_context_set_help_enabled(context, TRUE);
+
+    gboolean parsed = g_option_context_parse(context, &argc, &argv, &error) &&
+                      request_from_options(values, &request, &error);
+    free_values(values);
+    if (!parsed)
+        return ccmctl_fail("measure", error);
+    if (argc > 1) {
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    "unexpected argument '%s'", argv[1]);
+        return ccmctl_fail("measure", error);
+    }
+
+    OutputFormat format = OUTPUT_HEX;
+    if (output && !parse_output(output, &format, &error))
+        return ccmctl_fail("measure", error);
+
+    if (batch) {
+        if (output && format != OUTPUT_JSON && format != OUTPUT_FIRMWARE_DIGEST) {
+            g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                                "--batch writes one JSON object per line; --output can only "
+                                "be json or firmware-digest");
+            return ccmctl_fail("measure", error);
+        }
+        return ccmctl_measure_batch(batch, &request, format == OUTPUT_FIRMWARE_DIGEST,
+                                    explain);
+    }
+
+    g_autoptr(CcmMeasureReport) report = NULL;
+    if (!ccm_measure_request_run(&request, format == OUTPUT_FIRMWARE_DIGEST, NULL, &report,
+                                 &error))
+        return ccmctl_fail("measure", error);
+
+    if (explain)
+        ccm_measure_report_print_explain(report, stderr);
+    g_autofree char *text = render(report, format);
+    if (!ccmctl_write_stdout(text, &error))
+        return ccmctl_fail("measure", error);
+    return CCMCTL_EXIT_OK;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ccmctl.c - ccmctl's entry point: picks the command */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "ccmctl.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: ccmctl [--help] [--version] COMMAND [OPTION...]\n\n"
+                 "Confidential VM launch measurements and management.\n\nCommands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'ccmctl COMMAND --help' for the options of a command; see ccmctl(1).\n");
+}
+
+int ccmctl_fail(const char *command, const GError *error)
+{
+    fprintf(stderr, "ccmctl %s: %s\n", command, error->message);
+    return error->domain == G_OPTION_ERROR ? CCMCTL_EXIT_USAGE : CCMCTL_EXIT_FAILURE;
+}
+
+gboolean ccmctl_write_stdout(const char *text, GError **error)
+{
+    if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {
+        int e = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot write the output: %s",
+                    g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+
+    if (argc < 2) {
+        usage(stderr);
+        return CCMCTL_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CCMCTL_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("ccmctl %s\n", CCM_VERSION);
+        return CCMCTL_EXIT_OK;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+
+    fprintf(stderr, "ccmctl: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return CCMCTL_EXIT_USAGE;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ccmctl.h - the ccmctl commands and what their exit codes mean */
+#pragma once
+
+#include <glib.h>
+
+/* Exit codes shared by every ccmctl command; see ccmctl(1). */
+enum {
+    CCMCTL_EXIT_OK = 0,
+    CCMCTL_EXIT_FAILURE = 1, /* the input was understood but the job failed */
+    CCMCTL_EXIT_USAGE = 2,   /* bad option, value or combination */
+};
+
+int ccmctl_measure(int argc, char **argv);
+int ccmctl_snp_id_block(int argc, char **argv);
+int ccmctl_snp_policy(int argc, char **argv);
+
+/* Prints "ccmctl COMMAND: MESSAGE" on stderr and returns the exit code for @error. */
+int ccmctl_fail(const char *command, const GError *error);
+
+/* Writes @text to stdout and flushes; FALSE (with @error) if stdout failed. */
+gboolean ccmctl_write_stdout(const char *text, GError **error);

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* measure-report.h - a measurement with every step that produced it, and its renderings */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <glib.h>
+#include <json-c/json.h>
+
+#include "ccm/measure.h"
+
+/* A CcmStep with its strings and hashes owned. */
+typedef struct CcmReportStep {
+    CcmStepKind kind;
+    char *stage;
+    char *detail;
+    uint32_t index;
+    uint64_t gpa;
+    uint64_t size;
+    uint64_t n_pages;
+    int page_type;
+    size_t content_hash_size;
+    uint8_t content_hash[CCM_DIGEST_MAX_SIZE];
+    size_t digest_size;
+    uint8_t digest[CCM_DIGEST_MAX_SIZE];
+} CcmReportStep;
+
+typedef struct CcmMeasureReport {
+    char *name;
+    CcmPlatform platform;
+    CcmVmm vmm;
+    bool firmware_digest_only;
+    char *firmware;
+    uint64_t firmware_size;
+    uint64_t firmware_gpa;
+    unsigned vcpus;
+    char *cpu;
+    bool vcpu_sig_set;
+    uint32_t vcpu_sig;
+    uint64_t guest_features;
+    CcmSevEsVmsa sev_es_vmsa;
+    char *kernel;
+    char *initrd;
+    char *append;
+    bool seeded;
+    GArray *steps;              /* CcmReportStep */
+    uint8_t digest[CCM_DIGEST_MAX_SIZE];
+    size_t digest_size;
+} CcmMeasureReport;
+
+CcmMeasureReport *ccm_measure_report_new(void);
+void ccm_measure_report_free(CcmMeasureReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmMeasureReport, ccm_measure_report_free)
+
+/* A CcmStepFunc that appends to the CcmMeasureReport passed as @userdata. */
+void ccm_measure_report_add_step(const CcmStep *step, void *userdata);
+
+char *ccm_hex_encode(const uint8_t *data, size_t size);
+
+/* The human-readable explanation, one line per step. */
+void ccm_measure_report_print_explain(const CcmMeasureReport *report, FILE *out);
+/* The whole report; steps only if @with_steps. */
+json_object *ccm_measure_report_to_json(const CcmMeasureReport *report, bool with_steps);
