@@ -26,5 +26,5 @@ int ccm_sha256_file(const char *path, uint8_t *ret_sha256, CcmError *reterr)
 {
     if (!path || !ret_sha256)
         return ccm_error_set(reterr, -EINVAL, "ccm_sha256_file: path and ret are required");
-    return ccm_file_sha256(path, "file", ret_sha256, reterr);
+    return ccm_file_sha256(path, "input file", ret_sha256, reterr);
 }

@@ -18,21 +18,21 @@ int ccm_mapped_file_open(const char *path, uint64_t max_size, const char *what,
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
     if (fd < 0)
-        return ccm_error_set(reterr, -errno, "%s: cannot open %s: %s", path, what,
+        return ccm_error_set(reterr, -errno, "%s: cannot open the %s: %s", path, what,
                              g_strerror(errno));
     if (fstat(fd, &st) < 0) {
         int r = -errno;
         close(fd);
-        return ccm_error_set(reterr, r, "%s: cannot stat %s: %s", path, what, g_strerror(-r));
+        return ccm_error_set(reterr, r, "%s: cannot stat the %s: %s", path, what, g_strerror(-r));
     }
     if (S_ISDIR(st.st_mode)) {
         close(fd);
-        return ccm_error_set(reterr, -EISDIR, "%s: is a directory, expected a %s file", path,
-                             what);
+        return ccm_error_set(reterr, -EISDIR, "%s: is a directory; the %s must be a regular file",
+                             path, what);
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return ccm_error_set(reterr, -EINVAL, "%s: is not a regular file, expected a %s file",
+        return ccm_error_set(reterr, -EINVAL, "%s: is not a regular file, as the %s must be",
                              path, what);
     }
     if ((uint64_t) st.st_size > max_size) {
@@ -60,7 +60,7 @@ int ccm_mapped_file_open(const char *path, uint64_t max_size, const char *what,
         if (m == MAP_FAILED) {
             int r = -errno;
             close(fd);
-            return ccm_error_set(reterr, r, "%s: cannot map %s: %s", path, what,
+            return ccm_error_set(reterr, r, "%s: cannot map the %s: %s", path, what,
                                  g_strerror(-r));
         }
         (void) madvise(m, file->size, MADV_SEQUENTIAL);

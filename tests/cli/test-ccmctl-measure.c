@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-ccmctl-measure.c - `ccmctl measure` as scripts use it: outputs, exit codes, errors
+ *
+ * Runs the real ccmctl binary (path in $CCMCTL). Contract under test: the digest alone
+ * on stdout and exit 0; on any error nothing on stdout, one line on stderr naming the
+ * file, option or key at fault, exit 1 (job failed) or 2 (usage).
+ */
+#include <string.h>
+#include <sys/wait.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-c/json.h>
+
+#define F05 "e1e1ca029dd7973ab9513295be68198472dcd4fc834bd9af9b63f6e8a1674dbf281a9278a4a2ebe0eed9f22adbcd0e2b"
+#define F16 "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74"
+#define F01 "329c8ce0972ae52343b64d34a434a86f245dfd74f5ed7aae15d22efc78fb9683632b9b50e4e1d7fa41179ef98a7ef198"
+#define F07 "4953b1fb416fa874980e8442b3706d345926d5f38879134e00813c5d7abcbe78eafe7b422907be0b4698e2414a631942"
+
+typedef struct Result {
+    int status;
+    char *out;
+    char *err;
+} Result;
+
+static void result_clear(Result *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+
+static char *data_path(const char *rel)
+{
+    return g_test_build_filename(G_TEST_DIST, "..", "data", "snp", rel, NULL);
+}
+
+/* Runs ccmctl with a NULL-terminated argument list; @input goes to stdin if non-NULL. */
+static Result run_input(const char *input, const char *first, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    va_list ap;
+
+    g_ptr_array_add(argv, (char *) g_getenv("CCMCTL"));
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (char *) a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_newv(
+        (const char *const *) argv->pdata,
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
+            (input ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0),
+        &error);
+    g_assert_no_error(error);
+
+    Result r = { 0 };
+    g_assert_true(g_subprocess_communicate_utf8(p, input, NULL, &r.out, &r.err, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_subprocess_get_if_exited(p));
+    r.status = g_subprocess_get_exit_status(p);
+    return r;
+}
+
+#define run(...) run_input(NULL, __VA_ARGS__)
+
+/* An error: nothing on stdout, exactly one line on stderr containing each needle. */
+static void assert_error(const Result *r, int status, const char *needle1, const char *needle2)
+{
+    g_test_message("stderr: %s", r->err);
+    g_assert_cmpint(r->status, ==, status);
+    g_assert_cmpstr(r->out, ==, "");
+    g_assert_true(g_str_has_prefix(r->err, "ccmctl measure: "));
+    g_assert_cmpint(strchr(r->err, '\n') - r->err, ==, (long) strlen(r->err) - 1);
+    g_assert_nonnull(strstr(r->err, needle1));
+    if (needle2)
+        g_assert_nonnull(strstr(r->err, needle2));
+}
+
+static void test_help(void)
+{
+    g_auto(Result) top = run("--help", NULL);
+    g_assert_cmpint(top.status, ==, 0);
+    g_assert_nonnull(strstr(top.out, "measure"));
+
+    g_auto(Result) r = run("measure", "--help", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "--firmware-digest"));
+    g_assert_nonnull(strstr(r.out, "--sev-es-vmsa"));
+
+    g_auto(Result) none = run(NULL, NULL);
+    g_assert_cmpint(none.status, ==, 2);
+    g_auto(Result) unknown = run("mesure", NULL);
+    g_assert_cmpint(unknown.status, ==, 2);
+    g_assert_nonnull(strstr(unknown.err, "unknown command 'mesure'"));
+}
+
+static void test_outputs(void)
+{
+    g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+
+    g_auto(Result) hex = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+                             "--cpu", "EPYC-v4", "--guest-features", "0x21", NULL);
+    g_assert_cmpint(hex.status, ==, 0);
+    g_assert_cmpstr(hex.out, ==, F05 "\n");
+    g_assert_cmpstr(hex.err, ==, "");
+
+    g_auto(Result) b64 = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+                             "--vcpu-sig", "0x800f12", "--guest-features", "0x21", "--output",
+                             "base64", NULL);
+    g_assert_cmpint(b64.status, ==, 0);
+    gsize len;
+    g_autofree uint8_t *raw = g_base64_decode(b64.out, &len);
+    g_assert_cmpuint(len, ==, 48);
+    g_autofree char *raw_hex = g_strdup_printf("%02x%02x", raw[0], raw[47]);
+    g_assert_cmpstr(raw_hex, ==, "e12b");
+
+    g_auto(Result) explain = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus",
+                                 "1", "--cpu", "EPYC-v4", "--guest-features", "0x21",
+                                 "--explain", NULL);
+    g_assert_cmpint(explain.status, ==, 0);
+    g_assert_cmpstr(explain.out, ==, F05 "\n");
+    g_assert_nonnull(strstr(explain.err, "measurement " F05));
+    g_assert_nonnull(strstr(explain.err, "SNP_KERNEL_HASHES [5]"));
+    g_assert_nonnull(strstr(explain.err, "vmsa 0 (BSP)"));
+
+    g_auto(Result) json = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+                              "--cpu", "EPYC-v4", "--guest-features", "0x21", "--output", "json",
+                              NULL);
+    g_assert_cmpint(json.status, ==, 0);
+    json_object *o = json_tokener_parse(json.out);
+    g_assert_nonnull(o);
+    json_object *m, *steps, *inputs, *sig;
+    g_assert_true(json_object_object_get_ex(o, "measurement", &m));
+    g_assert_cmpstr(json_object_get_string(m), ==, F05);
+    g_assert_true(json_object_object_get_ex(o, "steps", &steps));
+    g_assert_cmpuint(json_object_array_length(steps), ==, 9); /* fw + 7 sections + 1 VMSA */
+    g_assert_true(json_object_object_get_ex(o, "inputs", &inputs));
+    g_assert_true(json_object_object_get_ex(inputs, "vcpu-sig", &sig));
+    g_assert_cmpstr(json_object_get_string(sig), ==, "0x800f12");
+    json_object_put(o);
+}
+
+static void test_firmware_digest_round_trip(void)
+{
+    g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    g_autofree char *empty = data_path("inputs/empty.bin");
+
+    g_auto(Result) d = run("measure", "--platform", "sev-snp", "--firmware", fw, "--output",
+                           "firmware-digest", NULL);
+    g_assert_cmpint(d.status, ==, 0);
+    g_assert_cmpstr(d.out, ==, F16 "\n");
+
+    g_autofree char *seed = g_strstrip(g_strdup(d.out));
+    g_auto(Result) r = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+                           "--cpu", "EPYC", "--guest-features", "0x21", "--kernel", empty,
+                           "--initrd", empty, "--append", "", "--firmware-digest", seed, NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, F01 "\n");
+
+    g_auto(Result) both = run("measure", "--platform", "sev-snp", "--firmware", fw, "--output",
+                              "firmware-digest", "--firmware-digest", seed, NULL);
+    assert_error(&both, 2, "give only one", NULL);
+    g_auto(Result) sev = run("measure", "--platform", "sev", "--firmware", fw, "--output",
+                             "firmware-digest", NULL);
+    assert_error(&sev, 2, "sev-snp only", NULL);
+}
+
+static void test_usage_errors(void)
+{
+    g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    g_autofree char *empty = data_path("inputs/empty.bin");
+    struct {
+        const char *args[12];
+        const char *needle;
+    } cases[] = {
+        { { "--firmware", fw, NULL }, "no platform given" },
+        { { "--platform", "sev-snp", NULL }, "no firmware given" },
+        { { "--platform", "snp", NULL }, "--platform: unknown platform 'snp'" },
+        { { "--platform", "sev-snp", "--firmware", fw, "--vcpus", "4x", NULL }, "--vcpus: '4x'" },
+        { { "--platform", "sev-snp", "--firmware", fw, "--vcpus", "0", NULL }, "--vcpus: '0'" },
+        { { "--platform", "sev-snp", "--firmware", fw, "--vcpus", "-1", NULL }, "--vcpus: '-1'" },
+        { { "--cpu", "EPYC-Milan", "--vcpu-sig", "0x1", NULL }, "give one" },
+        { { "--cpu", "Milan", NULL }, "unknown vCPU model 'Milan'" },
+        { { "--vcpu-sig", "0x1ffffffff", NULL }, "--vcpu-sig: '0x1ffffffff'" },
+        { { "--guest-features", "one", NULL }, "--guest-features: 'one'" },
+        { { "--vmm", "azure", NULL }, "--vmm: unknown VMM type 'azure'" },
+        { { "--sev-es-vmsa", "new", NULL }, "--sev-es-vmsa: unknown" },
+        { { "--firmware-digest", "abcd", NULL }, "--firmware-digest: 'abcd'" },
+        { { "--output", "yaml", NULL }, "--output: unknown format 'yaml'" },
+        { { "--platform", "sev-snp", "--firmware", fw, "--initrd", empty, NULL },
+          "measured only with --kernel" },
+        { { "--platform", "sev-snp", "--firmware", fw, "extra", NULL },
+          "unexpected argument 'extra'" },
+        { { "--no-such-flag", NULL }, "--no-such-flag" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        const char **a = cases[i].args;
+        g_auto(Result) r = run("measure", a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+        assert_error(&r, 2, cases[i].needle, NULL);
+    }
+}
+
+static void test_input_errors(void)
+{
+    g_autofree char *amdsev = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    g_autofree char *ovmfx64 = data_path("fixtures-sev-snp-measure/ovmf_OvmfX64_suffix.bin");
+    g_autofree char *empty = data_path("inputs/empty.bin");
+    g_autofree char *dir = g_dir_make_tmp("ccmctl-test-XXXXXX", NULL);
+    g_autofree char *truncated = g_build_filename(dir, "truncated.fd", NULL);
+    g_autofree char *contents = NULL;
+    gsize size;
+
+    g_assert_true(g_file_get_contents(amdsev, &contents, &size, NULL));
+    g_assert_true(g_file_set_contents(truncated, contents, 2048, NULL));
+
+    g_auto(Result) missing = run("measure", "--platform", "sev-snp", "--firmware",
+                                 "/nonexistent/OVMF.fd", "--vcpus", "1", "--cpu", "EPYC", NULL);
+    assert_error(&missing, 1, "/nonexistent/OVMF.fd", "No such file");
+
+    g_auto(Result) trunc = run("measure", "--platform", "sev-snp", "--firmware", truncated,
+                               "--vcpus", "1", "--cpu", "EPYC", NULL);
+    assert_error(&trunc, 1, truncated, "expected a non-zero multiple of 4096");
+
+    g_auto(Result) nokernel = run("measure", "--platform", "sev-snp", "--firmware", ovmfx64,
+                                  "--vcpus", "1", "--cpu", "EPYC", "--kernel", empty, NULL);
+    assert_error(&nokernel, 1, ovmfx64, "cannot measure a kernel");
+
+    g_auto(Result) nokernel_es = run("measure", "--platform", "sev-es", "--firmware", ovmfx64,
+                                     "--vcpus", "1", "--cpu", "EPYC", "--kernel", empty, NULL);
+    assert_error(&nokernel_es, 1, ovmfx64, "no SEV hash-table area");
+
+    g_auto(Result) badkernel = run("measure", "--platform", "sev-snp", "--firmware", amdsev,
+                                   "--vcpus", "1", "--cpu", "EPYC", "--kernel", dir, NULL);
+    assert_error(&badkernel, 1, "kernel", "is a directory");
+
+    g_auto(Result) novcpus = run("measure", "--platform", "sev-es", "--firmware", amdsev, "--cpu",
+                                 "EPYC", NULL);
+    assert_error(&novcpus, 1, "number of vCPUs is required", NULL);
+
+    g_unlink(truncated);
+    g_rmdir(dir);
+}
+
+static void test_stdout_failure(void)
+{
+    g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    g_autofree char *cmd = g_strdup_printf("'%s' measure --platform sev --firmware '%s' >/dev/full",
+                                           g_getenv("CCMCTL"), fw);
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    g_autofree char *err = NULL;
+    int status = 0;
+
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               &err, &status, NULL));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_assert_nonnull(strstr(err, "cannot write the output"));
+}
+
+static void test_batch(void)
+{
+    g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    g_autofree char *empty = data_path("inputs/empty.bin");
+    g_autofree char *dir = g_dir_make_tmp("ccmctl-test-XXXXXX", NULL);
+    g_autofree char *batch = g_build_filename(dir, "guests.jsonl", NULL);
+    g_autofree char *lines = g_strdup_printf(
+        "{\"name\": \"a\", \"vcpus\": 1, \"cpu\": \"EPYC-v4\", \"guest-features\": \"0x21\"}\n"
+        "\n"
+        "{\"name\": \"b\", \"vcpus\": 4, \"vcpu-sig\": \"0x800f12\", \"guest-features\": 33, "
+        "\"kernel\": \"%s\", \"initrd\": \"%s\", \"append\": \"\"}\n"
+        "{\"name\": \"c\", \"vcpus\": 1, \"cpu\": \"EPYC\", \"kernel\": \"/nonexistent/k\"}\n",
+        empty, empty);
+    g_assert_true(g_file_set_contents(batch, lines, -1, NULL));
+
+    /* Options on the command line are defaults for every line. */
+    g_auto(Result) r = run("measure", "--batch", batch, "--platform", "sev-snp", "--firmware", fw,
+                           NULL);
+    g_test_message("stderr: %s", r.err);
+    g_assert_cmpint(r.status, ==, 1);
+    g_auto(GStrv) out = g_strsplit(r.out, "\n", -1);
+    g_assert_cmpuint(g_strv_length(out), ==, 4);
+    g_assert_cmpstr(out[3], ==, "");
+
+    const char *expect[] = { F05, F07, NULL };
+    const int line_no[] = { 1, 3, 4 };
+    for (int i = 0; i < 3; i++) {
+        json_object *o = json_tokener_parse(out[i]), *v;
+        g_assert_nonnull(o);
+        g_assert_true(json_object_object_get_ex(o, "line", &v));
+        g_assert_cmpint(json_object_get_int(v), ==, line_no[i]);
+        if (expect[i]) {
+            g_assert_true(json_object_object_get_ex(o, "measurement", &v));
+            g_assert_cmpstr(json_object_get_string(v), ==, expect[i]);
+            g_assert_false(json_object_object_get_ex(o, "steps", NULL));
+        } else {
+            g_assert_true(json_object_object_get_ex(o, "error", &v));
+            g_assert_nonnull(strstr(json_object_get_string(v), "/nonexistent/k"));
+        }
+        json_object_put(o);
+    }
+    g_assert_nonnull(strstr(r.err, ":4: cannot hash the kernel"));
+    g_assert_nonnull(strstr(r.err, "1 of 3 guests failed"));
+
+    /* The same through stdin, with steps. */
+    g_auto(Result) s = run_input("{\"vcpus\": 1, \"cpu\": \"EPYC-v4\", \"guest-features\": "
+                                 "\"0x21\"}\n",
+                                 "measure", "--batch", "-", "--platform", "sev-snp",
+                                 "--firmware", fw, "--explain", NULL);
+    g_assert_cmpint(s.status, ==, 0);
+    g_assert_nonnull(strstr(s.out, "\"measurement\":\"" F05 "\""));
+    g_assert_nonnull(strstr(s.out, "\"steps\":["));
+
+    /* A bad line anywhere fails the whole run before any output. */
+    const char *bad[][2] = {
+        { "{\"vcpus\": 1}\n{\"vcpu\": 2}\n", ":2: unknown key 'vcpu'" },
+        { "{\"vcpus\": 1}\n[1]\n", ":2: expected one JSON object per line" },
+        { "{\"vcpus\": 1}\n{\"vcpus\": \n", ":2: expected one JSON object" },
+        { "{\"vcpus\": true}\n", ":1: key 'vcpus': expected a string" },
+        { "{\"vcpus\": \"x\"}\n", ":1: key 'vcpus': 'x' is not" },
+        { "{\"cpu\": \"EPYC\", \"vcpu-sig\": 1}\n", ":1: 'cpu' and 'vcpu-sig'" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_true(g_file_set_contents(batch, bad[i][0], -1, NULL));
+        g_auto(Result) b = run("measure", "--batch", batch, "--platform", "sev-snp", "--firmware",
+                               fw, NULL);
+        assert_error(&b, 2, batch, bad[i][1]);
+    }
+
+    g_auto(Result) fmt = run("measure", "--batch", batch, "--output", "hex", NULL);
+    assert_error(&fmt, 2, "--batch writes one JSON object per line", NULL);
+    g_auto(Result) missing = run("measure", "--batch", "/nonexistent/batch", NULL);
+    assert_error(&missing, 1, "/nonexistent/batch", NULL);
+
+    g_unlink(batch);
+    g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    if (!g_getenv("CCMCTL"))
+        g_error("set CCMCTL to the ccmctl binary");
+    g_test_add_func("/ccmctl-measure/help", test_help);
+    g_test_add_func("/ccmctl-measure/outputs", test_outputs);
+    g_test_add_func("/ccmctl-measure/firmware-digest-round-trip", test_firmware_digest_round_trip);
+    g_test_add_func("/ccmctl-measure/usage-errors", test_usage_errors);
+    g_test_add_func("/ccmctl-measure/input-errors", test_input_errors);
+    g_test_add_func("/ccmctl-measure/stdout-failure", test_stdout_failure);
+    g_test_add_func("/ccmctl-measure/batch", test_batch);
+    return g_test_run();
+}
