@@ -127,7 +127,8 @@ static void check_mutation(Mutation mutate, int code, const char *needle)
 {
     g_autoptr(GBytes) b = fixture_load("ovmf_AmdSev_suffix.bin");
     gsize size;
-    g_autofree uint8_t *img = g_memdup2(g_bytes_get_data(b, &size), size);
+    const uint8_t *data = g_bytes_get_data(b, &size);
+    g_autofree uint8_t *img = g_memdup2(data, size);
 
     mutate(img, size);
     assert_fails(img, size, code, needle);
