@@ -15,6 +15,8 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
+    { "snp-id-block", ccmctl_snp_id_block, "sign an SEV-SNP ID block and ID authentication block" },
+    { "snp-policy", ccmctl_snp_policy, "decode or encode an SEV-SNP guest policy" },
 };
 
 static void usage(FILE *out)
