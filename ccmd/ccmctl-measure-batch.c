@@ -102,7 +102,11 @@ static gboolean parse_line(const char *file, guint line, const char *text,
 
     ccm_measure_request_copy(ret, defaults);
     bool cpu = false, sig = false;
-    json_object_object_foreach(o, key, value) {
+    struct json_object_iterator it = json_object_iter_begin(o);
+    struct json_object_iterator end = json_object_iter_end(o);
+    for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+        const char *key = json_object_iter_peek_name(&it);
+        json_object *value = json_object_iter_peek_value(&it);
         g_autofree char *v = NULL;
         g_autoptr(GError) e = NULL;
 

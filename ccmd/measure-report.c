@@ -142,6 +142,7 @@ void ccm_measure_report_print_explain(const CcmMeasureReport *r, FILE *out)
     fprintf(out, "\n%-3s %-22s %-18s %-10s %6s  %s\n", "#", "stage", "GPA", "type", "pages",
             digest_label);
 
+    guint number = 0;
     for (guint i = 0; i < r->steps->len; i++) {
         const CcmReportStep *s = &g_array_index(r->steps, CcmReportStep, i);
         g_autofree char *digest = ccm_hex_encode(s->digest, s->digest_size);
@@ -150,12 +151,20 @@ void ccm_measure_report_print_explain(const CcmMeasureReport *r, FILE *out)
         const char *type = s->page_type ? ccm_snp_page_type_to_string(s->page_type) : "data";
 
         switch (s->kind) {
-        case CCM_STEP_KERNEL_HASH:
-            fprintf(out, "    kernel-hashes table: %-7s sha256 %s  (%s)\n", s->stage, content,
-                    s->detail ? s->detail : "none");
+        case CCM_STEP_KERNEL_HASH: {
+            g_autofree char *source = NULL;
+            if (strcmp(s->stage, "cmdline") == 0)
+                source = g_strdup_printf("'%s' + NUL", s->detail);
+            else if (s->detail)
+                source = g_strdup(s->detail);
+            else
+                source = g_strdup("none given: empty input");
+            fprintf(out, "    kernel-hashes table: %-7s sha256 %s  %s\n", s->stage, content,
+                    source);
             continue;
+        }
         case CCM_STEP_SEED:
-            fprintf(out, "%-3u %-22s %-18s %-10s %6s  %s\n", i + 1, "firmware (seed)", "-",
+            fprintf(out, "%-3u %-22s %-18s %-10s %6s  %s\n", ++number, "firmware (seed)", "-",
                     "-", "-", digest);
             continue;
         case CCM_STEP_VMSA:
@@ -177,7 +186,8 @@ void ccm_measure_report_print_explain(const CcmMeasureReport *r, FILE *out)
         g_autofree char *pages = s->n_pages
                                      ? g_strdup_printf("%" G_GUINT64_FORMAT, s->n_pages)
                                      : g_strdup_printf("%" G_GUINT64_FORMAT "B", s->size);
-        fprintf(out, "%-3u %-22s %-18s %-10s %6s  %s\n", i + 1, stage, gpa, type, pages, digest);
+        fprintf(out, "%-3u %-22s %-18s %-10s %6s  %s\n", ++number, stage, gpa, type, pages,
+                digest);
         if (s->kind == CCM_STEP_VMSA)
             fprintf(out, "    VMSA page %s %s\n", hash_name(s->content_hash_size), content);
     }

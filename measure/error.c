@@ -21,10 +21,3 @@ int ccm_error_set(CcmError *reterr, int code, const char *format, ...)
     }
     return code;
 }
-
-int ccm_error_set_errno(CcmError *reterr, int errnum, const char *path, const char *what)
-{
-    g_assert(errnum > 0);
-
-    return ccm_error_set(reterr, -errnum, "%s: cannot %s: %s", path, what, g_strerror(errnum));
-}

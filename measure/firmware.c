@@ -175,47 +175,62 @@ int ccm_firmware_sev_section(const CcmFirmware *fw, size_t index, CcmSevSection 
     return 0;
 }
 
+static int firmware_snp_digest_locked(CcmFirmware *fw, CcmError *reterr)
+{
+    if (fw->have_snp_digest)
+        return 0;
+
+    CcmSnpChain chain;
+    int r = ccm_snp_chain_init(&chain, NULL);
+    if (r == 0)
+        r = ccm_snp_chain_add_data(&chain, ccm_firmware_gpa(fw), CCM_SNP_PAGE_NORMAL, fw->data,
+                                   fw->size);
+    if (r == 0)
+        memcpy(fw->snp_digest, chain.digest, sizeof(fw->snp_digest));
+    ccm_snp_chain_done(&chain);
+    if (r < 0)
+        return ccm_error_set(reterr, r, "%s: hashing the firmware pages failed: %s", fw->name,
+                             g_strerror(-r));
+    fw->have_snp_digest = true;
+    return 0;
+}
+
 int ccm_firmware_snp_digest(CcmFirmware *fw, uint8_t *ret_digest, CcmError *reterr)
 {
     if (!fw || !ret_digest)
         return ccm_error_set(reterr, -EINVAL, "ccm_firmware_snp_digest: arguments missing");
 
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&fw->lock);
-    if (!fw->have_snp_digest) {
-        CcmSnpChain chain;
-        int r = ccm_snp_chain_init(&chain, NULL);
+    g_mutex_lock(&fw->lock);
+    int r = firmware_snp_digest_locked(fw, reterr);
+    if (r == 0)
+        memcpy(ret_digest, fw->snp_digest, sizeof(fw->snp_digest));
+    g_mutex_unlock(&fw->lock);
+    return r;
+}
 
-        if (r == 0)
-            r = ccm_snp_chain_add_data(&chain, ccm_firmware_gpa(fw), CCM_SNP_PAGE_NORMAL,
-                                       fw->data, fw->size);
-        if (r == 0)
-            memcpy(fw->snp_digest, chain.digest, sizeof(fw->snp_digest));
-        ccm_snp_chain_done(&chain);
-        if (r < 0)
-            return ccm_error_set(reterr, r, "%s: hashing the firmware pages failed: %s",
-                                 fw->name, g_strerror(-r));
-        fw->have_snp_digest = true;
+static int firmware_sev_prefix_locked(CcmFirmware *fw, CcmError *reterr)
+{
+    if (fw->have_sev_prefix)
+        return 0;
+
+    int r = ccm_hasher_init(&fw->sev_prefix, CCM_HASH_SHA256);
+    if (r == 0 && (r = ccm_hasher_start(&fw->sev_prefix)) == 0)
+        r = ccm_hasher_update(&fw->sev_prefix, fw->data, fw->size);
+    if (r < 0) {
+        ccm_hasher_done(&fw->sev_prefix);
+        return ccm_error_set(reterr, r, "%s: hashing the firmware failed: %s", fw->name,
+                             g_strerror(-r));
     }
-    memcpy(ret_digest, fw->snp_digest, sizeof(fw->snp_digest));
+    fw->have_sev_prefix = true;
     return 0;
 }
 
 int ccm_firmware_sev_prefix(CcmFirmware *fw, CcmHasher *ret, CcmError *reterr)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&fw->lock);
-    int r = 0;
-
-    if (!fw->have_sev_prefix) {
-        r = ccm_hasher_init(&fw->sev_prefix, CCM_HASH_SHA256);
-        if (r == 0 && (r = ccm_hasher_start(&fw->sev_prefix)) == 0)
-            r = ccm_hasher_update(&fw->sev_prefix, fw->data, fw->size);
-        if (r < 0) {
-            ccm_hasher_done(&fw->sev_prefix);
-            return ccm_error_set(reterr, r, "%s: hashing the firmware failed: %s", fw->name,
-                                 g_strerror(-r));
-        }
-        fw->have_sev_prefix = true;
-    }
-    r = ccm_hasher_copy(ret, &fw->sev_prefix);
-    return r < 0 ? ccm_error_set(reterr, r, "%s: copying the hash state failed", fw->name) : 0;
+    g_mutex_lock(&fw->lock);
+    int r = firmware_sev_prefix_locked(fw, reterr);
+    if (r == 0 && (r = ccm_hasher_copy(ret, &fw->sev_prefix)) < 0)
+        ccm_error_set(reterr, r, "%s: copying the hash state failed", fw->name);
+    g_mutex_unlock(&fw->lock);
+    return r;
 }

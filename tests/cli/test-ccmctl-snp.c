@@ -81,6 +81,8 @@ static void test_id_block(void)
     g_assert_cmpuint(block[0x54], ==, 3);
     g_autofree uint8_t *auth = g_base64_decode(lines[1] + strlen("id-auth="), &size);
     g_assert_cmpuint(size, ==, 4096);
+    g_assert_cmpuint(auth[0], ==, 1); /* ID_KEY_ALGO: ECDSA P-384 with SHA-384 */
+    g_assert_cmpuint(auth[4], ==, 1); /* AUTH_KEY_ALGO */
 
     g_autofree char *jout = NULL, *jerr = NULL;
     g_assert_cmpint(run(&jout, &jerr, "snp-id-block", "--measurement", MEASUREMENT, "--policy",
