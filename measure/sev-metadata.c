@@ -18,6 +18,8 @@
 #define METADATA_HEADER_SIZE 16
 #define METADATA_ITEM_SIZE 12
 #define PAGE_SIZE 4096u
+/* Far above any OVMF section (tens of KiB); a larger one is a corrupt table. */
+#define SECTION_MAX_SIZE (64u << 20)
 
 static const CcmGuid reset_block_guid =
     CCM_GUID_INIT(0x00f771de, 0x1a7e, 0x4fcb, 0x89, 0x0e, 0x68, 0xc7, 0x7e, 0x2f, 0xb4, 0x4e);
@@ -106,6 +108,11 @@ static int parse_metadata(const uint8_t *image, size_t size, uint32_t offset, co
             return ccm_error_set(reterr, -EBADMSG,
                                  "%s: SEV metadata section %u (GPA 0x%x, size 0x%x) is not a "
                                  "whole number of 4 KiB pages below 4 GiB",
+                                 name, i, s.gpa, s.size);
+        if (s.size > SECTION_MAX_SIZE)
+            return ccm_error_set(reterr, -EBADMSG,
+                                 "%s: SEV metadata section %u (GPA 0x%x) is 0x%x bytes, larger "
+                                 "than the 64 MiB any OVMF section could need",
                                  name, i, s.gpa, s.size);
         info->sections[i] = s;
     }

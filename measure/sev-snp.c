@@ -14,7 +14,6 @@
  * kernel-hashes section sits, and the digest depends on it.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -70,11 +69,32 @@ static int add_kernel_hashes(CcmSevGuest *g, CcmSnpChain *chain, const CcmSevSec
     if (r < 0)
         return r;
 
-    g_autofree uint8_t *pages = calloc(1, s->size);
-    if (!pages)
-        return ccm_error_set(reterr, -ENOMEM, "out of memory");
-    ccm_kernel_hashes_table(&hashes, pages + offset);
-    return ccm_snp_chain_add_data(chain, s->gpa, CCM_SNP_PAGE_NORMAL, pages, s->size);
+    /* The table touches at most two pages; every other page of the section is a
+     * zero page, measured as NORMAL with the hash of 4 KiB of zeros. */
+    uint64_t window = offset / CCM_SNP_PAGE_SIZE * CCM_SNP_PAGE_SIZE;
+    uint8_t pages[2 * CCM_SNP_PAGE_SIZE] = { 0 };
+    static const uint8_t zero_page[CCM_SNP_PAGE_SIZE];
+    uint8_t zero_hash[CCM_SHA384_SIZE];
+    ccm_kernel_hashes_table(&hashes, pages + (offset - window));
+    if ((r = ccm_hasher_digest(&chain->sha384, zero_page, sizeof(zero_page), zero_hash)) < 0)
+        return ccm_error_set(reterr, r, "hashing failed");
+
+    for (uint64_t page = 0; page < s->size; page += CCM_SNP_PAGE_SIZE) {
+        uint8_t contents[CCM_SHA384_SIZE];
+        const uint8_t *hash = zero_hash;
+
+        if (page >= window && page < window + sizeof(pages) &&
+            page < offset + CCM_KERNEL_HASHES_TABLE_SIZE) {
+            r = ccm_hasher_digest(&chain->sha384, pages + (page - window), CCM_SNP_PAGE_SIZE,
+                                  contents);
+            if (r < 0)
+                return ccm_error_set(reterr, r, "hashing failed");
+            hash = contents;
+        }
+        if ((r = ccm_snp_chain_add_page(chain, s->gpa + page, CCM_SNP_PAGE_NORMAL, hash)) < 0)
+            return ccm_error_set(reterr, r, "hashing failed");
+    }
+    return 0;
 }
 
 static int add_section(CcmSevGuest *g, CcmSnpChain *chain, uint32_t index,

@@ -88,7 +88,8 @@ typedef struct FixtureEntry {
 
 /* A zero-filled image of @size bytes whose footer table holds @entries (first =
  * nearest the footer). */
-static inline GBytes *fixture_build(size_t size, const FixtureEntry *entries, size_t n)
+static inline GBytes *fixture_build_at(size_t size, const FixtureEntry *entries, size_t n,
+                                       size_t *ret_offsets)
 {
     uint8_t *img = g_malloc0(size);
     size_t pos = size - 32 - 18;
@@ -100,12 +101,19 @@ static inline GBytes *fixture_build(size_t size, const FixtureEntry *entries, si
         img[pos - 18] = (uint8_t) len;
         img[pos - 17] = (uint8_t) (len >> 8);
         memcpy(img + pos - len, entries[i].data, entries[i].size);
+        if (ret_offsets)
+            ret_offsets[i] = pos - len;
         pos -= len;
     }
     size_t total = size - 32 - pos;
     img[size - 50] = (uint8_t) total;
     img[size - 49] = (uint8_t) (total >> 8);
     return g_bytes_new_take(img, size);
+}
+
+static inline GBytes *fixture_build(size_t size, const FixtureEntry *entries, size_t n)
+{
+    return fixture_build_at(size, entries, n, NULL);
 }
 
 /* Parse @data; returns the error code (0 on success) and fills @error. */

@@ -9,6 +9,8 @@
 
 #include "ccm/measure.h"
 #include "firmware-fixture.h"
+#include "kernel-hashes.h"
+#include "snp-chain.h"
 #include "test-hex.h"
 
 static CcmFirmware *open_fixture(const char *name)
@@ -283,6 +285,131 @@ static void test_every_input_matters(void)
     }
 }
 
+/* An image with the reset block, a hash-table block and a metadata table holding one
+ * section; the metadata sits in a spare footer entry. */
+static GBytes *image_with_section(uint32_t type, uint32_t gpa, uint32_t size,
+                                  uint32_t hash_base)
+{
+    uint8_t reset[4], hash_table[8], metadata[16 + 12], offset[4];
+    fixture_put_le32(reset, 0x80b004);
+    fixture_put_le32(hash_table, hash_base);
+    fixture_put_le32(hash_table + 4, 0x400);
+    memcpy(metadata, "ASEV", 4);
+    fixture_put_le32(metadata + 4, sizeof(metadata));
+    fixture_put_le32(metadata + 8, 1);
+    fixture_put_le32(metadata + 12, 1);
+    fixture_put_le32(metadata + 16, gpa);
+    fixture_put_le32(metadata + 20, size);
+    fixture_put_le32(metadata + 24, type);
+
+    FixtureEntry entries[] = {
+        { FIXTURE_GUID_RESET_BLOCK, reset, 4 },
+        { FIXTURE_GUID_HASH_TABLE, hash_table, 8 },
+        { "11111111-2222-3333-4444-555555555555", metadata, sizeof(metadata) },
+        { FIXTURE_GUID_METADATA_OFFSET, offset, 4 },
+    };
+    size_t offsets[G_N_ELEMENTS(entries)];
+    g_autoptr(GBytes) draft = fixture_build_at(4096, entries, G_N_ELEMENTS(entries), offsets);
+    fixture_put_le32(offset, (uint32_t) (4096 - offsets[2]));
+    return fixture_build(4096, entries, G_N_ELEMENTS(entries));
+}
+
+/* The kernel-hashes table may sit anywhere in a multi-page section, even across a page
+ * boundary: the digest must equal measuring the whole section buffer page by page. */
+static void test_kernel_hashes_section_layouts(void)
+{
+    const uint32_t bases[] = { 0x810000, 0x810C00, 0x811F80, 0x812F50 };
+    static const uint8_t kernel_sha[32] = { 0x42 };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(bases); i++) {
+        g_autoptr(GBytes) img =
+            image_with_section(CCM_SEV_SECTION_SNP_KERNEL_HASHES, 0x810000, 0x3000, bases[i]);
+        gsize size;
+        const uint8_t *data = g_bytes_get_data(img, &size);
+        CcmFirmware *fw = NULL;
+        CcmSevGuest *g = NULL;
+        CcmError error = { 0 };
+        uint8_t seed[48] = { 0 };
+
+        g_assert_cmpint(ccm_firmware_new_from_data(data, size, "kh.fd", &fw, &error), ==, 0);
+        g_assert_cmpint(ccm_sev_guest_new(CCM_PLATFORM_SEV_SNP, &g), ==, 0);
+        g_assert_cmpint(ccm_sev_guest_set_firmware(g, fw), ==, 0);
+        ccm_firmware_unref(fw);
+        g_assert_cmpint(ccm_sev_guest_set_vcpus(g, 1), ==, 0);
+        g_assert_cmpint(ccm_sev_guest_set_vcpu_signature(g, 0x800f12), ==, 0);
+        g_assert_cmpint(ccm_sev_guest_set_firmware_digest(g, seed, 48), ==, 0);
+        g_assert_cmpint(ccm_sev_guest_set_kernel_sha256(g, "k", kernel_sha), ==, 0);
+        g_assert_cmpint(ccm_sev_guest_set_cmdline(g, "quiet"), ==, 0);
+
+        uint8_t digest[CCM_DIGEST_MAX_SIZE];
+        size_t digest_size = 0;
+        if (ccm_sev_guest_measure(g, digest, &digest_size, &error) < 0)
+            g_error("%s", error.message);
+        ccm_sev_guest_free(g);
+
+        /* The naive computation, from the building blocks. */
+        CcmKernelHashes h = { { 0 } };
+        static const uint8_t empty_sha[32] = {
+            0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4,
+            0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b,
+            0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+        };
+        CcmHasher sha256;
+        g_assert_cmpint(ccm_hasher_init(&sha256, CCM_HASH_SHA256), ==, 0);
+        g_assert_cmpint(ccm_hasher_digest(&sha256, "quiet", 6, h.cmdline), ==, 0);
+        ccm_hasher_done(&sha256);
+        memcpy(h.initrd, empty_sha, 32);
+        memcpy(h.kernel, kernel_sha, 32);
+        g_autofree uint8_t *section = g_malloc0(0x3000);
+        ccm_kernel_hashes_table(&h, section + (bases[i] - 0x810000));
+
+        CcmSnpChain chain;
+        uint8_t vmsa[4096], vmsa_hash[48];
+        g_assert_cmpint(ccm_snp_chain_init(&chain, NULL), ==, 0);
+        g_assert_cmpint(ccm_snp_chain_add_data(&chain, 0x810000, CCM_SNP_PAGE_NORMAL, section,
+                                               0x3000), ==, 0);
+        g_assert_cmpint(ccm_sev_vmsa_page(CCM_PLATFORM_SEV_SNP, CCM_VMM_QEMU, 0, 0, 0x80b004,
+                                          0x800f12, 0x1, vmsa), ==, 0);
+        g_assert_cmpint(ccm_hasher_digest(&chain.sha384, vmsa, sizeof(vmsa), vmsa_hash), ==, 0);
+        g_assert_cmpint(ccm_snp_chain_add_page(&chain, 0xFFFFFFFFF000, CCM_SNP_PAGE_VMSA,
+                                               vmsa_hash), ==, 0);
+        g_assert_cmpmem(digest, digest_size, chain.digest, 48);
+        ccm_snp_chain_done(&chain);
+    }
+
+    /* A table that does not fit the section is refused. */
+    g_autoptr(GBytes) img =
+        image_with_section(CCM_SEV_SECTION_SNP_KERNEL_HASHES, 0x810000, 0x1000, 0x810F80);
+    gsize size;
+    const uint8_t *data = g_bytes_get_data(img, &size);
+    CcmFirmware *fw = NULL;
+    CcmSevGuest *g = NULL;
+    g_assert_cmpint(ccm_firmware_new_from_data(data, size, "kh.fd", &fw, NULL), ==, 0);
+    g_assert_cmpint(ccm_sev_guest_new(CCM_PLATFORM_SEV_SNP, &g), ==, 0);
+    g_assert_cmpint(ccm_sev_guest_set_firmware(g, fw), ==, 0);
+    ccm_firmware_unref(fw);
+    g_assert_cmpint(ccm_sev_guest_set_vcpus(g, 1), ==, 0);
+    g_assert_cmpint(ccm_sev_guest_set_vcpu_signature(g, 0x800f12), ==, 0);
+    g_assert_cmpint(ccm_sev_guest_set_kernel_sha256(g, "k", kernel_sha), ==, 0);
+    expect_error(g, -EBADMSG, "does not hold the 176-byte kernel-hashes table");
+    ccm_sev_guest_free(g);
+}
+
+/* Found by libFuzzer: a 2 GiB section made us allocate 2 GiB. Sections are capped. */
+static void test_huge_section_refused(void)
+{
+    g_autoptr(GBytes) img =
+        image_with_section(CCM_SEV_SECTION_SNP_KERNEL_HASHES, 0x10000000, 0x80000000, 0);
+    gsize size;
+    const uint8_t *data = g_bytes_get_data(img, &size);
+    CcmFirmware *fw = NULL;
+    CcmError error = { 0 };
+
+    g_assert_cmpint(ccm_firmware_new_from_data(data, size, "huge.fd", &fw, &error), ==,
+                    -EBADMSG);
+    g_assert_nonnull(strstr(error.message, "larger than the 64 MiB"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -294,5 +421,7 @@ int main(int argc, char **argv)
     g_test_add_func("/sev-guest/steps", test_steps);
     g_test_add_func("/sev-guest/seed-round-trip", test_seed_round_trip);
     g_test_add_func("/sev-guest/every-input-matters", test_every_input_matters);
+    g_test_add_func("/sev-guest/kernel-hashes-section-layouts", test_kernel_hashes_section_layouts);
+    g_test_add_func("/sev-guest/huge-section-refused", test_huge_section_refused);
     return g_test_run();
 }
