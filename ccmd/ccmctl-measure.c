@@ -136,7 +136,7 @@ int ccmctl_measure(int argc, char **argv)
         { "output", 0, 0, G_OPTION_ARG_STRING, &output,
           "hex (default), base64, json or firmware-digest", "FORMAT" },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
-          "Explain every step on stderr", NULL },
+          "Explain every step on stderr (with --batch: as \"steps\" in each line)", NULL },
         { "batch", 0, 0, G_OPTION_ARG_FILENAME, &batch,
           "Measure one guest per JSON line of FILE ('-': stdin); options are defaults", "FILE" },
         { NULL },

@@ -2,9 +2,10 @@
 /*
  * ccmctl-snp-policy.c - `ccmctl snp-policy decode|encode`: the SEV-SNP guest policy bits
  *
- * decode prints every field of a policy value; encode builds one from named fields,
- * starting from QEMU's default 0x30000 (or --from). Both exit 1 when the result would
- * be refused by the firmware (bit 17 clear, reserved bits set), after printing it.
+ * decode prints every field of a policy value, and exits 1 after printing it if the
+ * firmware would refuse the policy (bit 17 clear, reserved bits set). encode builds a
+ * value from named fields, starting from QEMU's default 0x30000 (or --from); an
+ * invalid result is an error: a message on stderr, nothing on stdout, exit 1.
  */
 #include <stdio.h>
 #include <string.h>
@@ -150,7 +151,10 @@ static int encode(int argc, char **argv)
     if (json)
         return print_policy(policy, TRUE);
     g_auto(GStrv) problems = NULL;
-    bool valid = ccm_snp_policy_check(policy, &problems, NULL);
+    g_auto(GStrv) warnings = NULL;
+    bool valid = ccm_snp_policy_check(policy, &problems, &warnings);
+    for (size_t i = 0; warnings[i]; i++)
+        fprintf(stderr, "ccmctl snp-policy: warning: %s\n", warnings[i]);
     g_autofree char *text = g_strdup_printf("0x%" G_GINT64_MODIFIER "x\n", policy);
     if (!valid) {
         fprintf(stderr, "ccmctl snp-policy: policy 0x%" G_GINT64_MODIFIER "x is invalid: %s\n",

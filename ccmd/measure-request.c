@@ -231,9 +231,13 @@ void ccm_measure_cache_free(CcmMeasureCache *cache)
     g_free(cache);
 }
 
+/* The library's -EINVAL means inputs that do not fit together: a usage error. */
 static gboolean set_error_from_ccm(GError **error, const CcmError *e)
 {
-    g_set_error_literal(error, G_IO_ERROR, g_io_error_from_errno(-e->code), e->message);
+    if (e->code == -EINVAL)
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, e->message);
+    else
+        g_set_error_literal(error, G_IO_ERROR, g_io_error_from_errno(-e->code), e->message);
     return FALSE;
 }
 

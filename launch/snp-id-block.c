@@ -74,6 +74,11 @@ static gboolean bn_to_field(const BIGNUM *bn, uint8_t *field)
     return BN_bn2lebinpad(bn, field, P384_BYTES) == P384_BYTES;
 }
 
+static int no_passphrase(char *buf, int size, int rwflag, void *userdata)
+{
+    return 0;
+}
+
 EVP_PKEY *ccm_snp_load_private_key(const char *path, GError **error)
 {
     g_autoptr(GError) e = NULL;
@@ -85,8 +90,18 @@ EVP_PKEY *ccm_snp_load_private_key(const char *path, GError **error)
         return NULL;
     }
 
+    if (g_strstr_len(pem, (gssize) size, "ENCRYPTED")) {
+        OPENSSL_cleanse(pem, size);
+        g_set_error(error, CCM_SNP_ID_BLOCK_ERROR, CCM_SNP_ID_BLOCK_ERROR_KEY,
+                    "%s: the key is encrypted with a passphrase; ccm reads unencrypted PEM "
+                    "keys only (protect the file with its permissions instead)",
+                    path);
+        return NULL;
+    }
+
+    /* no_passphrase: never prompt on the terminal, whatever the PEM says. */
     BIO *bio = BIO_new_mem_buf(pem, (int) size);
-    EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *key = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL) : NULL;
     BIO_free(bio);
     ERR_clear_error();
     OPENSSL_cleanse(pem, size);

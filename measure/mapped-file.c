@@ -32,7 +32,7 @@ int ccm_mapped_file_open(const char *path, uint64_t max_size, const char *what,
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return ccm_error_set(reterr, -EINVAL, "%s: is not a regular file, as the %s must be",
+        return ccm_error_set(reterr, -ENODEV, "%s: is not a regular file, as the %s must be",
                              path, what);
     }
     if ((uint64_t) st.st_size > max_size) {

@@ -158,7 +158,7 @@ int ccm_sev_guest_set_cmdline(CcmSevGuest *g, const char *cmdline)
         return -ENOMEM;
     free(g->cmdline);
     g->cmdline = c;
-    g->cmdline_set = true;
+    g->cmdline_set = c != NULL;
     return 0;
 }
 

@@ -240,7 +240,7 @@ static void test_input_errors(void)
 
     g_auto(Result) novcpus = run("measure", "--platform", "sev-es", "--firmware", amdsev, "--cpu",
                                  "EPYC", NULL);
-    assert_error(&novcpus, 1, "number of vCPUs is required", NULL);
+    assert_error(&novcpus, 2, "number of vCPUs is required", NULL);
 
     g_unlink(truncated);
     g_rmdir(dir);

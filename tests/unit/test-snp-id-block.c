@@ -179,6 +179,15 @@ static void test_bad_keys(void)
     g_autofree char *pem = NULL;
     gsize size;
 
+    g_autofree char *encrypted = g_build_filename(tmpdir, "encrypted.pem", NULL);
+    FILE *f = fopen(encrypted, "w");
+    g_assert_nonnull(f);
+    g_assert_true(PEM_write_PrivateKey(f, p384, EVP_aes_256_cbc(), (unsigned char *) "secret", 6,
+                                       NULL, NULL));
+    fclose(f);
+    /* Never prompts for a passphrase; says what is wrong instead. */
+    expect_key_error(encrypted, "encrypted with a passphrase");
+
     g_assert_true(g_file_set_contents(garbage, "not a key\n", -1, NULL));
     g_assert_true(g_file_get_contents(good_path, &pem, &size, NULL));
     g_assert_true(g_file_set_contents(truncated, pem, (gssize) size / 2, NULL));

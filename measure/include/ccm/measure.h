@@ -189,7 +189,8 @@ typedef enum CcmStepKind {
  * CcmStep - one step of a measurement, handed to a CcmStepFunc
  * @kind:         what the step is
  * @stage:        firmware, the section type name, kernel-hashes, vmsa, ...
- * @detail:       file name, "cmdline", "BSP"/"AP", or NULL
+ * @detail:       the firmware, kernel or initrd name, the command line itself (cmdline
+ *                kernel-hash entry), "kernel-hashes table", "BSP"/"AP", or NULL
  * @index:        section index, vCPU index, or 0
  * @gpa:          guest-physical address of the first page or byte (0 for pure data)
  * @size:         bytes covered
