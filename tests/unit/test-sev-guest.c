@@ -309,7 +309,8 @@ static GBytes *image_with_section(uint32_t type, uint32_t gpa, uint32_t size,
         { FIXTURE_GUID_METADATA_OFFSET, offset, 4 },
     };
     size_t offsets[G_N_ELEMENTS(entries)];
-    g_autoptr(GBytes) draft = fixture_build_at(4096, entries, G_N_ELEMENTS(entries), offsets);
+    /* Lay the image out once to learn where the metadata lands, then point at it. */
+    g_bytes_unref(fixture_build_at(4096, entries, G_N_ELEMENTS(entries), offsets));
     fixture_put_le32(offset, (uint32_t) (4096 - offsets[2]));
     return fixture_build(4096, entries, G_N_ELEMENTS(entries));
 }
