@@ -54,9 +54,10 @@ int ccm_mapped_file_open(const char *path, uint64_t max_size, const char *what,
     if (file->size == 0) {
         file->data = (const uint8_t *) "";
     } else {
-        /* MAP_POPULATE: the whole file is read at once anyway; pre-faulting the
-         * page-cache pages avoids one fault per 4 KiB while hashing. */
-        void *m = mmap(NULL, file->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        /* No MAP_POPULATE: with a cold page cache it reads the whole file before
+         * hashing starts, while faulting it in sequentially lets readahead overlap
+         * the I/O with hashing (tools/bench: 1.20x -> 1.05x of openssl, cold). */
+        void *m = mmap(NULL, file->size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m == MAP_FAILED) {
             int r = -errno;
             close(fd);
