@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* firmware-descriptor.h - choosing firmware from QEMU's firmware descriptors */
+#pragma once
+
+#include <stdbool.h>
+
+#include <glib.h>
+
+#define CCM_FIRMWARE_ERROR (ccm_firmware_error_quark())
+GQuark ccm_firmware_error_quark(void);
+
+typedef enum CcmFirmwareErrorCode {
+    CCM_FIRMWARE_ERROR_NOT_FOUND,  /* no descriptor offers what the guest needs */
+    CCM_FIRMWARE_ERROR_INVALID,    /* a descriptor file is malformed */
+} CcmFirmwareErrorCode;
+
+typedef struct CcmFirmwareChoice {
+    char *descriptor;       /* the JSON file chosen */
+    char *path;             /* executable image */
+    bool flash;             /* mapping "flash" (pflash) rather than "memory" (-bios) */
+    char *nvram_template;   /* flash only: the variable store template, or NULL */
+    char *reason;           /* one sentence: why this one, for --explain */
+} CcmFirmwareChoice;
+
+void ccm_firmware_choice_free(CcmFirmwareChoice *choice);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmFirmwareChoice, ccm_firmware_choice_free)
+
+/* QEMU's search order: /usr/share/qemu/firmware, /etc/qemu/firmware,
+ * $XDG_CONFIG_HOME/qemu/firmware (a later folder's file of the same name wins). */
+GStrv ccm_firmware_descriptor_default_dirs(void);
+
+/**
+ * ccm_firmware_descriptor_select() - pick firmware as QEMU and libvirt would
+ * @dirs: folders to search, in increasing priority; NULL for the defaults
+ * @architecture: "x86_64" or "aarch64"
+ * @machine: the machine type, matched against the descriptor's globs ("q35" matches
+ *   "pc-q35-*")
+ * @features: features the firmware must list (e.g. "amd-sev-snp"), NULL-terminated
+ * @prefer_memory: prefer "memory" mappings (stateless, -bios) over "flash"
+ *
+ * Descriptors are considered in file-name order (after the override rule above);
+ * the first that matches wins. Only "uefi" firmware with an existing image counts.
+ */
+CcmFirmwareChoice *ccm_firmware_descriptor_select(const char *const *dirs,
+                                                  const char *architecture,
+                                                  const char *machine,
+                                                  const char *const *features,
+                                                  bool prefer_memory, GError **error);

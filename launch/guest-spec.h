@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* guest-spec.h - a guest spec file (ccmd.guest(5)), parsed and checked key by key */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "keyfile.h"
+
+typedef enum CcmGuestPlatform {
+    CCM_GUEST_PLATFORM_NONE,     /* rehearsal: the same plan without a confidential object */
+    CCM_GUEST_PLATFORM_SEV,
+    CCM_GUEST_PLATFORM_SEV_ES,
+    CCM_GUEST_PLATFORM_SEV_SNP,
+    CCM_GUEST_PLATFORM_TDX,
+    CCM_GUEST_PLATFORM_CCA,
+    _CCM_GUEST_PLATFORM_MAX,
+} CcmGuestPlatform;
+
+const char *ccm_guest_platform_to_string(CcmGuestPlatform platform);
+
+typedef enum CcmOnOffAuto {
+    CCM_AUTO,
+    CCM_ON,
+    CCM_OFF,
+} CcmOnOffAuto;
+
+typedef enum CcmNetworkKind {
+    CCM_NETWORK_NONE,
+    CCM_NETWORK_USER,
+    CCM_NETWORK_TAP,
+} CcmNetworkKind;
+
+typedef struct CcmGuestDisk {
+    char *path;
+    char *format;       /* raw or qcow2 */
+    bool readonly;
+} CcmGuestDisk;
+
+typedef struct CcmGuestSpec {
+    char *path;         /* the spec file, or a description of where the spec came from */
+    GHashTable *given;  /* "Section/Key" -> line number, for every key the file sets */
+
+    /* [Guest] */
+    char *name;
+    CcmGuestPlatform platform;
+    unsigned vcpus;
+    char *cpu_model;
+    uint32_t cpu_signature;     /* CPUSignature=, for models ccm does not know */
+    uint64_t memory;            /* bytes */
+    char *firmware;             /* NULL: chosen from the QEMU firmware descriptors */
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    GPtrArray *disks;           /* CcmGuestDisk */
+    CcmNetworkKind network;
+    char *network_ifname;       /* tap interface */
+    char *serial_log;
+    char *qemu;                 /* QEMU binary; NULL: the platform's default */
+    char *accelerator;          /* kvm or tcg */
+    char *machine;              /* q35 (x86) or virt (Arm) unless set */
+
+    /* [SEV] (sev and sev-es) */
+    struct {
+        uint32_t policy;
+        CcmOnOffAuto legacy_vm_type;
+        bool kernel_hashes;
+        uint32_t cbitpos;
+        uint32_t reduced_phys_bits;
+    } sev;
+
+    /* [SEV-SNP] */
+    struct {
+        uint64_t policy;
+        uint64_t guest_features;
+        bool kernel_hashes;
+        GBytes *host_data;              /* 32 bytes */
+        GBytes *guest_visible_workarounds; /* 16 bytes */
+        char *id_key;
+        char *author_key;
+        GBytes *id_block;               /* ready-made, 96 bytes */
+        GBytes *id_auth;                /* ready-made, 4096 bytes */
+        GBytes *family_id;              /* 16 bytes */
+        GBytes *image_id;               /* 16 bytes */
+        uint32_t guest_svn;
+        bool vcek;                      /* false: the guest may only use the VLEK */
+        uint32_t cbitpos;
+        uint32_t reduced_phys_bits;
+    } snp;
+
+    /* [TDX] */
+    struct {
+        uint64_t attributes;
+        bool sept_ve_disable;
+        GBytes *mrconfigid;             /* 48 bytes each */
+        GBytes *mrowner;
+        GBytes *mrownerconfig;
+        char *quote_generation_socket;  /* unix socket path, or vsock:CID:PORT */
+    } tdx;
+
+    /* [CCA] */
+    struct {
+        char *measurement_algorithm;    /* sha256 or sha512 */
+        GBytes *personalization_value;  /* 64 bytes */
+        char *dtb;
+    } cca;
+} CcmGuestSpec;
+
+void ccm_guest_spec_free(CcmGuestSpec *spec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmGuestSpec, ccm_guest_spec_free)
+
+/**
+ * ccm_guest_spec_load() - parse and check a guest spec file
+ *
+ * Relative paths in the spec are resolved against the spec's folder. Every error
+ * names the file, the line and the key, and says what was expected; unknown sections
+ * and keys are errors. Errors are in CCM_KEYFILE_ERROR.
+ */
+CcmGuestSpec *ccm_guest_spec_load(const char *path, GError **error);
+CcmGuestSpec *ccm_guest_spec_parse(const char *path, const char *text, gsize size,
+                                   GError **error);
+
+/* Whether the spec set @section/@key, and on which line. */
+bool ccm_guest_spec_given(const CcmGuestSpec *spec, const char *section, const char *key,
+                          unsigned *ret_line);

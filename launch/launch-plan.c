@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * launch-plan.c - everything one guest launch needs, derived from its spec
+ *
+ * The plan resolves what the spec leaves open (architecture, machine, QEMU binary,
+ * accelerator, firmware) once, so that the measurement, the QEMU command line and the
+ * libvirt XML are all derived from the same decisions.
+ */
+#include <string.h>
+
+#include "launch-plan.h"
+
+G_DEFINE_QUARK(ccm-launch-error-quark, ccm_launch_error)
+
+void ccm_launch_plan_free(CcmLaunchPlan *plan)
+{
+    if (!plan)
+        return;
+    ccm_guest_spec_free(plan->spec);
+    ccm_firmware_choice_free(plan->firmware);
+    g_free(plan->architecture);
+    g_free(plan->machine);
+    g_free(plan->qemu_binary);
+    g_free(plan->accelerator);
+    g_free(plan);
+}
+
+const char *const *ccm_launch_plan_firmware_features(CcmGuestPlatform platform)
+{
+    static const char *const none[] = { NULL };
+    static const char *const sev[] = { "amd-sev", NULL };
+    static const char *const sev_es[] = { "amd-sev-es", NULL };
+    static const char *const snp[] = { "amd-sev-snp", NULL };
+    static const char *const tdx[] = { "intel-tdx", NULL };
+
+    switch (platform) {
+    case CCM_GUEST_PLATFORM_SEV:
+        return sev;
+    case CCM_GUEST_PLATFORM_SEV_ES:
+        return sev_es;
+    case CCM_GUEST_PLATFORM_SEV_SNP:
+        return snp;
+    case CCM_GUEST_PLATFORM_TDX:
+        return tdx;
+    default:
+        return none;
+    }
+}
+
+CcmLaunchPlan *ccm_launch_plan_new(CcmGuestSpec *spec, const CcmLaunchPlanOptions *options,
+                                   GError **error)
+{
+    g_autoptr(CcmLaunchPlan) plan = g_new0(CcmLaunchPlan, 1);
+    plan->spec = spec;
+
+    bool arm = spec->platform == CCM_GUEST_PLATFORM_CCA;
+    plan->architecture = g_strdup(arm ? "aarch64" : "x86_64");
+    plan->machine = g_strdup(spec->machine ? spec->machine : arm ? "virt" : "q35");
+    plan->qemu_binary = spec->qemu ? g_strdup(spec->qemu)
+                                   : g_strdup(arm ? "qemu-system-aarch64" : "qemu-system-x86_64");
+    plan->accelerator = g_strdup(spec->accelerator ? spec->accelerator : "kvm");
+
+    if (spec->firmware) {
+        plan->firmware = g_new0(CcmFirmwareChoice, 1);
+        plan->firmware->path = g_strdup(spec->firmware);
+        plan->firmware->flash = false;
+        plan->firmware->reason = g_strdup("given in the spec (Firmware=), loaded with -bios");
+        return g_steal_pointer(&plan);
+    }
+
+    /* SEV-SNP and TDX have no pflash: they need a stateless image (-bios). */
+    bool stateless = spec->platform == CCM_GUEST_PLATFORM_SEV_SNP ||
+                     spec->platform == CCM_GUEST_PLATFORM_TDX;
+    g_autoptr(GError) e = NULL;
+    plan->firmware = ccm_firmware_descriptor_select(
+        options ? options->firmware_dirs : NULL, plan->architecture, plan->machine,
+        ccm_launch_plan_firmware_features(spec->platform), true, &e);
+    if (!plan->firmware) {
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
+                    "%s: [Guest] Firmware=: not given, and no firmware descriptor fits: %s",
+                    spec->path, e->message);
+        return NULL;
+    }
+    if (stateless && plan->firmware->flash) {
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_UNSUPPORTED,
+                    "%s: [Guest] Firmware=: not given, and the only firmware for %s (%s) is a "
+                    "pflash image; %s needs a stateless image loaded with -bios",
+                    spec->path, ccm_guest_platform_to_string(spec->platform),
+                    plan->firmware->descriptor, ccm_guest_platform_to_string(spec->platform));
+        return NULL;
+    }
+    return g_steal_pointer(&plan);
+}
