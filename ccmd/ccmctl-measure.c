@@ -14,6 +14,8 @@
 
 #include "ccmctl-measure-batch.h"
 #include "ccmctl.h"
+#include "launch-plan.h"
+#include "measure-plan.h"
 #include "measure-request.h"
 
 typedef enum OutputFormat {
@@ -144,7 +146,7 @@ int ccmctl_measure(int argc, char **argv)
 #undef REQUEST_OPTION
 
     g_set_prgname("ccmctl measure");
-    g_autoptr(GOptionContext) context = g_option_context_new("- expected launch measurement");
+    g_autoptr(GOptionContext) context = g_option_context_new("[GUEST.guest] - expected launch measurement");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_summary(
         context, "Computes the launch digest the AMD Secure Processor will report for a guest.");
@@ -154,19 +156,28 @@ int ccmctl_measure(int argc, char **argv)
 
     gboolean parsed = g_option_context_parse(context, &argc, &argv, &error) &&
                       request_from_options(values, &request, &error);
+    bool request_given[N_REQUEST_OPTIONS];
+    for (int i = 0; i < N_REQUEST_OPTIONS; i++)
+        request_given[i] = values[i] != NULL;
     free_values(values);
     if (!parsed)
         return ccmctl_fail("measure", error);
-    if (argc > 1) {
+    if (argc > 2) {
         g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                    "unexpected argument '%s'", argv[1]);
+                    "unexpected argument '%s'", argv[2]);
         return ccmctl_fail("measure", error);
     }
+    const char *spec_path = argc == 2 ? argv[1] : NULL;
 
     OutputFormat format = OUTPUT_HEX;
     if (output && !parse_output(output, &format, &error))
         return ccmctl_fail("measure", error);
 
+    if (batch && spec_path) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--batch and a guest spec are alternatives");
+        return ccmctl_fail("measure", error);
+    }
     if (batch) {
         if (output && format != OUTPUT_JSON && format != OUTPUT_FIRMWARE_DIGEST) {
             g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -179,9 +190,28 @@ int ccmctl_measure(int argc, char **argv)
     }
 
     g_autoptr(CcmMeasureReport) report = NULL;
-    if (!ccm_measure_request_run(&request, format == OUTPUT_FIRMWARE_DIGEST, NULL, &report,
-                                 &error))
+    if (spec_path) {
+        /* A guest spec is the only source: options that describe the guest would be a
+         * second one. */
+        for (int i = 0; i < N_REQUEST_OPTIONS; i++)
+            if (request_given[i]) {
+                g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--%s cannot be combined with a guest spec: '%s' gives every "
+                            "input",
+                            ccm_measure_request_keys[i], spec_path);
+                return ccmctl_fail("measure", error);
+            }
+        g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(spec_path, &error);
+        if (!spec)
+            return ccmctl_fail("measure", error);
+        g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
+        if (!plan ||
+            !ccm_measure_plan_run(plan, format == OUTPUT_FIRMWARE_DIGEST, &report, &error))
+            return ccmctl_fail("measure", error);
+    } else if (!ccm_measure_request_run(&request, format == OUTPUT_FIRMWARE_DIGEST, NULL,
+                                        &report, &error)) {
         return ccmctl_fail("measure", error);
+    }
 
     if (explain)
         ccm_measure_report_print_explain(report, stderr);

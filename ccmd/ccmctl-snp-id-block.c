@@ -13,12 +13,11 @@
 #include <gio/gio.h>
 #include <openssl/evp.h>
 
+#include "ccm-autocleanups.h"
 #include "ccmctl.h"
 #include "measure-report.h"
 #include "snp-id-block.h"
 #include "snp-policy.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_PKEY, EVP_PKEY_free)
 
 static gboolean parse_hex(const char *option, const char *value, uint8_t *ret, size_t size,
                           GError **error)

@@ -15,6 +15,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
+    { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
     { "snp-id-block", ccmctl_snp_id_block, "sign an SEV-SNP ID block and ID authentication block" },
     { "snp-policy", ccmctl_snp_policy, "decode or encode an SEV-SNP guest policy" },
 };

@@ -12,6 +12,7 @@ enum {
 };
 
 int ccmctl_measure(int argc, char **argv);
+int ccmctl_render(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);
 int ccmctl_snp_policy(int argc, char **argv);
 

@@ -30,6 +30,7 @@ void ccm_measure_report_free(CcmMeasureReport *report)
     g_array_unref(report->steps);
     g_free(report->name);
     g_free(report->firmware);
+    g_free(report->firmware_reason);
     g_free(report->cpu);
     g_free(report->kernel);
     g_free(report->initrd);
@@ -105,6 +106,8 @@ static void print_inputs(const CcmMeasureReport *r, FILE *out)
                  "x%s\n",
             r->firmware, r->firmware_size, r->firmware_gpa,
             r->seeded ? " (pages not hashed: seeded with --firmware-digest)" : "");
+    if (r->firmware_reason)
+        fprintf(out, "               %s\n", r->firmware_reason);
     if (r->firmware_digest_only)
         return;
     if (r->platform != CCM_PLATFORM_SEV) {
@@ -271,6 +274,8 @@ json_object *ccm_measure_report_to_json(const CcmMeasureReport *r, bool with_ste
     json_object_object_add(fw, "size", json_object_new_int64((int64_t) r->firmware_size));
     json_object_object_add(fw, "gpa", u64_hex_json(r->firmware_gpa));
     json_object_object_add(fw, "seeded", json_object_new_boolean(r->seeded));
+    if (r->firmware_reason)
+        add_string(fw, "reason", r->firmware_reason);
     json_object_object_add(o, "firmware", fw);
 
     if (!r->firmware_digest_only) {

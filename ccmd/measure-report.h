@@ -33,6 +33,7 @@ typedef struct CcmMeasureReport {
     CcmVmm vmm;
     bool firmware_digest_only;
     char *firmware;
+    char *firmware_reason;      /* why this firmware (guest specs), or NULL */
     uint64_t firmware_size;
     uint64_t firmware_gpa;
     unsigned vcpus;

@@ -561,8 +561,9 @@ static gboolean entry_error(GError **error, const CcmKeyfile *kf, const CcmGuest
     return FALSE;
 }
 
-/* What only the whole spec can tell. */
-static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **error)
+/* Sections for another platform than Platform= are mistakes, found before any value of
+ * theirs is read. */
+static gboolean check_sections(const CcmKeyfile *kf, const CcmGuestSpec *spec, GError **error)
 {
     const char *own = platform_section(spec->platform);
     const char *platform = platform_names[spec->platform];
@@ -580,6 +581,12 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
         }
     }
 
+    return TRUE;
+}
+
+/* What only the whole spec can tell. */
+static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **error)
+{
     if ((spec->initrd || ccm_guest_spec_given(spec, "Guest", "Cmdline", NULL)) && !spec->kernel)
         return entry_error(error, kf, spec, "Guest", spec->initrd ? "Initrd" : "Cmdline",
                            "needs Kernel= (direct kernel boot)");
@@ -691,6 +698,20 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
     return TRUE;
 }
 
+/* Reads @k from the file, if given, and records its line. */
+static gboolean parse_key(CcmKeyfile *kf, const KeySpec *k, CcmGuestSpec *spec, GError **error)
+{
+    CcmKeyfileEntry *e;
+
+    if (!ccm_keyfile_get(kf, k->section, k->key, &e, error))
+        return FALSE;
+    if (!e)
+        return TRUE;
+    g_hash_table_insert(spec->given, g_strconcat(k->section, "/", k->key, NULL),
+                        GUINT_TO_POINTER(e->line));
+    return parse_value(kf, e, k, spec, error);
+}
+
 /* Unknown keys, listing what each section knows. */
 static gboolean check_unknown_keys(const CcmKeyfile *kf, GError **error)
 {
@@ -724,17 +745,14 @@ static CcmGuestSpec *spec_from_keyfile(CcmKeyfile *kf, GError **error)
     spec->disks = g_ptr_array_new_with_free_func(disk_free);
     spec_defaults(spec);
 
-    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-        CcmKeyfileEntry *e;
-        if (!ccm_keyfile_get(kf, keys[i].section, keys[i].key, &e, error))
+    /* Platform= first: it decides which sections may appear. */
+    const KeySpec *platform_key = &keys[1];
+    g_assert(platform_key->kind == VALUE_PLATFORM);
+    if (!parse_key(kf, platform_key, spec, error) || !check_sections(kf, spec, error))
+        return NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        if (&keys[i] != platform_key && !parse_key(kf, &keys[i], spec, error))
             return NULL;
-        if (!e)
-            continue;
-        g_hash_table_insert(spec->given, g_strconcat(keys[i].section, "/", keys[i].key, NULL),
-                            GUINT_TO_POINTER(e->line));
-        if (!parse_value(kf, e, &keys[i], spec, error))
-            return NULL;
-    }
     if (!parse_disks(kf, spec, error) || !parse_network(kf, spec, error))
         return NULL;
 

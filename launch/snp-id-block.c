@@ -19,14 +19,12 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "ccm-autocleanups.h"
 #include "snp-id-block.h"
 #include "snp-policy.h"
 
 G_DEFINE_QUARK(ccm-snp-id-block-error-quark, ccm_snp_id_block_error)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(EVP_MD_CTX, EVP_MD_CTX_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(BIGNUM, BN_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ECDSA_SIG, ECDSA_SIG_free)
 
 #define ALGO_ECDSA_P384_SHA384 1
 #define CURVE_P384 2

@@ -193,8 +193,10 @@ static void test_usage_errors(void)
         { { "--output", "yaml", NULL }, "--output: unknown format 'yaml'" },
         { { "--platform", "sev-snp", "--firmware", fw, "--initrd", empty, NULL },
           "measured only with --kernel" },
-        { { "--platform", "sev-snp", "--firmware", fw, "extra", NULL },
-          "unexpected argument 'extra'" },
+        { { "--platform", "sev-snp", "--firmware", fw, "web1.guest", NULL },
+          "--platform cannot be combined with a guest spec: 'web1.guest'" },
+        { { "a.guest", "b.guest", NULL }, "unexpected argument 'b.guest'" },
+        { { "--batch", "x.jsonl", "a.guest", NULL }, "--batch and a guest spec are alternatives" },
         { { "--no-such-flag", NULL }, "--no-such-flag" },
     };
 
@@ -340,6 +342,37 @@ static void test_batch(void)
     g_rmdir(dir);
 }
 
+/* A guest spec gives the same digest as the equivalent options (vector F05). */
+static void test_guest_spec(void)
+{
+    g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
+    g_autofree char *dir = g_dir_make_tmp("ccmctl-test-XXXXXX", NULL);
+    g_autofree char *spec = g_build_filename(dir, "f05.guest", NULL);
+    g_autofree char *bad = g_build_filename(dir, "bad.guest", NULL);
+    g_autofree char *text = g_strdup_printf("[Guest]\nPlatform=sev-snp\nVCPUs=1\n"
+                                            "CPUModel=EPYC-v4\nFirmware=%s\n\n[SEV-SNP]\n"
+                                            "GuestFeatures=0x21\n",
+                                            fw);
+    g_assert_true(g_file_set_contents(spec, text, -1, NULL));
+    g_assert_true(g_file_set_contents(bad, "[Guest]\nPlatform=sev-snp\nVCPUS=2\n", -1, NULL));
+
+    g_auto(Result) r = run("measure", spec, "--explain", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, F05 "\n");
+    g_assert_nonnull(strstr(r.err, "given in the spec (Firmware=)"));
+
+    g_auto(Result) e = run("measure", bad, NULL);
+    g_autofree char *where = g_strdup_printf("%s:3: [Guest] VCPUS=:", bad);
+    assert_error(&e, 1, where, "did you mean VCPUs=?");
+
+    g_auto(Result) none = run("measure", "/nonexistent/x.guest", NULL);
+    assert_error(&none, 1, "/nonexistent/x.guest", NULL);
+
+    g_unlink(spec);
+    g_unlink(bad);
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -352,5 +385,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-measure/input-errors", test_input_errors);
     g_test_add_func("/ccmctl-measure/stdout-failure", test_stdout_failure);
     g_test_add_func("/ccmctl-measure/batch", test_batch);
+    g_test_add_func("/ccmctl-measure/guest-spec", test_guest_spec);
     return g_test_run();
 }

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ccmctl-render.c - `ccmctl render GUEST.guest --qemu|--libvirt`: what a spec launches
+ *
+ * The QEMU command line is checked against the capabilities of the QEMU that will run
+ * it: probed from the binary (cached), or read from a recorded probe with --caps.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "ccmctl.h"
+#include "launch-plan.h"
+#include "qemu-argv.h"
+#include "qemu-probe.h"
+
+static char *shell_line(GPtrArray *argv)
+{
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; i < argv->len && argv->pdata[i]; i++) {
+        const char *a = argv->pdata[i];
+        bool plain = a[0] != '\0';
+        for (const char *p = a; *p && plain; p++)
+            plain = g_ascii_isalnum(*p) || strchr("-_=,./:+@%", *p);
+        g_autofree char *quoted = plain ? g_strdup(a) : g_shell_quote(a);
+        g_string_append_printf(s, "%s%s", i ? " " : "", quoted);
+    }
+    g_string_append_c(s, '\n');
+    return g_string_free(s, FALSE);
+}
+
+static CcmQemuCaps *load_caps(const char *caps_file, const CcmLaunchPlan *plan, GError **error)
+{
+    if (caps_file) {
+        g_autoptr(CcmQmpTranscript) t = ccm_qmp_transcript_load(caps_file, error);
+        return t ? ccm_qemu_caps_from_transcript(t, error) : NULL;
+    }
+    return ccm_qemu_probe(plan->qemu_binary, NULL, error);
+}
+
+int ccmctl_render(int argc, char **argv)
+{
+    gboolean qemu = FALSE, libvirt = FALSE, json = FALSE, paused = FALSE, explain = FALSE;
+    g_autofree char *caps_file = NULL, *qmp_socket = NULL, *nvram = NULL;
+    g_autoptr(GError) error = NULL;
+    GOptionEntry entries[] = {
+        { "qemu", 0, 0, G_OPTION_ARG_NONE, &qemu, "Print the QEMU command line", NULL },
+        { "libvirt", 0, 0, G_OPTION_ARG_NONE, &libvirt, "Print the libvirt domain XML", NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With --qemu: a JSON array of arguments",
+          NULL },
+        { "caps", 0, 0, G_OPTION_ARG_FILENAME, &caps_file,
+          "Use this recorded QEMU probe instead of running QEMU", "FILE.replies" },
+        { "paused", 0, 0, G_OPTION_ARG_NONE, &paused, "Start with the vCPUs stopped (-S)", NULL },
+        { "qmp-socket", 0, 0, G_OPTION_ARG_FILENAME, &qmp_socket,
+          "Add a QMP monitor listening on this unix socket", "PATH" },
+        { "nvram", 0, 0, G_OPTION_ARG_FILENAME, &nvram,
+          "Variable store for pflash firmware", "PATH" },
+        { "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
+          "Explain the decisions (firmware, QEMU) on stderr", NULL },
+        { NULL },
+    };
+
+    g_set_prgname("ccmctl render");
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("GUEST.guest - the QEMU command line or libvirt XML of a guest");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_description(context, "Exit status: 0 success, 1 the spec or this "
+                                              "QEMU cannot launch the guest, 2 usage error. "
+                                              "See ccmctl-render(1).\n");
+    if (!g_option_context_parse(context, &argc, &argv, &error))
+        return ccmctl_fail("render", error);
+    if (argc != 2 || qemu == libvirt) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            argc != 2 ? "expected one GUEST.guest file"
+                                      : "expected exactly one of --qemu and --libvirt");
+        return ccmctl_fail("render", error);
+    }
+    if (json && !qemu) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--json applies to --qemu (the libvirt output is XML)");
+        return ccmctl_fail("render", error);
+    }
+
+    g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(argv[1], &error);
+    if (!spec)
+        return ccmctl_fail("render", error);
+    g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
+    if (!plan)
+        return ccmctl_fail("render", error);
+
+    g_autofree char *text = NULL;
+    if (qemu) {
+        g_autoptr(CcmQemuCaps) caps = load_caps(caps_file, plan, &error);
+        if (!caps)
+            return ccmctl_fail("render", error);
+        if (explain) {
+            g_autofree char *version = ccm_qemu_caps_version_string(caps);
+            fprintf(stderr, "guest      %s (%s)\nfirmware   %s\n           %s\nQEMU       %s "
+                            "%s (capabilities from %s)\n",
+                    plan->spec->name, ccm_guest_platform_to_string(plan->spec->platform),
+                    plan->firmware->path, plan->firmware->reason, plan->qemu_binary, version,
+                    caps->source);
+        }
+        CcmQemuArgvOptions options = CCM_QEMU_ARGV_OPTIONS_INIT;
+        options.paused = paused;
+        options.qmp_socket = qmp_socket;
+        options.nvram = nvram;
+        g_autoptr(GPtrArray) args = ccm_qemu_argv_render(plan, caps, &options, &error);
+        if (!args)
+            return ccmctl_fail("render", error);
+        if (json) {
+            json_object *a = json_object_new_array();
+            for (guint i = 0; i < args->len && args->pdata[i]; i++)
+                json_object_array_add(a, json_object_new_string(args->pdata[i]));
+            text = g_strconcat(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
+                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
+                               "\n", NULL);
+            json_object_put(a);
+        } else {
+            text = shell_line(args);
+        }
+    } else {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--libvirt is not available in this build yet");
+        return ccmctl_fail("render", error);
+    }
+    if (!ccmctl_write_stdout(text, &error))
+        return ccmctl_fail("render", error);
+    return CCMCTL_EXIT_OK;
+}
