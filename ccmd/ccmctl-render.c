@@ -12,6 +12,7 @@
 
 #include "ccmctl.h"
 #include "launch-plan.h"
+#include "libvirt-xml.h"
 #include "qemu-argv.h"
 #include "qemu-probe.h"
 
@@ -122,9 +123,13 @@ int ccmctl_render(int argc, char **argv)
             text = shell_line(args);
         }
     } else {
-        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                            "--libvirt is not available in this build yet");
-        return ccmctl_fail("render", error);
+        if (explain)
+            fprintf(stderr, "guest      %s (%s)\nfirmware   %s\n           %s\n",
+                    plan->spec->name, ccm_guest_platform_to_string(plan->spec->platform),
+                    plan->firmware->path, plan->firmware->reason);
+        text = ccm_libvirt_xml_write(plan, &error);
+        if (!text)
+            return ccmctl_fail("render", error);
     }
     if (!ccmctl_write_stdout(text, &error))
         return ccmctl_fail("render", error);

@@ -116,6 +116,7 @@ void ccm_guest_spec_free(CcmGuestSpec *spec)
     if (!spec)
         return;
     g_clear_pointer(&spec->given, g_hash_table_unref);
+    g_clear_pointer(&spec->labels, g_hash_table_unref);
     if (spec->disks)
         g_ptr_array_unref(spec->disks);
     for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
@@ -143,7 +144,7 @@ void ccm_guest_spec_free(CcmGuestSpec *spec)
     g_free(spec);
 }
 
-static void disk_free(gpointer p)
+void ccm_guest_disk_free(gpointer p)
 {
     CcmGuestDisk *d = p;
     g_free(d->path);
@@ -250,8 +251,10 @@ static char *resolve_path(const char *spec_path, const char *value)
 {
     if (g_path_is_absolute(value))
         return g_canonicalize_filename(value, NULL);
+    /* The spec's own path may be relative (to the current folder). */
     g_autofree char *dir = g_path_get_dirname(spec_path);
-    return g_canonicalize_filename(value, dir);
+    g_autofree char *abs_dir = g_canonicalize_filename(dir, NULL);
+    return g_canonicalize_filename(value, abs_dir);
 }
 
 static GBytes *decode_hex(const char *text, size_t bytes)
@@ -288,22 +291,33 @@ static GBytes *decode_base64(const char *text, size_t bytes)
     return g_bytes_new_take(out, len);
 }
 
-static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, const KeySpec *k,
+/* An error about a value; @where is "FILE:LINE: [Section] Key=" or the like. */
+static void value_error(GError **error, const char *where, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+static void value_error(GError **error, const char *where, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *message = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s: %s", where, message);
+}
+
+static gboolean parse_value(const char *where, const char *v, const KeySpec *k,
                             CcmGuestSpec *spec, GError **error)
 {
     void *field = (char *) spec + k->offset;
-    const char *v = e->value;
     uint64_t u;
 
     if (v[0] == '\0' && k->kind != VALUE_STRING) {
-        ccm_keyfile_set_error(error, kf, e, "empty value; remove the line to use the default");
+        value_error(error, where, "empty value; remove the line to use the default");
         return FALSE;
     }
 
     switch (k->kind) {
     case VALUE_NAME:
         if (!valid_name(v)) {
-            ccm_keyfile_set_error(error, kf, e,
+            value_error(error, where,
                                   "'%s' is not a guest name: 1 to 64 letters, digits, '.', '_' "
                                   "or '-', not starting with '.' or '-'",
                                   v);
@@ -313,14 +327,14 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         return TRUE;
     case VALUE_STRING:
         if (has_control(v)) {
-            ccm_keyfile_set_error(error, kf, e, "control characters are not allowed");
+            value_error(error, where, "control characters are not allowed");
             return FALSE;
         }
         *(char **) field = g_strdup(v);
         return TRUE;
     case VALUE_PATH:
         if (has_control(v)) {
-            ccm_keyfile_set_error(error, kf, e, "control characters are not allowed in a path");
+            value_error(error, where, "control characters are not allowed in a path");
             return FALSE;
         }
         *(char **) field = resolve_path(spec->path, v);
@@ -331,14 +345,14 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
                 *(CcmGuestPlatform *) field = (CcmGuestPlatform) i;
                 return TRUE;
             }
-        ccm_keyfile_set_error(error, kf, e,
+        value_error(error, where,
                               "unknown platform '%s'; expected sev, sev-es, sev-snp, tdx, cca or "
                               "none",
                               v);
         return FALSE;
     case VALUE_ACCEL:
         if (strcmp(v, "kvm") != 0 && strcmp(v, "tcg") != 0) {
-            ccm_keyfile_set_error(error, kf, e, "'%s' is not an accelerator; expected kvm or tcg",
+            value_error(error, where, "'%s' is not an accelerator; expected kvm or tcg",
                                   v);
             return FALSE;
         }
@@ -346,7 +360,7 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         return TRUE;
     case VALUE_BOOL:
         if (!parse_bool(v, (bool *) field)) {
-            ccm_keyfile_set_error(error, kf, e, "'%s' is not a boolean; expected yes or no", v);
+            value_error(error, where, "'%s' is not a boolean; expected yes or no", v);
             return FALSE;
         }
         return TRUE;
@@ -356,7 +370,7 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         } else {
             bool b;
             if (!parse_bool(v, &b)) {
-                ccm_keyfile_set_error(error, kf, e, "'%s' is not on, off or auto", v);
+                value_error(error, where, "'%s' is not on, off or auto", v);
                 return FALSE;
             }
             *(CcmOnOffAuto *) field = b ? CCM_ON : CCM_OFF;
@@ -365,7 +379,7 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
     case VALUE_U32:
     case VALUE_CPU_SIG:
         if (!parse_u64(v, &u) || u < k->min || u > k->max) {
-            ccm_keyfile_set_error(error, kf, e,
+            value_error(error, where,
                                   "'%s' is not a number from %" G_GUINT64_FORMAT
                                   " to %" G_GUINT64_FORMAT " (decimal, or hex with 0x)",
                                   v, k->min, k->max);
@@ -375,7 +389,7 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         return TRUE;
     case VALUE_U64:
         if (!parse_u64(v, &u)) {
-            ccm_keyfile_set_error(error, kf, e,
+            value_error(error, where,
                                   "'%s' is not a 64-bit number (decimal, or hex with 0x)", v);
             return FALSE;
         }
@@ -383,7 +397,7 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         return TRUE;
     case VALUE_SIZE:
         if (!parse_size(v, &u) || u < k->min || u > k->max) {
-            ccm_keyfile_set_error(error, kf, e,
+            value_error(error, where,
                                   "'%s' is not a size from 16M to 16T with a unit, such as 4G "
                                   "or 512M",
                                   v);
@@ -393,19 +407,19 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         return TRUE;
     case VALUE_BASE64:
         if (!(*(GBytes **) field = decode_base64(v, k->bytes))) {
-            ccm_keyfile_set_error(error, kf, e, "expected base64 of exactly %zu bytes", k->bytes);
+            value_error(error, where, "expected base64 of exactly %zu bytes", k->bytes);
             return FALSE;
         }
         return TRUE;
     case VALUE_HEX:
         if (!(*(GBytes **) field = decode_hex(v, k->bytes))) {
-            ccm_keyfile_set_error(error, kf, e, "expected exactly %zu hex digits", 2 * k->bytes);
+            value_error(error, where, "expected exactly %zu hex digits", 2 * k->bytes);
             return FALSE;
         }
         return TRUE;
     case VALUE_DIGEST_ALG:
         if (strcmp(v, "sha256") != 0 && strcmp(v, "sha512") != 0) {
-            ccm_keyfile_set_error(error, kf, e, "'%s' is not sha256 or sha512", v);
+            value_error(error, where, "'%s' is not sha256 or sha512", v);
             return FALSE;
         }
         *(char **) field = g_strdup(v);
@@ -415,14 +429,14 @@ static gboolean parse_value(const CcmKeyfile *kf, const CcmKeyfileEntry *e, cons
         char tail;
         if (g_str_has_prefix(v, "vsock:")) {
             if (sscanf(v, "vsock:%u:%u%c", &cid, &port, &tail) != 2) {
-                ccm_keyfile_set_error(error, kf, e, "'%s' is not vsock:CID:PORT", v);
+                value_error(error, where, "'%s' is not vsock:CID:PORT", v);
                 return FALSE;
             }
             *(char **) field = g_strdup(v);
         } else if (v[0] == '/') {
             *(char **) field = g_strdup(v);
         } else {
-            ccm_keyfile_set_error(error, kf, e,
+            value_error(error, where,
                                   "'%s' is neither an absolute unix socket path nor "
                                   "vsock:CID:PORT",
                                   v);
@@ -547,17 +561,22 @@ static const CcmKeyfileEntry *first_in_section(const CcmKeyfile *kf, const char 
     return NULL;
 }
 
-static gboolean entry_error(GError **error, const CcmKeyfile *kf, const CcmGuestSpec *spec,
-                            const char *section, const char *key, const char *message)
+static gboolean entry_error(GError **error, const CcmGuestSpec *spec, const char *section,
+                            const char *key, const char *message)
 {
     unsigned line = 0;
+    g_autofree char *id = g_strconcat(section, "/", key, NULL);
+    const char *label = spec->labels ? g_hash_table_lookup(spec->labels, id) : NULL;
 
-    if (ccm_guest_spec_given(spec, section, key, &line))
+    if (ccm_guest_spec_given(spec, section, key, &line) && label)
+        g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s:%u: %s: %s",
+                    spec->path, line, label, message);
+    else if (line)
         g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s:%u: [%s] %s=: %s",
-                    kf->path, line, section, key, message);
+                    spec->path, line, section, key, message);
     else
         g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s: [%s] %s=: %s",
-                    kf->path, section, key, message);
+                    spec->path, section, key, message);
     return FALSE;
 }
 
@@ -585,10 +604,10 @@ static gboolean check_sections(const CcmKeyfile *kf, const CcmGuestSpec *spec, G
 }
 
 /* What only the whole spec can tell. */
-static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **error)
+gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
 {
     if ((spec->initrd || ccm_guest_spec_given(spec, "Guest", "Cmdline", NULL)) && !spec->kernel)
-        return entry_error(error, kf, spec, "Guest", spec->initrd ? "Initrd" : "Cmdline",
+        return entry_error(error, spec, "Guest", spec->initrd ? "Initrd" : "Cmdline",
                            "needs Kernel= (direct kernel boot)");
 
     if (spec->platform == CCM_GUEST_PLATFORM_SEV || spec->platform == CCM_GUEST_PLATFORM_SEV_ES) {
@@ -597,44 +616,44 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
             spec->sev.policy = spec->platform == CCM_GUEST_PLATFORM_SEV_ES ? 0x5 : 0x1;
         bool es_bit = spec->sev.policy & 0x4;
         if (es_bit != (spec->platform == CCM_GUEST_PLATFORM_SEV_ES))
-            return entry_error(error, kf, spec, "SEV", "Policy",
+            return entry_error(error, spec, "SEV", "Policy",
                                es_bit ? "policy bit 2 (ES) is set, which makes an SEV-ES guest: "
                                         "use Platform=sev-es"
                                       : "Platform=sev-es needs policy bit 2 (ES) set, e.g. 0x5");
         if (!ccm_guest_spec_given(spec, "SEV", "KernelHashes", NULL))
             spec->sev.kernel_hashes = spec->kernel != NULL;
         if (spec->sev.kernel_hashes && !spec->kernel)
-            return entry_error(error, kf, spec, "SEV", "KernelHashes",
+            return entry_error(error, spec, "SEV", "KernelHashes",
                                "measures the kernel, initrd and command line: give Kernel= too");
     }
 
     if (spec->platform == CCM_GUEST_PLATFORM_SEV_SNP) {
         g_auto(GStrv) problems = NULL;
         if (!ccm_snp_policy_check(spec->snp.policy, &problems, NULL))
-            return entry_error(error, kf, spec, "SEV-SNP", "Policy", problems[0]);
+            return entry_error(error, spec, "SEV-SNP", "Policy", problems[0]);
         if (!(spec->snp.guest_features & 0x1))
-            return entry_error(error, kf, spec, "SEV-SNP", "GuestFeatures",
+            return entry_error(error, spec, "SEV-SNP", "GuestFeatures",
                                "bit 0 (SNPActive) must be set: KVM sets it for every SNP guest");
         if (!ccm_guest_spec_given(spec, "SEV-SNP", "KernelHashes", NULL))
             spec->snp.kernel_hashes = spec->kernel != NULL;
         if (spec->snp.kernel_hashes && !spec->kernel)
-            return entry_error(error, kf, spec, "SEV-SNP", "KernelHashes",
+            return entry_error(error, spec, "SEV-SNP", "KernelHashes",
                                "measures the kernel, initrd and command line: give Kernel= too");
         bool ready = spec->snp.id_block || spec->snp.id_auth;
         if (ready && !(spec->snp.id_block && spec->snp.id_auth))
-            return entry_error(error, kf, spec, "SEV-SNP", spec->snp.id_block ? "IdBlock" : "IdAuth",
+            return entry_error(error, spec, "SEV-SNP", spec->snp.id_block ? "IdBlock" : "IdAuth",
                                "IdBlock= and IdAuth= go together");
         if (ready && (spec->snp.id_key || spec->snp.author_key))
-            return entry_error(error, kf, spec, "SEV-SNP", spec->snp.id_key ? "IdKey" : "AuthorKey",
+            return entry_error(error, spec, "SEV-SNP", spec->snp.id_key ? "IdKey" : "AuthorKey",
                                "give either IdKey= (ccm signs the ID block) or a ready-made "
                                "IdBlock=/IdAuth=, not both");
         if (spec->snp.author_key && !spec->snp.id_key)
-            return entry_error(error, kf, spec, "SEV-SNP", "AuthorKey",
+            return entry_error(error, spec, "SEV-SNP", "AuthorKey",
                                "signs the ID key: give IdKey= too");
         const char *id_only[] = { "FamilyId", "ImageId", "GuestSVN" };
         for (size_t i = 0; i < G_N_ELEMENTS(id_only); i++)
             if (ccm_guest_spec_given(spec, "SEV-SNP", id_only[i], NULL) && !spec->snp.id_key)
-                return entry_error(error, kf, spec, "SEV-SNP", id_only[i],
+                return entry_error(error, spec, "SEV-SNP", id_only[i],
                                    "goes into the ID block ccm signs: give IdKey= too");
     }
 
@@ -643,7 +662,7 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
         if (ccm_guest_spec_given(spec, "TDX", "SeptVeDisable", NULL) &&
             ccm_guest_spec_given(spec, "TDX", "Attributes", NULL) &&
             bit28 != spec->tdx.sept_ve_disable)
-            return entry_error(error, kf, spec, "TDX", "SeptVeDisable",
+            return entry_error(error, spec, "TDX", "SeptVeDisable",
                                "contradicts bit 28 of Attributes=; give only one of them");
         if (ccm_guest_spec_given(spec, "TDX", "SeptVeDisable", NULL))
             spec->tdx.attributes = spec->tdx.sept_ve_disable ? spec->tdx.attributes | 0x10000000
@@ -656,7 +675,7 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
 
     if (spec->platform != CCM_GUEST_PLATFORM_NONE && spec->accelerator &&
         strcmp(spec->accelerator, "tcg") == 0)
-        return entry_error(error, kf, spec, "Guest", "Accelerator",
+        return entry_error(error, spec, "Guest", "Accelerator",
                            "confidential guests need KVM (QEMU refuses them under TCG); "
                            "Accelerator=tcg is for Platform=none only");
 
@@ -666,7 +685,7 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
                       spec->platform == CCM_GUEST_PLATFORM_SEV;
     if (sev_family) {
         if (!spec->cpu_model)
-            return entry_error(error, kf, spec, "Guest", "CPUModel",
+            return entry_error(error, spec, "Guest", "CPUModel",
                                "required for SEV guests, e.g. EPYC-Milan: the model's CPUID "
                                "signature is part of the measurement");
         uint32_t sig;
@@ -677,23 +696,23 @@ static gboolean check_spec(const CcmKeyfile *kf, CcmGuestSpec *spec, GError **er
                 "ccm does not know the CPUID signature of '%s'; give CPUSignature= (CPUID "
                 "leaf 1 EAX of that model) or use an EPYC model",
                 spec->cpu_model);
-            return entry_error(error, kf, spec, "Guest", "CPUModel", msg);
+            return entry_error(error, spec, "Guest", "CPUModel", msg);
         }
         if (known && given_sig && sig != spec->cpu_signature) {
             g_autofree char *msg = g_strdup_printf(
                 "0x%x contradicts CPUModel=%s (0x%x); remove CPUSignature=",
                 spec->cpu_signature, spec->cpu_model, sig);
-            return entry_error(error, kf, spec, "Guest", "CPUSignature", msg);
+            return entry_error(error, spec, "Guest", "CPUSignature", msg);
         }
         if (known)
             spec->cpu_signature = sig;
     } else if (ccm_guest_spec_given(spec, "Guest", "CPUSignature", NULL)) {
-        return entry_error(error, kf, spec, "Guest", "CPUSignature",
+        return entry_error(error, spec, "Guest", "CPUSignature",
                            "only SEV guests measure a CPU signature");
     }
     if (spec->platform == CCM_GUEST_PLATFORM_TDX && spec->cpu_model &&
         strcmp(spec->cpu_model, "host") != 0)
-        return entry_error(error, kf, spec, "Guest", "CPUModel",
+        return entry_error(error, spec, "Guest", "CPUModel",
                            "TDX guests run with -cpu host only (QEMU refuses named models)");
     return TRUE;
 }
@@ -709,7 +728,26 @@ static gboolean parse_key(CcmKeyfile *kf, const KeySpec *k, CcmGuestSpec *spec, 
         return TRUE;
     g_hash_table_insert(spec->given, g_strconcat(k->section, "/", k->key, NULL),
                         GUINT_TO_POINTER(e->line));
-    return parse_value(kf, e, k, spec, error);
+    g_autofree char *where = g_strdup_printf("%s:%u: [%s] %s=", kf->path, e->line, e->section,
+                                             e->key);
+    return parse_value(where, e->value, k, spec, error);
+}
+
+gboolean ccm_guest_spec_set_value(CcmGuestSpec *spec, const char *section, const char *key,
+                                  const char *value, unsigned line, const char *label,
+                                  GError **error)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+        if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].key, key) != 0)
+            continue;
+        g_autofree char *where = g_strdup_printf("%s:%u: %s", spec->path, line, label);
+        ccm_guest_spec_set_given(spec, section, key, line);
+        if (!spec->labels)
+            spec->labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        g_hash_table_insert(spec->labels, g_strconcat(section, "/", key, NULL), g_strdup(label));
+        return parse_value(where, value, &keys[i], spec, error);
+    }
+    g_assert_not_reached();
 }
 
 /* Unknown keys, listing what each section knows. */
@@ -736,14 +774,32 @@ static gboolean check_unknown_keys(const CcmKeyfile *kf, GError **error)
     return ok;
 }
 
+CcmGuestSpec *ccm_guest_spec_new(const char *source)
+{
+    CcmGuestSpec *spec = g_new0(CcmGuestSpec, 1);
+    spec->path = g_strdup(source);
+    spec->given = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    spec->disks = g_ptr_array_new_with_free_func(ccm_guest_disk_free);
+    spec_defaults(spec);
+    return spec;
+}
+
+void ccm_guest_spec_set_given(CcmGuestSpec *spec, const char *section, const char *key,
+                              unsigned line)
+{
+    g_hash_table_insert(spec->given, g_strconcat(section, "/", key, NULL),
+                        GUINT_TO_POINTER(line));
+}
+
+bool ccm_guest_name_is_valid(const char *name)
+{
+    return valid_name(name);
+}
+
 static CcmGuestSpec *spec_from_keyfile(CcmKeyfile *kf, GError **error)
 {
     const char *path = kf->path;
-    g_autoptr(CcmGuestSpec) spec = g_new0(CcmGuestSpec, 1);
-    spec->path = g_strdup(path);
-    spec->given = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    spec->disks = g_ptr_array_new_with_free_func(disk_free);
-    spec_defaults(spec);
+    g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_new(path);
 
     /* Platform= first: it decides which sections may appear. */
     const KeySpec *platform_key = &keys[1];
@@ -772,7 +828,7 @@ static CcmGuestSpec *spec_from_keyfile(CcmKeyfile *kf, GError **error)
         }
         spec->name = g_steal_pointer(&base);
     }
-    if (!check_spec(kf, spec, error))
+    if (!ccm_guest_spec_check(spec, error))
         return NULL;
     return g_steal_pointer(&spec);
 }

@@ -42,6 +42,7 @@ typedef struct CcmGuestDisk {
 typedef struct CcmGuestSpec {
     char *path;         /* the spec file, or a description of where the spec came from */
     GHashTable *given;  /* "Section/Key" -> line number, for every key the file sets */
+    GHashTable *labels; /* "Section/Key" -> how messages name it when not "[Section] Key=" */
 
     /* [Guest] */
     char *name;
@@ -121,6 +122,23 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmGuestSpec, ccm_guest_spec_free)
 CcmGuestSpec *ccm_guest_spec_load(const char *path, GError **error);
 CcmGuestSpec *ccm_guest_spec_parse(const char *path, const char *text, gsize size,
                                    GError **error);
+
+/*
+ * Building a spec by other means (the libvirt XML reader): a spec with the defaults,
+ * the keys set recorded with the line they came from, then the whole-spec checks and
+ * defaults that depend on other keys (exactly those a spec file goes through).
+ */
+CcmGuestSpec *ccm_guest_spec_new(const char *source);
+void ccm_guest_spec_set_given(CcmGuestSpec *spec, const char *section, const char *key,
+                              unsigned line);
+gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error);
+/* Sets @section/@key from text, exactly as a spec file would; errors start with
+ * "SOURCE:LINE: LABEL: ". @key must be one of the table's scalar keys. */
+gboolean ccm_guest_spec_set_value(CcmGuestSpec *spec, const char *section, const char *key,
+                                  const char *value, unsigned line, const char *label,
+                                  GError **error);
+void ccm_guest_disk_free(gpointer disk);
+bool ccm_guest_name_is_valid(const char *name);
 
 /* Whether the spec set @section/@key, and on which line. */
 bool ccm_guest_spec_given(const CcmGuestSpec *spec, const char *section, const char *key,

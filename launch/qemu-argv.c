@@ -12,12 +12,9 @@
  */
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "ccm-autocleanups.h"
-#include "plan-measure.h"
+#include "plan-id-block.h"
 #include "qemu-argv.h"
-#include "snp-id-block.h"
 
 static void add(GPtrArray *argv, const char *arg)
 {
@@ -155,51 +152,19 @@ static json_object *sev_object(const CcmLaunchPlan *plan, const CcmQemuCaps *cap
 static gboolean snp_id_block(const CcmLaunchPlan *plan, json_object *o, const CcmQemuCaps *caps,
                              GError **error)
 {
-    const CcmGuestSpec *spec = plan->spec;
     const char *type = "sev-snp-guest";
-    g_autofree char *block_b64 = NULL, *auth_b64 = NULL;
-    bool author = false;
+    g_autoptr(CcmPlanIdBlock) id = NULL;
 
-    if (spec->snp.id_block) {
-        gsize n;
-        const uint8_t *auth = g_bytes_get_data(spec->snp.id_auth, &n);
-        author = auth[4] != 0; /* AUTH_KEY_ALGO: an author key is present */
-        b64(spec->snp.id_block, &block_b64);
-        b64(spec->snp.id_auth, &auth_b64);
-    } else if (spec->snp.id_key) {
-        CcmSnpIdBlockParams params = { .policy = spec->snp.policy,
-                                       .guest_svn = spec->snp.guest_svn };
-        size_t size = 0;
-        uint8_t digest[CCM_DIGEST_MAX_SIZE];
-        if (!ccm_launch_plan_measure(plan, NULL, NULL, digest, &size, error))
-            return FALSE;
-        memcpy(params.measurement, digest, sizeof(params.measurement));
-        if (spec->snp.family_id)
-            memcpy(params.family_id, g_bytes_get_data(spec->snp.family_id, NULL), 16);
-        if (spec->snp.image_id)
-            memcpy(params.image_id, g_bytes_get_data(spec->snp.image_id, NULL), 16);
-        g_autoptr(EVP_PKEY) id_key = ccm_snp_load_private_key(spec->snp.id_key, error);
-        if (!id_key)
-            return FALSE;
-        g_autoptr(EVP_PKEY) author_key = NULL;
-        if (spec->snp.author_key &&
-            !(author_key = ccm_snp_load_private_key(spec->snp.author_key, error)))
-            return FALSE;
-        CcmSnpIdBlock block;
-        if (!ccm_snp_id_block_sign(&params, id_key, author_key, &block, error))
-            return FALSE;
-        block_b64 = g_base64_encode(block.id_block, sizeof(block.id_block));
-        auth_b64 = g_base64_encode(block.id_auth, sizeof(block.id_auth));
-        author = block.author_key_enabled;
-    } else {
+    if (!ccm_plan_id_block(plan, &id, error))
+        return FALSE;
+    if (!id)
         return TRUE;
-    }
     if (!need_property(caps, type, "id-block", "an ID block", error) ||
         !need_property(caps, type, "id-auth", "an ID block", error))
         return FALSE;
-    json_object_object_add(o, "id-block", json_object_new_string(block_b64));
-    json_object_object_add(o, "id-auth", json_object_new_string(auth_b64));
-    if (author) {
+    json_object_object_add(o, "id-block", json_object_new_string(id->id_block));
+    json_object_object_add(o, "id-auth", json_object_new_string(id->id_auth));
+    if (id->author_key_enabled) {
         if (!need_property(caps, type, "author-key-enabled", "AuthorKey=", error))
             return FALSE;
         json_object_object_add(o, "author-key-enabled", json_object_new_boolean(1));

@@ -52,6 +52,20 @@ static void test_minimal_defaults(void)
     g_assert_cmpuint(spec->disks->len, ==, 0);
 }
 
+/* A spec named by a relative path resolves its own relative paths against its folder
+ * (this used to hit a GLib assertion). */
+static void test_relative_spec_path(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_parse(
+        "guests/web1.guest", "[Guest]\nKernel=vmlinuz\n", 22, &error);
+    g_autofree char *cwd = g_get_current_dir();
+    g_autofree char *expected = g_build_filename(cwd, "guests", "vmlinuz", NULL);
+
+    g_assert_no_error(error);
+    g_assert_cmpstr(spec->kernel, ==, expected);
+}
+
 static void test_full_snp(void)
 {
     static const char text[] =
@@ -243,6 +257,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/guest-spec/minimal-defaults", test_minimal_defaults);
     g_test_add_func("/guest-spec/full-snp", test_full_snp);
+    g_test_add_func("/guest-spec/relative-spec-path", test_relative_spec_path);
     g_test_add_func("/guest-spec/sev-defaults", test_sev_defaults);
     g_test_add_func("/guest-spec/syntax-errors", test_syntax_errors);
     g_test_add_func("/guest-spec/key-errors", test_key_errors);

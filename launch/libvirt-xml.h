@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libvirt-xml.h - libvirt domain XML from a launch plan, and a guest spec from domain XML */
+#pragma once
+
+#include <glib.h>
+
+#include "guest-spec.h"
+#include "launch-plan.h"
+
+/* Larger than any domain XML ccm has reason to read. */
+#define CCM_LIBVIRT_XML_MAX_SIZE (4u << 20)
+
+/**
+ * ccm_libvirt_xml_write() - the domain XML that makes libvirt launch @plan's guest
+ *
+ * Describes the same VM as ccm_qemu_argv_render(): vCPUs, CPU model, memory, firmware,
+ * kernel boot, disks, network, serial log and <launchSecurity> for sev, sev-snp and
+ * tdx. Fails with CCM_LAUNCH_ERROR_UNSUPPORTED for what libvirt cannot express.
+ */
+char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error);
+
+/**
+ * ccm_libvirt_xml_read() - a guest spec from a domain XML (as the libvirt hook gets it)
+ * @source: names the XML in messages, e.g. "web1.xml" or "libvirt domain 'web1'"
+ *
+ * Reads what decides the launch measurement and the confidential configuration; the
+ * result goes through the same checks as a spec file. No network, no entities.
+ */
+CcmGuestSpec *ccm_libvirt_xml_read(const char *xml, size_t size, const char *source,
+                                   GError **error);
