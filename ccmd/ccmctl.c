@@ -14,6 +14,7 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
     { "snp-id-block", ccmctl_snp_id_block, "sign an SEV-SNP ID block and ID authentication block" },

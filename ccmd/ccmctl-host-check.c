@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ccmctl-host-check.c - `ccmctl host-check`: which confidential guests this host can run
+ *
+ * Probes the QEMU binary over QMP (cached, like ccmctl render) and reads the host's KVM,
+ * kernel module parameters, CPU flags and firmware descriptors.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "ccmctl.h"
+#include "host-check.h"
+#include "qemu-probe.h"
+
+int ccmctl_host_check(int argc, char **argv)
+{
+    gboolean json = FALSE;
+    g_autofree char *platform = NULL, *qemu = NULL, *root = NULL;
+    g_autoptr(GError) error = NULL;
+    GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+        { "platform", 0, 0, G_OPTION_ARG_STRING, &platform,
+          "Exit 0 only if this platform can run here", "PLATFORM" },
+        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
+          "QEMU binary to check (default qemu-system-x86_64)", "PATH" },
+        { "root", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &root,
+          "Read /dev, /sys and /proc below this folder (tests)", "DIR" },
+        { NULL },
+    };
+
+    g_set_prgname("ccmctl host-check");
+    g_autoptr(GOptionContext) context = g_option_context_new("- what this host can run");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_description(context,
+                                     "Exit status: 0 the check ran (with --platform: that "
+                                     "platform can run here), 1 it cannot, 2 usage error. See "
+                                     "ccmctl-host-check(1).\n");
+    if (!g_option_context_parse(context, &argc, &argv, &error))
+        return ccmctl_fail("host-check", error);
+    if (argc > 1) {
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "unexpected argument '%s'",
+                    argv[1]);
+        return ccmctl_fail("host-check", error);
+    }
+    int wanted = -1;
+    for (int p = 0; platform && p < _CCM_GUEST_PLATFORM_MAX; p++)
+        if (strcmp(platform, ccm_guest_platform_to_string((CcmGuestPlatform) p)) == 0)
+            wanted = p;
+    if (platform && wanted < 0) {
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--platform: unknown platform '%s'; expected sev, sev-es, sev-snp, tdx, cca "
+                    "or none",
+                    platform);
+        return ccmctl_fail("host-check", error);
+    }
+
+    g_autoptr(GError) probe_error = NULL;
+    g_autoptr(CcmQemuCaps) caps =
+        ccm_qemu_probe(qemu ? qemu : "qemu-system-x86_64", NULL, &probe_error);
+    CcmHostCheckOptions options = {
+        .root = root,
+        .qemu = qemu,
+        .caps = caps,
+        .caps_error = probe_error ? probe_error->message : NULL,
+    };
+    g_autoptr(CcmHostCheck) check = ccm_host_check_run(&options);
+
+    g_autofree char *text = NULL;
+    if (json) {
+        json_object *o = ccm_host_check_to_json(check);
+        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
+                           "\n", NULL);
+        json_object_put(o);
+    } else {
+        g_autoptr(GString) s = g_string_new(NULL);
+        for (guint i = 0; i < check->items->len; i++) {
+            const CcmCheckItem *item = check->items->pdata[i];
+            g_string_append_printf(s, "%-5s %-22s %s\n",
+                                   ccm_check_status_to_string(item->status), item->title,
+                                   item->reason);
+        }
+        g_string_append(s, "\n");
+        for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++)
+            g_string_append_printf(s, "%-8s %s%s%s\n",
+                                   ccm_guest_platform_to_string((CcmGuestPlatform) p),
+                                   check->can_run[p] ? "can run here" : "cannot run here",
+                                   check->why_not[p] ? ": " : "",
+                                   check->why_not[p] ? check->why_not[p] : "");
+        text = g_string_free(g_steal_pointer(&s), FALSE);
+    }
+    if (!ccmctl_write_stdout(text, &error))
+        return ccmctl_fail("host-check", error);
+    if (wanted >= 0 && !check->can_run[wanted])
+        return CCMCTL_EXIT_FAILURE;
+    return CCMCTL_EXIT_OK;
+}
