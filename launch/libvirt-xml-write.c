@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlsave.h>
 
 #include "ccm-autocleanups.h"
 #include "libvirt-xml.h"
@@ -239,6 +240,26 @@ static void devices_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
     attr(balloon, "model", "none");
 }
 
+/* The document as libvirt writes its own files: indented, no XML declaration. */
+static char *serialize(const CcmLaunchPlan *plan, xmlDocPtr doc, GError **error)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlSaveCtxtPtr save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+    long written = save ? xmlSaveDoc(save, doc) : -1;
+
+    if (save && xmlSaveClose(save) < 0)
+        written = -1;
+    if (written < 0 || !xmlBufferContent(buf)) {
+        xmlBufferFree(buf);
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
+                    "%s: libxml2 could not serialize the domain XML", plan->spec->path);
+        return NULL;
+    }
+    char *out = g_strdup((const char *) xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return out;
+}
+
 char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
 {
     const CcmGuestSpec *spec = plan->spec;
@@ -260,26 +281,17 @@ char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
         attr(smm, "state", "off");
     }
     if (spec->platform == CCM_GUEST_PLATFORM_TDX) {
+        /* QEMU's -cpu ...,pmu=off (with the PMU on, QEMU sets the PERFMON TD attribute)
+         * and -machine kernel-irqchip=split, as the QEMU renderer passes them. */
         xmlNodePtr pmu = xmlNewChild(features, NULL, BAD_CAST "pmu", NULL);
         attr(pmu, "state", "off");
+        xmlNodePtr ioapic = xmlNewChild(features, NULL, BAD_CAST "ioapic", NULL);
+        attr(ioapic, "driver", "qemu");
     }
     cpu_element(plan, domain);
     devices_element(plan, domain);
     if (!launch_security(plan, domain, error))
         return NULL;
 
-    xmlChar *buf = NULL;
-    int size = 0;
-    xmlDocDumpFormatMemoryEnc(doc, &buf, &size, "UTF-8", 1);
-    /* Drop the XML declaration: libvirt's own files start with <domain>. */
-    const char *text = (const char *) buf;
-    const char *start = strstr(text, "<domain");
-    char *out = g_strdup(start ? start : text);
-    if (!g_str_has_suffix(out, "\n")) {
-        char *with_newline = g_strconcat(out, "\n", NULL);
-        g_free(out);
-        out = with_newline;
-    }
-    xmlFree(buf);
-    return out;
+    return serialize(plan, doc, error);
 }

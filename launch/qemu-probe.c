@@ -241,6 +241,9 @@ CcmQmpTranscript *ccm_qemu_probe_record(const char *binary, const CcmQemuProbeOp
         "-mon", "chardev=ccm-qmp,mode=control", NULL,
     };
     g_autoptr(GSubprocess) p = g_subprocess_launcher_spawnv(launcher, argv, error);
+    /* Close our copy of QEMU's end now, so a QEMU that exits early reads as end of
+     * stream at once instead of a timeout. */
+    g_clear_object(&launcher);
     if (!p) {
         close(fds[0]);
         g_prefix_error(error, "cannot start %s: ", path);
