@@ -24,7 +24,11 @@ char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error);
  * @source: names the XML in messages, e.g. "web1.xml" or "libvirt domain 'web1'"
  *
  * Reads what decides the launch measurement and the confidential configuration; the
- * result goes through the same checks as a spec file. No network, no entities.
+ * result goes through the same checks as a spec file. What could change either but has
+ * no spec key (QEMU pass-through, vCPU hotplug, a TDX guest with the PMU on, ...) is
+ * refused; libvirt-xml-read.c lists what is ignored. At most CCM_LIBVIRT_XML_MAX_SIZE
+ * bytes; no network, no DOCTYPE, no entities. Errors are CCM_LAUNCH_ERROR_INPUT or, from
+ * the spec's own checks, CCM_KEYFILE_ERROR_KEY, and name the element and its line.
  */
 CcmGuestSpec *ccm_libvirt_xml_read(const char *xml, size_t size, const char *source,
                                    GError **error);
