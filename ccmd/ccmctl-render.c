@@ -101,7 +101,8 @@ int ccmctl_render(int argc, char **argv)
             fprintf(stderr, "guest      %s (%s)\nfirmware   %s\n           %s\nQEMU       %s "
                             "%s (capabilities from %s)\n",
                     plan->spec->name, ccm_guest_platform_to_string(plan->spec->platform),
-                    plan->firmware->path, plan->firmware->reason, plan->qemu_binary, version,
+                    plan->firmware->path ? plan->firmware->path : "(none)",
+                    plan->firmware->reason, plan->qemu_binary, version,
                     caps->source);
         }
         CcmQemuArgvOptions options = CCM_QEMU_ARGV_OPTIONS_INIT;
@@ -126,7 +127,8 @@ int ccmctl_render(int argc, char **argv)
         if (explain)
             fprintf(stderr, "guest      %s (%s)\nfirmware   %s\n           %s\n",
                     plan->spec->name, ccm_guest_platform_to_string(plan->spec->platform),
-                    plan->firmware->path, plan->firmware->reason);
+                    plan->firmware->path ? plan->firmware->path : "(none)",
+                    plan->firmware->reason);
         text = ccm_libvirt_xml_write(plan, &error);
         if (!text)
             return ccmctl_fail("render", error);

@@ -14,6 +14,14 @@ static const struct {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
+    { "list", ccmctl_guest_command, "list the guests ccmd manages" },
+    { "status", ccmctl_guest_command, "show one guest and its history" },
+    { "add", ccmctl_guest_command, "add a guest to ccmd from its spec" },
+    { "remove", ccmctl_guest_command, "remove a stopped guest" },
+    { "start", ccmctl_guest_command, "start a guest (measure, register, launch)" },
+    { "stop", ccmctl_guest_command, "power a guest off" },
+    { "kill", ccmctl_guest_command, "end a guest's QEMU now" },
+    { "monitor", ccmctl_guest_command, "follow the guests' state changes" },
     { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },

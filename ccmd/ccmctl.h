@@ -11,6 +11,7 @@ enum {
     CCMCTL_EXIT_USAGE = 2,   /* bad option, value or combination */
 };
 
+int ccmctl_guest_command(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_render(int argc, char **argv);

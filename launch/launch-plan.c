@@ -60,6 +60,30 @@ CcmLaunchPlan *ccm_launch_plan_new(CcmGuestSpec *spec, const CcmLaunchPlanOption
                                    : g_strdup(arm ? "qemu-system-aarch64" : "qemu-system-x86_64");
     plan->accelerator = g_strdup(spec->accelerator ? spec->accelerator : "kvm");
 
+    if (strcmp(plan->machine, "none") == 0) {
+        /* QEMU without a machine: a process that answers QMP and runs nothing. Useful to
+         * exercise supervision at scale; nothing to boot, so nothing to give it. */
+        const char *extra = NULL;
+        if (spec->platform != CCM_GUEST_PLATFORM_NONE)
+            extra = "Platform=";
+        else if (spec->firmware)
+            extra = "Firmware=";
+        else if (spec->kernel)
+            extra = "Kernel=";
+        else if (spec->disks->len)
+            extra = "Disk=";
+        if (extra) {
+            g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
+                        "%s: [Guest] Machine=none runs no guest code; remove %s (and use "
+                        "Platform=none)",
+                        spec->path, extra);
+            return NULL;
+        }
+        plan->firmware = g_new0(CcmFirmwareChoice, 1);
+        plan->firmware->reason = g_strdup("none: Machine=none runs no firmware");
+        return g_steal_pointer(&plan);
+    }
+
     if (spec->firmware) {
         plan->firmware = g_new0(CcmFirmwareChoice, 1);
         plan->firmware->path = g_strdup(spec->firmware);

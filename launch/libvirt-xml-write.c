@@ -262,6 +262,11 @@ static char *serialize(const CcmLaunchPlan *plan, xmlDocPtr doc, GError **error)
 
 char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
 {
+    if (!plan->firmware->path) {
+        refuse(error, plan, "[Guest] Machine=none is for ccmd's own tests; libvirt domains "
+                            "boot a machine");
+        return NULL;
+    }
     const CcmGuestSpec *spec = plan->spec;
     g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
     xmlNodePtr domain = xmlNewNode(NULL, BAD_CAST "domain");

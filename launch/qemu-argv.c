@@ -365,8 +365,10 @@ GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *ca
         unsupported(error, caps, "has no machine type '%s'", plan->machine);
         return NULL;
     }
+    bool bare = strcmp(plan->machine, "none") == 0; /* no board: no CPU, firmware, devices */
     const char *cpu = spec->cpu_model ? spec->cpu_model : default_cpu(plan);
-    if (g_hash_table_size(caps->cpu_models) > 0 && !ccm_qemu_caps_has_cpu_model(caps, cpu)) {
+    if (!bare && g_hash_table_size(caps->cpu_models) > 0 &&
+        !ccm_qemu_caps_has_cpu_model(caps, cpu)) {
         unsupported(error, caps, "has no CPU model '%s' (from [Guest] CPUModel=)", cpu);
         return NULL;
     }
@@ -387,13 +389,15 @@ GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *ca
     add(argv, machine->str);
     add(argv, "-accel");
     add(argv, plan->accelerator);
-    add(argv, "-cpu");
-    if (spec->platform == CCM_GUEST_PLATFORM_TDX)
-        addf(argv, "%s,pmu=off", cpu);
-    else
-        add(argv, cpu);
-    add(argv, "-smp");
-    addf(argv, "%u", spec->vcpus);
+    if (!bare) {
+        add(argv, "-cpu");
+        if (spec->platform == CCM_GUEST_PLATFORM_TDX)
+            addf(argv, "%s,pmu=off", cpu);
+        else
+            add(argv, cpu);
+        add(argv, "-smp");
+        addf(argv, "%u", spec->vcpus);
+    }
     add(argv, "-m");
     addf(argv, "%" G_GUINT64_FORMAT "M", spec->memory >> 20);
     add(argv, "-nodefaults");
@@ -410,7 +414,7 @@ GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *ca
         add(argv, json_object_to_json_string_ext(cc, JSON_C_TO_STRING_PLAIN |
                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
     }
-    if (!add_firmware(plan, options, argv, error))
+    if (!bare && !add_firmware(plan, options, argv, error))
         return NULL;
     if (spec->cca.dtb) {
         add(argv, "-dtb");

@@ -32,6 +32,7 @@ typedef struct Pending {
     char *id;
     char *command;
     GTask *task;
+    GSource *timeout;
 } Pending;
 
 struct CcmQmpClient {
@@ -40,6 +41,7 @@ struct CcmQmpClient {
     char *peer;
     ClientState state;
     GTask *connect_task;
+    guint command_timeout_ms;   /* 0: none */
     GHashTable *pending;        /* id -> Pending */
     guint64 next_id;
     json_tokener *tokener;
@@ -69,6 +71,10 @@ static void pending_free(gpointer p)
     g_free(pending->id);
     g_free(pending->command);
     g_clear_object(&pending->task);
+    if (pending->timeout) {
+        g_source_destroy(pending->timeout);
+        g_source_unref(pending->timeout);
+    }
     g_free(pending);
 }
 
@@ -118,6 +124,11 @@ void ccm_qmp_client_set_trace_func(CcmQmpClient *c, CcmQmpTraceFunc func, void *
 {
     c->trace_func = func;
     c->trace_userdata = userdata;
+}
+
+void ccm_qmp_client_set_command_timeout(CcmQmpClient *c, guint timeout_ms)
+{
+    c->command_timeout_ms = timeout_ms;
 }
 
 void ccm_qmp_client_set_closed_func(CcmQmpClient *c, CcmQmpClosedFunc func, void *userdata)
@@ -437,6 +448,42 @@ static void read_more(CcmQmpClient *c)
                               ccm_qmp_client_ref(c));
 }
 
+/* ---- per-command timeouts ----------------------------------------------------------- */
+
+typedef struct TimeoutData {
+    CcmQmpClient *client;
+    char *command;
+} TimeoutData;
+
+static void timeout_data_free(gpointer p)
+{
+    TimeoutData *t = p;
+    g_free(t->command);
+    g_free(t);
+}
+
+/* A peer that does not answer in time is stuck: the connection is ended. */
+static gboolean command_timed_out(gpointer userdata)
+{
+    TimeoutData *t = userdata;
+    CcmQmpClient *c = t->client;
+
+    client_fail(c, g_error_new(CCM_QMP_ERROR, CCM_QMP_ERROR_TIMEOUT,
+                               "%s: no answer to %s within %u ms", c->peer, t->command,
+                               c->command_timeout_ms));
+    return G_SOURCE_REMOVE;
+}
+
+static void arm_timeout(CcmQmpClient *c, Pending *pending)
+{
+    TimeoutData *t = g_new0(TimeoutData, 1);
+    t->client = c;
+    t->command = g_strdup(pending->command);
+    pending->timeout = g_timeout_source_new(c->command_timeout_ms);
+    g_source_set_callback(pending->timeout, command_timed_out, t, timeout_data_free);
+    g_source_attach(pending->timeout, g_main_context_get_thread_default());
+}
+
 /* ---- public operations ----------------------------------------------------------- */
 
 void ccm_qmp_client_connect_async(CcmQmpClient *c, GCancellable *cancellable,
@@ -482,6 +529,8 @@ void ccm_qmp_client_execute_async(CcmQmpClient *c, const char *command, json_obj
     pending->command = g_strdup(command);
     pending->task = task;
     g_hash_table_insert(c->pending, pending->id, pending);
+    if (c->command_timeout_ms)
+        arm_timeout(c, pending);
 
     json_object *cmd = json_object_new_object();
     json_object_object_add(cmd, "execute", json_object_new_string(command));

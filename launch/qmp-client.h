@@ -39,6 +39,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmQmpClient, ccm_qmp_client_unref)
 
 void ccm_qmp_client_set_event_func(CcmQmpClient *client, CcmQmpEventFunc func, void *userdata);
 void ccm_qmp_client_set_trace_func(CcmQmpClient *client, CcmQmpTraceFunc func, void *userdata);
+/* Every later command fails, and the connection ends, if QEMU has not answered it
+ * within @timeout_ms (0: wait forever, the default). */
+void ccm_qmp_client_set_command_timeout(CcmQmpClient *client, guint timeout_ms);
 void ccm_qmp_client_set_closed_func(CcmQmpClient *client, CcmQmpClosedFunc func,
                                     void *userdata);
 

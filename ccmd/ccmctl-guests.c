@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ccmctl-guests.c - ccmctl list|status|add|remove|start|stop|kill|monitor: ccmd's client
+ *
+ * Each command is one io.ccm.Manager call. Human output is a table or "key: value"
+ * lines; --json prints the reply's parameters. Errors are one line naming the guest
+ * (the daemon's message), exit status 1; usage errors exit 2.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <gio/gio.h>
+
+#include "ccmctl.h"
+#include "varlink-client.h"
+
+#define DEFAULT_SOCKET "/run/ccmd/io.ccm.Manager"
+
+typedef struct Command {
+    const char *name;
+    const char *args;        /* "NAME", "SPEC" or "" */
+    const char *summary;
+} Command;
+
+static const char *string_of(json_object *o, const char *key)
+{
+    json_object *v;
+    return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+               ? json_object_get_string(v)
+               : NULL;
+}
+
+static char *print_json(json_object *o)
+{
+    return g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE),
+                       "\n", NULL);
+}
+
+static void table_row(GString *s, json_object *g)
+{
+    json_object *pid = NULL;
+    const char *m = string_of(g, "measurement");
+    g_autofree char *pid_text = json_object_object_get_ex(g, "pid", &pid)
+                                    ? g_strdup_printf("%" G_GINT64_FORMAT,
+                                                      json_object_get_int64(pid))
+                                    : g_strdup("-");
+    g_autofree char *short_m = m ? g_strndup(m, 16) : g_strdup("-");
+    g_string_append_printf(s, "%-20s %-9s %-8s %-8s %s%s\n", string_of(g, "name"),
+                           string_of(g, "state"), string_of(g, "platform"), pid_text, short_m,
+                           m ? "…" : "");
+}
+
+static char *format_time(int64_t usec)
+{
+    g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(usec / G_USEC_PER_SEC);
+    return t ? g_date_time_format(t, "%Y-%m-%d %H:%M:%S") : g_strdup("?");
+}
+
+static char *human(const char *command, json_object *reply)
+{
+    g_autoptr(GString) s = g_string_new(NULL);
+    json_object *v;
+
+    if (strcmp(command, "list") == 0) {
+        g_string_append_printf(s, "%-20s %-9s %-8s %-8s %s\n", "NAME", "STATE", "PLATFORM", "PID",
+                               "MEASUREMENT");
+        json_object_object_get_ex(reply, "guests", &v);
+        for (size_t i = 0; v && i < json_object_array_length(v); i++)
+            table_row(s, json_object_array_get_idx(v, i));
+    } else if (strcmp(command, "status") == 0) {
+        json_object *g = NULL, *history = NULL, *pid = NULL;
+        json_object_object_get_ex(reply, "guest", &g);
+        json_object_object_get_ex(reply, "history", &history);
+        g_string_append_printf(s, "name:        %s\nplatform:    %s\nstate:       %s\n",
+                               string_of(g, "name"), string_of(g, "platform"),
+                               string_of(g, "state"));
+        if (string_of(g, "reason"))
+            g_string_append_printf(s, "reason:      %s\n", string_of(g, "reason"));
+        if (json_object_object_get_ex(g, "pid", &pid))
+            g_string_append_printf(s, "pid:         %" G_GINT64_FORMAT "\n",
+                                   json_object_get_int64(pid));
+        if (string_of(g, "measurement"))
+            g_string_append_printf(s, "measurement: %s\n", string_of(g, "measurement"));
+        g_string_append_printf(s, "spec:        %s\nhistory:\n", string_of(g, "spec"));
+        for (size_t i = 0; history && i < json_object_array_length(history); i++) {
+            json_object *t = json_object_array_get_idx(history, i), *time = NULL;
+            json_object_object_get_ex(t, "time", &time);
+            g_autofree char *when = format_time(json_object_get_int64(time));
+            g_string_append_printf(s, "  %s  %-9s %s\n", when, string_of(t, "state"),
+                                   string_of(t, "reason") ? string_of(t, "reason") : "");
+        }
+    } else if (strcmp(command, "remove") == 0) {
+        /* nothing to show */
+    } else {
+        json_object *g = NULL;
+        json_object_object_get_ex(reply, "guest", &g);
+        const char *reason = string_of(g, "reason");
+        g_string_append_printf(s, "%s: %s", string_of(g, "name"), string_of(g, "state"));
+        if (reason)
+            g_string_append_printf(s, " (%s)", reason);
+        g_string_append_c(s, '\n');
+    }
+    return g_string_free(g_steal_pointer(&s), FALSE);
+}
+
+typedef struct MonitorState {
+    gboolean json;
+    bool first;
+} MonitorState;
+
+static bool monitor_reply(json_object *params, gpointer userdata)
+{
+    MonitorState *st = userdata;
+    json_object *g = NULL, *all = NULL;
+    g_autoptr(GString) s = g_string_new(NULL);
+
+    if (st->json) {
+        g_string_append(s, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN |
+                                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
+        g_string_append_c(s, '\n');
+    } else if (json_object_object_get_ex(params, "guests", &all)) {
+        for (size_t i = 0; i < json_object_array_length(all); i++) {
+            json_object *x = json_object_array_get_idx(all, i);
+            g_string_append_printf(s, "%-20s %s\n", string_of(x, "name"), string_of(x, "state"));
+        }
+        g_string_append(s, "-- following changes --\n");
+    } else if (json_object_object_get_ex(params, "guest", &g)) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local();
+        g_autofree char *t = g_date_time_format(now, "%H:%M:%S");
+        g_string_append_printf(s, "%s %-20s %-9s %s\n", t, string_of(g, "name"),
+                               string_of(g, "state"),
+                               string_of(g, "reason") ? string_of(g, "reason") : "");
+    }
+    st->first = false;
+    return ccmctl_write_stdout(s->str, NULL);
+}
+
+static const Command commands[] = {
+    { "list", "", "list the guests" },
+    { "status", "NAME", "show a guest and its recent history" },
+    { "add", "SPEC", "add a guest from its spec file (ccmd.guest(5))" },
+    { "remove", "NAME", "remove a stopped guest and withdraw its reference values" },
+    { "start", "NAME", "measure, register and start a guest" },
+    { "stop", "NAME", "power a guest off (then quit QEMU after --timeout)" },
+    { "kill", "NAME", "end a guest's QEMU now" },
+    { "monitor", "", "follow state changes" },
+};
+
+static const char *method_of(const char *command)
+{
+    static const char *const methods[][2] = {
+        { "list", "List" },     { "status", "Status" }, { "add", "Add" },
+        { "remove", "Remove" }, { "start", "Start" },   { "stop", "Stop" },
+        { "kill", "Kill" },     { "monitor", "Monitor" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(methods); i++)
+        if (strcmp(command, methods[i][0]) == 0)
+            return methods[i][1];
+    return NULL;
+}
+
+int ccmctl_guest_command(int argc, char **argv)
+{
+    const char *command = argv[0];
+    const Command *cmd = NULL;
+    gboolean json = FALSE;
+    gint timeout = -1;
+    g_autofree char *socket = NULL;
+    g_autoptr(GError) error = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        if (strcmp(command, commands[i].name) == 0)
+            cmd = &commands[i];
+    g_assert(cmd);
+
+    GOptionEntry entries[] = {
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+        { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket,
+          "ccmd's socket (default $CCMD_SOCKET or " DEFAULT_SOCKET ")", "PATH" },
+        { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+          "stop: seconds to wait for the power-off before quitting QEMU", "SECONDS" },
+        { NULL },
+    };
+    g_autofree char *prgname = g_strdup_printf("ccmctl %s", command);
+    g_set_prgname(prgname);
+    g_autofree char *param = g_strdup_printf("%s - %s", cmd->args, cmd->summary);
+    g_autoptr(GOptionContext) context = g_option_context_new(param);
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_description(context, "Exit status: 0 success, 1 ccmd refused or "
+                                              "failed, 2 usage error. See ccmctl(1).\n");
+    if (!g_option_context_parse(context, &argc, &argv, &error))
+        return ccmctl_fail(command, error);
+    int want = cmd->args[0] ? 2 : 1;
+    if (argc != want) {
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s",
+                    argc < want ? (strcmp(cmd->args, "SPEC") == 0 ? "expected a SPEC file"
+                                                                  : "expected a guest NAME")
+                                : "too many arguments");
+        return ccmctl_fail(command, error);
+    }
+    if (timeout != -1 && strcmp(command, "stop") != 0) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--timeout applies to stop only");
+        return ccmctl_fail(command, error);
+    }
+    if (timeout < -1 || timeout > 3600) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--timeout: expected 0 to 3600 seconds");
+        return ccmctl_fail(command, error);
+    }
+
+    json_object *params = json_object_new_object();
+    if (strcmp(cmd->args, "NAME") == 0)
+        json_object_object_add(params, "name", json_object_new_string(argv[1]));
+    if (strcmp(command, "stop") == 0 && timeout >= 0)
+        json_object_object_add(params, "timeout", json_object_new_int(timeout));
+    if (strcmp(command, "add") == 0) {
+        g_autofree char *text = NULL;
+        g_autofree char *abs = g_canonicalize_filename(argv[1], NULL);
+        if (!g_file_get_contents(argv[1], &text, NULL, &error)) {
+            json_object_put(params);
+            return ccmctl_fail(command, error);
+        }
+        json_object_object_add(params, "path", json_object_new_string(abs));
+        json_object_object_add(params, "spec", json_object_new_string(text));
+    }
+
+    const char *path = socket ? socket : g_getenv("CCMD_SOCKET");
+    g_autoptr(CcmVarlinkClient) client = ccm_varlink_client_connect(path ? path : DEFAULT_SOCKET,
+                                                                    &error);
+    if (!client) {
+        json_object_put(params);
+        return ccmctl_fail(command, error);
+    }
+    g_autofree char *method = g_strconcat("io.ccm.Manager.", method_of(command), NULL);
+
+    if (strcmp(command, "monitor") == 0) {
+        MonitorState st = { .json = json, .first = true };
+        if (!ccm_varlink_client_call_more(client, method, params, monitor_reply, &st, &error))
+            return ccmctl_fail(command, error);
+        return CCMCTL_EXIT_OK;
+    }
+    json_object *reply = ccm_varlink_client_call(client, method, params, NULL, &error);
+    if (!reply)
+        return ccmctl_fail(command, error);
+    g_autofree char *text = json ? print_json(reply) : human(command, reply);
+    json_object_put(reply);
+    if (!ccmctl_write_stdout(text, &error))
+        return ccmctl_fail(command, error);
+    return CCMCTL_EXIT_OK;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* daemon-config.h - ccmd.conf(5) */
+#pragma once
+
+#include <glib.h>
+
+#include "manager.h"
+
+typedef struct CcmDaemonConfig {
+    CcmManagerConfig manager;
+    char *socket;                  /* the Varlink socket path */
+} CcmDaemonConfig;
+
+void ccm_daemon_config_clear(CcmDaemonConfig *config);
+
+/**
+ * ccm_daemon_config_load() - defaults, then @path (if it exists), then systemd's
+ * $STATE_DIRECTORY / $RUNTIME_DIRECTORY where the file did not set the folders
+ *
+ * A missing file is fine; a file with an unknown key or a bad value is an error naming
+ * the file, line and key.
+ */
+gboolean ccm_daemon_config_load(const char *path, CcmDaemonConfig *ret, GError **error);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* guest.h - one supervised guest: its state machine, its QEMU and its QMP connection */
+#pragma once
+
+#include <stdbool.h>
+
+#include <gio/gio.h>
+#include <json-c/json.h>
+
+#include "state-store.h"
+
+#define CCM_GUEST_ERROR (ccm_guest_error_quark())
+GQuark ccm_guest_error_quark(void);
+
+typedef enum CcmGuestErrorCode {
+    CCM_GUEST_ERROR_INVALID_STATE,   /* e.g. start while running */
+    CCM_GUEST_ERROR_MEASUREMENT,     /* the expected measurement cannot be computed */
+    CCM_GUEST_ERROR_REGISTRATION,    /* the backend refused the values */
+    CCM_GUEST_ERROR_START,           /* QEMU did not start or failed its checks */
+    CCM_GUEST_ERROR_STOP,
+} CcmGuestErrorCode;
+
+/*
+ * States (ccmd(8) documents them):
+ *   defined   known, never started or removed from a failed start
+ *   starting  measurement, registration, QEMU (-S) and its checks in progress
+ *   running   vCPUs running
+ *   paused    QEMU stopped the vCPUs (STOP event; -S during start is still starting)
+ *   stopped   QEMU exited after a guest shutdown or a stop/kill request
+ *   crashed   QEMU exited without being asked, or the guest panicked
+ *   failed    the start failed; the reason says why
+ */
+typedef enum CcmGuestState {
+    CCM_GUEST_DEFINED,
+    CCM_GUEST_STARTING,
+    CCM_GUEST_RUNNING,
+    CCM_GUEST_PAUSED,
+    CCM_GUEST_STOPPED,
+    CCM_GUEST_CRASHED,
+    CCM_GUEST_FAILED,
+    _CCM_GUEST_STATE_MAX,
+} CcmGuestState;
+
+const char *ccm_guest_state_to_string(CcmGuestState state);
+int ccm_guest_state_from_string(const char *name);
+
+typedef struct CcmGuest CcmGuest;
+typedef struct CcmManager CcmManager;
+
+/* Takes @stored; parses its spec (errors name the spec). */
+CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **error);
+void ccm_guest_free(CcmGuest *guest);
+
+const char *ccm_guest_name(const CcmGuest *guest);
+CcmGuestState ccm_guest_state(const CcmGuest *guest);
+const CcmStoredGuest *ccm_guest_stored(const CcmGuest *guest);
+/* Whether a QEMU process belongs (or may belong) to the guest. */
+bool ccm_guest_is_active(const CcmGuest *guest);
+
+/* The guest as the API shows it. */
+json_object *ccm_guest_to_json(const CcmGuest *guest);
+
+void ccm_guest_start_async(CcmGuest *guest, GAsyncReadyCallback callback, gpointer userdata);
+/* Stop: ACPI power-down, then quit after @timeout_ms. Kill: quit (or SIGKILL) at once. */
+void ccm_guest_stop_async(CcmGuest *guest, guint timeout_ms, GAsyncReadyCallback callback,
+                          gpointer userdata);
+void ccm_guest_kill_async(CcmGuest *guest, GAsyncReadyCallback callback, gpointer userdata);
+gboolean ccm_guest_operation_finish(GAsyncResult *result, GError **error);
+
+/* After ccmd (re)started: reconnect to the guest's QEMU, or record that it died. */
+void ccm_guest_recover(CcmGuest *guest);
+
+/* The expected measurement and reference values of the guest's spec (JSON texts). */
+gboolean ccm_guest_expected_values(const CcmGuest *guest, char **ret_measurement,
+                                   GHashTable **ret_values, GError **error);

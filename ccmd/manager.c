@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager.c - ccmd's manager: the guests, the store, the registration backend
+ *
+ * Guests are loaded from the state database at start; those with a QEMU process are
+ * reconnected (or recorded as crashed if their QEMU died while ccmd was away). A guest
+ * is added from its spec text, which is kept in the database, so a spec file edited or
+ * deleted later does not change a guest behind ccmd's back.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "guest-spec.h"
+#include "log.h"
+#include "manager.h"
+#include "registration-file.h"
+
+G_DEFINE_QUARK(ccm-manager-error-quark, ccm_manager_error)
+
+typedef struct Watch {
+    guint id;
+    CcmManagerWatchFunc func;
+    gpointer userdata;
+} Watch;
+
+static void config_clear(CcmManagerConfig *c)
+{
+    g_free(c->state_dir);
+    g_free(c->runtime_dir);
+    g_free(c->reference_values);
+}
+
+void ccm_manager_free(CcmManager *m)
+{
+    if (!m)
+        return;
+    g_clear_pointer(&m->guests, g_hash_table_unref);
+    g_slist_free_full(m->watches, g_free);
+    ccm_registration_free(m->registration);
+    ccm_store_close(m->store);
+    config_clear(&m->config);
+    g_free(m->caps_cache);
+    g_free(m);
+}
+
+static gboolean make_dir(const char *path, int mode, GError **error)
+{
+    if (g_mkdir_with_parents(path, mode) < 0) {
+        int e = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot create %s: %s", path,
+                    g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
+{
+    g_autoptr(CcmManager) m = g_new0(CcmManager, 1);
+    m->config = *config;
+    *config = (CcmManagerConfig) { 0 };
+    if (!m->config.reference_values)
+        m->config.reference_values = g_build_filename(m->config.state_dir,
+                                                      "reference-values.json", NULL);
+    m->guests = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                      (GDestroyNotify) ccm_guest_free);
+
+    if (!make_dir(m->config.state_dir, 0750, error) ||
+        !make_dir(m->config.runtime_dir, 0750, error))
+        return NULL;
+    g_autofree char *db = g_build_filename(m->config.state_dir, "ccmd.db", NULL);
+    if (!(m->store = ccm_store_open(db, error)))
+        return NULL;
+    m->registration = ccm_registration_file_new(m->store, m->config.reference_values);
+    m->caps_cache = g_build_filename(m->config.state_dir, "qemu-caps", NULL);
+    m->probe.cache_dir = m->caps_cache;
+
+    g_autoptr(GPtrArray) stored = ccm_store_list_guests(m->store, error);
+    if (!stored)
+        return NULL;
+    for (guint i = 0; i < stored->len; i++) {
+        CcmStoredGuest *s = g_steal_pointer(&stored->pdata[i]);
+        g_autofree char *name = g_strdup(s->name);
+        g_autoptr(GError) e = NULL;
+        CcmGuest *g = ccm_guest_new(m, s, &e);
+        if (!g) {
+            /* The spec was valid when added; a newer ccmd may read it differently. Keep
+             * the row, say why the guest is not managed. */
+            ccm_log_error(name, "cannot load the guest: %s", e->message);
+            continue;
+        }
+        g_hash_table_insert(m->guests, (gpointer) ccm_guest_name(g), g);
+    }
+    g_ptr_array_set_free_func(stored, NULL);
+
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, m->guests);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        ccm_guest_recover(value);
+    return g_steal_pointer(&m);
+}
+
+CcmGuest *ccm_manager_lookup(CcmManager *m, const char *name, GError **error)
+{
+    CcmGuest *g = name ? g_hash_table_lookup(m->guests, name) : NULL;
+    if (!g)
+        g_set_error(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_NO_SUCH_GUEST,
+                    "no guest '%s'", name ? name : "");
+    return g;
+}
+
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+    return strcmp(ccm_guest_name(*(CcmGuest *const *) a), ccm_guest_name(*(CcmGuest *const *) b));
+}
+
+GPtrArray *ccm_manager_list(CcmManager *m)
+{
+    GPtrArray *all = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_iter_init(&iter, m->guests);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_ptr_array_add(all, value);
+    g_ptr_array_sort(all, by_name);
+    return all;
+}
+
+CcmGuest *ccm_manager_add(CcmManager *m, const char *path, const char *text, GError **error)
+{
+    g_autoptr(GError) e = NULL;
+    g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_parse(path, text, strlen(text), &e);
+
+    if (!spec) {
+        g_set_error_literal(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_INVALID_SPEC, e->message);
+        return NULL;
+    }
+    if (g_hash_table_contains(m->guests, spec->name)) {
+        g_set_error(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_GUEST_EXISTS,
+                    "a guest '%s' exists already", spec->name);
+        return NULL;
+    }
+    if (g_hash_table_size(m->guests) >= m->config.max_guests) {
+        g_set_error(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_LIMIT,
+                    "this ccmd manages %u guests already, its limit", m->config.max_guests);
+        return NULL;
+    }
+
+    CcmStoredGuest *s = g_new0(CcmStoredGuest, 1);
+    s->name = g_strdup(spec->name);
+    s->spec_path = g_strdup(path);
+    s->spec_text = g_strdup(text);
+    s->platform = g_strdup(ccm_guest_platform_to_string(spec->platform));
+    s->state = g_strdup(ccm_guest_state_to_string(CCM_GUEST_DEFINED));
+    s->reason = g_strdup("added");
+    CcmGuest *g = ccm_guest_new(m, s, &e);
+    if (!g) {
+        g_set_error_literal(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_INVALID_SPEC, e->message);
+        return NULL;
+    }
+    if (!ccm_store_add_guest(m->store, ccm_guest_stored(g), error)) {
+        ccm_guest_free(g);
+        return NULL;
+    }
+    g_hash_table_insert(m->guests, (gpointer) ccm_guest_name(g), g);
+    ccm_log_info(ccm_guest_name(g), "added from %s", path);
+    ccm_manager_guest_changed(m, g);
+    return g;
+}
+
+typedef struct RemoveData {
+    CcmManager *manager;
+    char *name;
+} RemoveData;
+
+static void remove_data_free(gpointer p)
+{
+    RemoveData *d = p;
+    g_free(d->name);
+    g_free(d);
+}
+
+static void withdrawn(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    GTask *task = userdata;
+    RemoveData *d = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    if (!ccm_registration_finish(res, &error) ||
+        !ccm_store_remove_guest(d->manager->store, d->name, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    ccm_log_info(d->name, "removed");
+    g_hash_table_remove(d->manager->guests, d->name);
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+void ccm_manager_remove_async(CcmManager *m, const char *name, GAsyncReadyCallback callback,
+                              gpointer userdata)
+{
+    GTask *task = g_task_new(NULL, NULL, callback, userdata);
+    GError *error = NULL;
+    CcmGuest *g = ccm_manager_lookup(m, name, &error);
+
+    if (!g) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    if (ccm_guest_is_active(g)) {
+        g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                                "guest '%s' is %s; stop it first", name,
+                                ccm_guest_state_to_string(ccm_guest_state(g)));
+        g_object_unref(task);
+        return;
+    }
+    RemoveData *d = g_new0(RemoveData, 1);
+    d->manager = m;
+    d->name = g_strdup(name);
+    g_task_set_task_data(task, d, remove_data_free);
+    m->registration->ops->withdraw_async(m->registration, name, NULL, withdrawn, task);
+}
+
+gboolean ccm_manager_remove_finish(GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+guint ccm_manager_watch(CcmManager *m, CcmManagerWatchFunc func, gpointer userdata)
+{
+    static guint next_id;
+    Watch *w = g_new0(Watch, 1);
+    w->id = ++next_id;
+    w->func = func;
+    w->userdata = userdata;
+    m->watches = g_slist_append(m->watches, w);
+    return w->id;
+}
+
+void ccm_manager_unwatch(CcmManager *m, guint id)
+{
+    for (GSList *l = m->watches; l; l = l->next) {
+        Watch *w = l->data;
+        if (w->id == id) {
+            m->watches = g_slist_delete_link(m->watches, l);
+            g_free(w);
+            return;
+        }
+    }
+}
+
+void ccm_manager_guest_changed(CcmManager *m, CcmGuest *g)
+{
+    /* A watcher may unwatch itself while being told; walk a copy. */
+    g_autoptr(GSList) copy = g_slist_copy(m->watches);
+    for (GSList *l = copy; l; l = l->next) {
+        Watch *w = l->data;
+        if (g_slist_find(m->watches, w))
+            w->func(g, w->userdata);
+    }
+}

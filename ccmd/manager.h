@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* manager.h - ccmd's manager: the guests, the store, the registration backend */
+#pragma once
+
+#include <glib.h>
+
+#include "guest.h"
+#include "qemu-probe.h"
+#include "registration.h"
+#include "state-store.h"
+
+#define CCM_MANAGER_ERROR (ccm_manager_error_quark())
+GQuark ccm_manager_error_quark(void);
+
+typedef enum CcmManagerErrorCode {
+    CCM_MANAGER_ERROR_NO_SUCH_GUEST,
+    CCM_MANAGER_ERROR_GUEST_EXISTS,
+    CCM_MANAGER_ERROR_INVALID_SPEC,
+    CCM_MANAGER_ERROR_LIMIT,         /* too many guests */
+} CcmManagerErrorCode;
+
+typedef struct CcmManagerConfig {
+    char *state_dir;          /* the SQLite database and the reference values file */
+    char *runtime_dir;        /* QMP sockets and pid files, one folder per guest */
+    char *reference_values;   /* the exported RVPS message file */
+    guint stop_timeout_ms;    /* Stop: power-down, then quit after this */
+    guint qmp_timeout_ms;     /* per QMP command */
+    guint max_guests;
+} CcmManagerConfig;
+
+/* Called after every state change of any guest (the Monitor stream). */
+typedef void (*CcmManagerWatchFunc)(CcmGuest *guest, gpointer userdata);
+
+struct CcmManager {
+    CcmManagerConfig config;
+    CcmStore *store;
+    CcmRegistration *registration;
+    CcmQemuProbeOptions probe;
+    char *caps_cache;
+    GHashTable *guests;            /* name -> CcmGuest */
+    GSList *watches;               /* Watch */
+};
+
+/* Opens the store (creating folders), loads every guest and reconnects to the ones
+ * that have QEMU processes. Takes ownership of @config's strings. */
+CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error);
+void ccm_manager_free(CcmManager *manager);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmManager, ccm_manager_free)
+
+CcmGuest *ccm_manager_lookup(CcmManager *manager, const char *name, GError **error);
+/* Guests sorted by name (borrowed pointers). */
+GPtrArray *ccm_manager_list(CcmManager *manager);
+
+/* Adds a guest from spec text (@path resolves its relative paths). */
+CcmGuest *ccm_manager_add(CcmManager *manager, const char *path, const char *text,
+                          GError **error);
+/* Removes a guest without a QEMU process, withdrawing its reference values. */
+void ccm_manager_remove_async(CcmManager *manager, const char *name,
+                              GAsyncReadyCallback callback, gpointer userdata);
+gboolean ccm_manager_remove_finish(GAsyncResult *result, GError **error);
+
+guint ccm_manager_watch(CcmManager *manager, CcmManagerWatchFunc func, gpointer userdata);
+void ccm_manager_unwatch(CcmManager *manager, guint id);
+
+/* For guests: record a state change and tell the watchers. */
+void ccm_manager_guest_changed(CcmManager *manager, CcmGuest *guest);

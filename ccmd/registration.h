@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* registration.h - where a guest's expected values go before it may start */
+#pragma once
+
+#include <gio/gio.h>
+
+#define CCM_REGISTRATION_ERROR (ccm_registration_error_quark())
+GQuark ccm_registration_error_quark(void);
+
+typedef enum CcmRegistrationErrorCode {
+    CCM_REGISTRATION_ERROR_FAILED,     /* the backend refused or could not be reached */
+} CcmRegistrationErrorCode;
+
+/*
+ * A registration backend receives a guest's reference values (name -> JSON text, e.g.
+ * "snp_launch_measurement" -> "[\"9a1e...\"]") before the guest starts, and withdraws
+ * them when the guest is removed. A guest whose values are not registered does not
+ * start (fail closed). Implementations: the embedded file backend (registration-file.c);
+ * the Trustee KBS backend comes behind the same interface.
+ */
+typedef struct CcmRegistration CcmRegistration;
+
+typedef struct CcmRegistrationOps {
+    const char *name;
+    void (*register_async)(CcmRegistration *r, const char *guest, GHashTable *values,
+                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                           gpointer userdata);
+    void (*withdraw_async)(CcmRegistration *r, const char *guest, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer userdata);
+    void (*free)(CcmRegistration *r);
+} CcmRegistrationOps;
+
+struct CcmRegistration {
+    const CcmRegistrationOps *ops;
+};
+
+/* Both operations complete through GTask: finish with this. */
+gboolean ccm_registration_finish(GAsyncResult *result, GError **error);
+
+void ccm_registration_free(CcmRegistration *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmRegistration, ccm_registration_free)

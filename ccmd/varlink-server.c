@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * varlink-server.c - a Varlink server on the GLib main loop
+ *
+ * Theory of operation: Varlink messages are JSON objects, each terminated by a NUL
+ * byte, on a UNIX stream socket. A request is {"method": "iface.Method", "parameters":
+ * {...}, "more"?: bool, "oneway"?: bool}; a reply is {"parameters": {...},
+ * "continues"?: true} or {"error": "iface.ErrorName", "parameters": {...}}. One
+ * connection runs one call at a time: later requests wait in the connection's buffer
+ * until the current call has sent its last reply, so replies keep request order. A
+ * call with "more" may reply many times (continues) until it ends or the client goes
+ * away. Messages are size-limited, connections are counted and capped, and a request
+ * of the wrong shape gets the standard org.varlink.service errors rather than crashing
+ * anything. The server answers org.varlink.service.GetInfo and GetInterfaceDescription
+ * itself.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gunixsocketaddress.h>
+
+#include "ccm-autocleanups.h"
+#include "varlink-server.h"
+
+typedef struct Method {
+    CcmVarlinkMethodFunc func;
+    gpointer userdata;
+} Method;
+
+typedef struct Connection Connection;
+
+struct CcmVarlinkServer {
+    char *vendor, *product, *version, *url;
+    GHashTable *methods;       /* name -> Method */
+    GHashTable *interfaces;    /* name -> description */
+    GPtrArray *interface_order;
+    GSocketService *service;
+    GList *connections;
+    guint n_connections;
+};
+
+struct Connection {
+    gint refcount;
+    CcmVarlinkServer *server;
+    GSocketConnection *conn;
+    GCancellable *cancellable;
+    GByteArray *in;
+    uint8_t chunk[65536];
+    GQueue out;                /* GBytes */
+    GBytes *writing;
+    CcmVarlinkCall *current;
+    bool closed;
+    uid_t uid;
+    pid_t pid;
+};
+
+struct CcmVarlinkCall {
+    gint refcount;
+    Connection *connection;
+    char *method;
+    bool more;
+    bool oneway;
+    bool done;
+    GDestroyNotify cancel;
+    gpointer cancel_data;
+};
+
+static void connection_process(Connection *c);
+static void connection_close(Connection *c);
+
+static Connection *connection_ref(Connection *c)
+{
+    g_atomic_int_inc(&c->refcount);
+    return c;
+}
+
+static void connection_unref(Connection *c)
+{
+    if (!c || !g_atomic_int_dec_and_test(&c->refcount))
+        return;
+    g_object_unref(c->conn);
+    g_object_unref(c->cancellable);
+    g_byte_array_unref(c->in);
+    g_queue_clear_full(&c->out, (GDestroyNotify) g_bytes_unref);
+    if (c->writing)
+        g_bytes_unref(c->writing);
+    g_free(c);
+}
+
+/* ---- calls ----------------------------------------------------------------------- */
+
+CcmVarlinkCall *ccm_varlink_call_ref(CcmVarlinkCall *call)
+{
+    g_atomic_int_inc(&call->refcount);
+    return call;
+}
+
+void ccm_varlink_call_unref(CcmVarlinkCall *call)
+{
+    if (!call || !g_atomic_int_dec_and_test(&call->refcount))
+        return;
+    connection_unref(call->connection);
+    g_free(call->method);
+    g_free(call);
+}
+
+const char *ccm_varlink_call_method(const CcmVarlinkCall *call)
+{
+    return call->method;
+}
+
+bool ccm_varlink_call_wants_more(const CcmVarlinkCall *call)
+{
+    return call->more;
+}
+
+uid_t ccm_varlink_call_uid(const CcmVarlinkCall *call)
+{
+    return call->connection->uid;
+}
+
+pid_t ccm_varlink_call_pid(const CcmVarlinkCall *call)
+{
+    return call->connection->pid;
+}
+
+bool ccm_varlink_call_connected(const CcmVarlinkCall *call)
+{
+    return !call->connection->closed;
+}
+
+void ccm_varlink_call_set_cancel_func(CcmVarlinkCall *call, GDestroyNotify func,
+                                      gpointer userdata)
+{
+    call->cancel = func;
+    call->cancel_data = userdata;
+}
+
+static void write_next(Connection *c);
+
+static void write_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    Connection *c = userdata;
+    g_autoptr(GError) error = NULL;
+
+    g_clear_pointer(&c->writing, g_bytes_unref);
+    if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, NULL, &error))
+        connection_close(c);
+    else
+        write_next(c);
+    connection_unref(c);
+}
+
+static void write_next(Connection *c)
+{
+    if (c->closed || c->writing || g_queue_is_empty(&c->out))
+        return;
+    c->writing = g_queue_pop_head(&c->out);
+    gsize size;
+    const void *data = g_bytes_get_data(c->writing, &size);
+    g_output_stream_write_all_async(g_io_stream_get_output_stream(G_IO_STREAM(c->conn)), data,
+                                    size, G_PRIORITY_DEFAULT, c->cancellable, write_done,
+                                    connection_ref(c));
+}
+
+static void send_message(Connection *c, json_object *message)
+{
+    const char *text = json_object_to_json_string_ext(message, JSON_C_TO_STRING_PLAIN |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+    size_t n = strlen(text);
+    uint8_t *buf = g_malloc(n + 1);
+    memcpy(buf, text, n);
+    buf[n] = '\0'; /* the Varlink message terminator */
+    g_queue_push_tail(&c->out, g_bytes_new_take(buf, n + 1));
+    write_next(c);
+}
+
+static gboolean process_idle(gpointer userdata)
+{
+    connection_process(userdata);
+    return G_SOURCE_REMOVE;
+}
+
+/* The call is over: the connection may take the next request. */
+static void call_end(CcmVarlinkCall *call)
+{
+    Connection *c = call->connection;
+
+    call->done = true;
+    if (c->current == call) {
+        c->current = NULL;
+        ccm_varlink_call_unref(call);
+        /* Requests that arrived meanwhile; from an idle so the caller's stack unwinds. */
+        g_idle_add_full(G_PRIORITY_DEFAULT, process_idle, connection_ref(c),
+                        (GDestroyNotify) connection_unref);
+    }
+}
+
+void ccm_varlink_call_reply(CcmVarlinkCall *call, json_object *parameters, bool continues)
+{
+    if (call->done) {
+        json_object_put(parameters);
+        return;
+    }
+    if (!call->oneway && !call->connection->closed) {
+        json_object *m = json_object_new_object();
+        json_object_object_add(m, "parameters", parameters ? parameters : json_object_new_object());
+        if (continues && call->more)
+            json_object_object_add(m, "continues", json_object_new_boolean(1));
+        send_message(call->connection, m);
+        json_object_put(m);
+    } else {
+        json_object_put(parameters);
+    }
+    if (!(continues && call->more))
+        call_end(call);
+}
+
+void ccm_varlink_call_error(CcmVarlinkCall *call, const char *error, json_object *parameters)
+{
+    if (call->done) {
+        json_object_put(parameters);
+        return;
+    }
+    if (!call->oneway && !call->connection->closed) {
+        json_object *m = json_object_new_object();
+        json_object_object_add(m, "error", json_object_new_string(error));
+        json_object_object_add(m, "parameters", parameters ? parameters : json_object_new_object());
+        send_message(call->connection, m);
+        json_object_put(m);
+    } else {
+        json_object_put(parameters);
+    }
+    call_end(call);
+}
+
+void ccm_varlink_call_error_message(CcmVarlinkCall *call, const char *error,
+                                    const char *message)
+{
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "message", json_object_new_string(message));
+    ccm_varlink_call_error(call, error, p);
+}
+
+/* ---- the org.varlink.service interface --------------------------------------------- */
+
+static void get_info(CcmVarlinkCall *call, json_object *parameters, gpointer userdata)
+{
+    CcmVarlinkServer *s = userdata;
+    json_object *p = json_object_new_object();
+    json_object *ifaces = json_object_new_array();
+
+    json_object_object_add(p, "vendor", json_object_new_string(s->vendor));
+    json_object_object_add(p, "product", json_object_new_string(s->product));
+    json_object_object_add(p, "version", json_object_new_string(s->version));
+    json_object_object_add(p, "url", json_object_new_string(s->url));
+    json_object_array_add(ifaces, json_object_new_string("org.varlink.service"));
+    for (guint i = 0; i < s->interface_order->len; i++)
+        json_object_array_add(ifaces, json_object_new_string(s->interface_order->pdata[i]));
+    json_object_object_add(p, "interfaces", ifaces);
+    ccm_varlink_call_reply(call, p, false);
+}
+
+static void get_interface_description(CcmVarlinkCall *call, json_object *parameters,
+                                      gpointer userdata)
+{
+    CcmVarlinkServer *s = userdata;
+    json_object *v = NULL;
+    const char *name = parameters && json_object_object_get_ex(parameters, "interface", &v) &&
+                               json_object_is_type(v, json_type_string)
+                           ? json_object_get_string(v)
+                           : NULL;
+    const char *description = name ? g_hash_table_lookup(s->interfaces, name) : NULL;
+
+    if (!name) {
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "parameter", json_object_new_string("interface"));
+        ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+        return;
+    }
+    if (!description) {
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "interface", json_object_new_string(name));
+        ccm_varlink_call_error(call, "org.varlink.service.InterfaceNotFound", p);
+        return;
+    }
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "description", json_object_new_string(description));
+    ccm_varlink_call_reply(call, p, false);
+}
+
+/* ---- requests ------------------------------------------------------------------------ */
+
+static void invalid_request(Connection *c, const char *why)
+{
+    /* A peer that cannot frame Varlink is not worth keeping. */
+    (void) why;
+    connection_close(c);
+}
+
+static void dispatch(Connection *c, json_object *request)
+{
+    CcmVarlinkServer *s = c->server;
+    json_object *method_obj = NULL, *params = NULL, *more = NULL, *oneway = NULL;
+
+    if (!json_object_is_type(request, json_type_object) ||
+        !json_object_object_get_ex(request, "method", &method_obj) ||
+        !json_object_is_type(method_obj, json_type_string)) {
+        invalid_request(c, "no method");
+        return;
+    }
+    CcmVarlinkCall *call = g_new0(CcmVarlinkCall, 1);
+    call->refcount = 1;
+    call->connection = connection_ref(c);
+    call->method = g_strdup(json_object_get_string(method_obj));
+    call->more = json_object_object_get_ex(request, "more", &more) && json_object_get_boolean(more);
+    call->oneway = json_object_object_get_ex(request, "oneway", &oneway) &&
+                   json_object_get_boolean(oneway);
+    c->current = call;
+
+    if (json_object_object_get_ex(request, "parameters", &params) &&
+        !json_object_is_type(params, json_type_object) &&
+        !json_object_is_type(params, json_type_null)) {
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "parameter", json_object_new_string("parameters"));
+        ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+        return;
+    }
+    if (params && !json_object_is_type(params, json_type_object))
+        params = NULL;
+
+    Method *m = g_hash_table_lookup(s->methods, call->method);
+    if (!m) {
+        const char *dot = strrchr(call->method, '.');
+        g_autofree char *iface = dot ? g_strndup(call->method, (gsize) (dot - call->method)) : NULL;
+        json_object *p = json_object_new_object();
+        if (iface && !g_hash_table_contains(s->interfaces, iface) &&
+            strcmp(iface, "org.varlink.service") != 0) {
+            json_object_object_add(p, "interface", json_object_new_string(iface));
+            ccm_varlink_call_error(call, "org.varlink.service.InterfaceNotFound", p);
+        } else {
+            json_object_object_add(p, "method", json_object_new_string(call->method));
+            ccm_varlink_call_error(call, "org.varlink.service.MethodNotFound", p);
+        }
+        return;
+    }
+    g_autoptr(json_object) empty = params ? NULL : json_object_new_object();
+    /* The call is borrowed by the method (which refs it to answer later); hold it while
+     * the method runs, as a synchronous answer ends it. */
+    ccm_varlink_call_ref(call);
+    m->func(call, params ? params : empty, m->userdata);
+    ccm_varlink_call_unref(call);
+}
+
+/* Handles every complete request in the buffer while no call is running. */
+static void connection_process(Connection *c)
+{
+    while (!c->closed && !c->current) {
+        uint8_t *nul = memchr(c->in->data, '\0', c->in->len);
+        if (!nul)
+            return;
+        size_t len = (size_t) (nul - c->in->data);
+        g_autofree char *text = g_strndup((const char *) c->in->data, len);
+        g_byte_array_remove_range(c->in, 0, (guint) len + 1);
+        json_object *request = json_tokener_parse(text);
+        if (!request) {
+            invalid_request(c, "malformed JSON");
+            return;
+        }
+        dispatch(c, request);
+        json_object_put(request);
+    }
+}
+
+static void read_more(Connection *c);
+
+static void read_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    Connection *c = userdata;
+    g_autoptr(GError) error = NULL;
+    gssize n = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &error);
+
+    if (c->closed) {
+        connection_unref(c);
+        return;
+    }
+    if (n <= 0) {
+        connection_close(c);
+        connection_unref(c);
+        return;
+    }
+    g_byte_array_append(c->in, c->chunk, (guint) n);
+    if (c->in->len > CCM_VARLINK_MAX_MESSAGE && !memchr(c->in->data, '\0', c->in->len)) {
+        connection_close(c); /* an unterminated message past the limit */
+        connection_unref(c);
+        return;
+    }
+    connection_process(c);
+    if (!c->closed)
+        read_more(c);
+    connection_unref(c);
+}
+
+static void read_more(Connection *c)
+{
+    g_input_stream_read_async(g_io_stream_get_input_stream(G_IO_STREAM(c->conn)), c->chunk,
+                              sizeof(c->chunk), G_PRIORITY_DEFAULT, c->cancellable, read_done,
+                              connection_ref(c));
+}
+
+static void connection_close(Connection *c)
+{
+    if (c->closed)
+        return;
+    c->closed = true;
+    g_cancellable_cancel(c->cancellable);
+    (void) g_io_stream_close(G_IO_STREAM(c->conn), NULL, NULL);
+    CcmVarlinkCall *call = g_steal_pointer(&c->current);
+    if (call) {
+        call->done = true;
+        if (call->cancel)
+            call->cancel(call->cancel_data);
+        ccm_varlink_call_unref(call);
+    }
+    if (c->server) {
+        c->server->connections = g_list_remove(c->server->connections, c);
+        c->server->n_connections--;
+        c->server = NULL;
+        connection_unref(c); /* the server's reference */
+    }
+}
+
+static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObject *source,
+                         gpointer userdata)
+{
+    CcmVarlinkServer *s = userdata;
+
+    if (s->n_connections >= CCM_VARLINK_MAX_CONNECTIONS) {
+        (void) g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
+        return TRUE;
+    }
+    Connection *c = g_new0(Connection, 1);
+    c->refcount = 1; /* the server's */
+    c->server = s;
+    c->conn = g_object_ref(conn);
+    c->cancellable = g_cancellable_new();
+    c->in = g_byte_array_new();
+    g_queue_init(&c->out);
+    c->uid = (uid_t) -1;
+    c->pid = -1;
+    g_autoptr(GCredentials) cred = g_socket_get_credentials(g_socket_connection_get_socket(conn),
+                                                            NULL);
+    if (cred) {
+        c->uid = g_credentials_get_unix_user(cred, NULL);
+        c->pid = g_credentials_get_unix_pid(cred, NULL);
+    }
+    s->connections = g_list_prepend(s->connections, c);
+    s->n_connections++;
+    read_more(c);
+    return TRUE;
+}
+
+/* ---- server ------------------------------------------------------------------------- */
+
+CcmVarlinkServer *ccm_varlink_server_new(const char *vendor, const char *product,
+                                         const char *version, const char *url)
+{
+    CcmVarlinkServer *s = g_new0(CcmVarlinkServer, 1);
+    s->vendor = g_strdup(vendor);
+    s->product = g_strdup(product);
+    s->version = g_strdup(version);
+    s->url = g_strdup(url);
+    s->methods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    s->interfaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    s->interface_order = g_ptr_array_new_with_free_func(g_free);
+    s->service = g_socket_service_new();
+    g_signal_connect(s->service, "incoming", G_CALLBACK(incoming), s);
+    ccm_varlink_server_add_method(s, "org.varlink.service.GetInfo", get_info, s);
+    ccm_varlink_server_add_method(s, "org.varlink.service.GetInterfaceDescription",
+                                  get_interface_description, s);
+    return s;
+}
+
+void ccm_varlink_server_free(CcmVarlinkServer *s)
+{
+    if (!s)
+        return;
+    g_socket_service_stop(s->service);
+    g_socket_listener_close(G_SOCKET_LISTENER(s->service));
+    g_signal_handlers_disconnect_by_data(s->service, s);
+    g_object_unref(s->service);
+    while (s->connections)
+        connection_close(s->connections->data);
+    g_hash_table_unref(s->methods);
+    g_hash_table_unref(s->interfaces);
+    g_ptr_array_unref(s->interface_order);
+    g_free(s->vendor);
+    g_free(s->product);
+    g_free(s->version);
+    g_free(s->url);
+    g_free(s);
+}
+
+void ccm_varlink_server_add_interface(CcmVarlinkServer *s, const char *name,
+                                      const char *description)
+{
+    g_hash_table_insert(s->interfaces, g_strdup(name), g_strdup(description));
+    g_ptr_array_add(s->interface_order, g_strdup(name));
+}
+
+void ccm_varlink_server_add_method(CcmVarlinkServer *s, const char *method,
+                                   CcmVarlinkMethodFunc func, gpointer userdata)
+{
+    Method *m = g_new0(Method, 1);
+    m->func = func;
+    m->userdata = userdata;
+    g_hash_table_insert(s->methods, g_strdup(method), m);
+}
+
+gboolean ccm_varlink_server_listen_fd(CcmVarlinkServer *s, int fd, GError **error)
+{
+    g_autoptr(GSocket) socket = g_socket_new_from_fd(fd, error);
+    if (!socket || !g_socket_listener_add_socket(G_SOCKET_LISTENER(s->service), socket, NULL,
+                                                 error))
+        return FALSE;
+    g_socket_service_start(s->service);
+    return TRUE;
+}
+
+gboolean ccm_varlink_server_listen_path(CcmVarlinkServer *s, const char *path, mode_t mode,
+                                        GError **error)
+{
+    (void) unlink(path);
+    g_autoptr(GSocketAddress) address = g_unix_socket_address_new(path);
+    /* Create it with no permissions at all, then open it up to @mode. */
+    mode_t old = umask(0777);
+    gboolean ok = g_socket_listener_add_address(G_SOCKET_LISTENER(s->service), address,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                                                NULL, NULL, error);
+    umask(old);
+    if (!ok)
+        return FALSE;
+    if (chmod(path, mode) < 0) {
+        int e = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "%s: %s", path, g_strerror(e));
+        return FALSE;
+    }
+    g_socket_service_start(s->service);
+    return TRUE;
+}
+
+guint ccm_varlink_server_n_connections(const CcmVarlinkServer *s)
+{
+    return s->n_connections;
+}
