@@ -39,7 +39,12 @@ GStrv ccm_firmware_descriptor_default_dirs(void);
  * @prefer_memory: prefer "memory" mappings (stateless, -bios) over "flash"
  *
  * Descriptors are considered in file-name order (after the override rule above);
- * the first that matches wins. Only "uefi" firmware with an existing image counts.
+ * the first that matches wins. Only "uefi" firmware with an existing image counts, and
+ * only images ccm can load: "memory", or "flash" in split mode with raw images (others,
+ * such as Fedora's qcow2 builds, are passed over and named in the NOT_FOUND message).
+ * Malformed or unreadable files are skipped; empty files and links to /dev/null hide
+ * their name. On failure: CCM_FIRMWARE_ERROR_NOT_FOUND, naming the folders, the files
+ * read and why each near miss was passed over.
  */
 CcmFirmwareChoice *ccm_firmware_descriptor_select(const char *const *dirs,
                                                   const char *architecture,
