@@ -2,8 +2,9 @@
 /*
  * ccmctl-host-check.c - `ccmctl host-check`: which confidential guests this host can run
  *
- * Probes the QEMU binary over QMP (cached, like ccmctl render) and reads the host's KVM,
- * kernel module parameters, CPU flags and firmware descriptors.
+ * Reads the host's KVM, CPU flags, kernel module parameters and firmware descriptors,
+ * asks the QEMU binary for its --version, then probes it over QMP (cached, like ccmctl
+ * render) for its confidential-guest objects.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,7 @@ int ccmctl_host_check(int argc, char **argv)
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
           "QEMU binary to check (default qemu-system-x86_64)", "PATH" },
         { "root", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &root,
-          "Read /dev, /sys and /proc below this folder (tests)", "DIR" },
+          "Read /dev, /sys, /proc, /usr and /etc below this folder (tests)", "DIR" },
         { NULL },
     };
 
@@ -56,16 +57,16 @@ int ccmctl_host_check(int argc, char **argv)
         return ccmctl_fail("host-check", error);
     }
 
-    g_autoptr(GError) probe_error = NULL;
-    g_autoptr(CcmQemuCaps) caps =
-        ccm_qemu_probe(qemu ? qemu : "qemu-system-x86_64", NULL, &probe_error);
     CcmHostCheckOptions options = {
         .root = root,
         .qemu = qemu,
-        .caps = caps,
-        .caps_error = probe_error ? probe_error->message : NULL,
     };
     g_autoptr(CcmHostCheck) check = ccm_host_check_run(&options);
+    if (check->qemu_path) {
+        g_autoptr(GError) probe_error = NULL;
+        g_autoptr(CcmQemuCaps) caps = ccm_qemu_probe(check->qemu_path, NULL, &probe_error);
+        ccm_host_check_add_qemu_caps(check, caps, probe_error ? probe_error->message : NULL);
+    }
 
     g_autofree char *text = NULL;
     if (json) {

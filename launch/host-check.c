@@ -3,23 +3,40 @@
  * host-check.c - what this host can run: KVM, SEV/SNP/TDX support, QEMU, firmware
  *
  * Theory of operation: each item reads one fact (a device node, a kvm module
- * parameter, a CPU flag, QEMU's probed capabilities, the firmware descriptors) and
- * says pass or fail with the reason. Each platform then needs a fixed list of items;
- * the first one that failed is why the platform cannot run here. Everything is read
- * below an optional root, so tests can build a fake /dev, /sys and /proc.
+ * parameter, the CPU's flags, `QEMU --version`, the firmware descriptors) and says
+ * pass, fail, skip (does not apply here) or info, with a one-line reason and the
+ * platforms that need it. A platform can run here unless an item it needs failed or
+ * was skipped; the first such item, in the order the items were made, is the reason.
+ * Items are made in the order they are worth fixing (KVM, then the CPU's support, then
+ * QEMU, then firmware), and a caller that knows more (the QMP probe) appends items and
+ * summarises again. Everything is read below an optional root, so tests can build a
+ * fake /dev, /sys, /proc and firmware folder.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-#include "firmware-descriptor.h"
+#include <linux/kvm.h>
+
+#include "ccm-autocleanups.h"
 #include "host-check.h"
-#include "launch-plan.h"
+
+#define QEMU_TIMEOUT_S 10
+#define DESCRIPTOR_MAX_SIZE (1024 * 1024)
+
+#define BIT(p) CCM_PLATFORM_BIT(CCM_GUEST_PLATFORM_##p)
+
+G_DEFINE_QUARK(ccm-host-check-error-quark, ccm_host_check_error)
 
 static const char *const status_names[] = {
     [CCM_CHECK_PASS] = "pass",
     [CCM_CHECK_FAIL] = "fail",
+    [CCM_CHECK_SKIP] = "skip",
     [CCM_CHECK_INFO] = "info",
 };
 
@@ -42,16 +59,15 @@ void ccm_host_check_free(CcmHostCheck *check)
     if (!check)
         return;
     g_ptr_array_unref(check->items);
+    g_free(check->qemu_path);
     for (int i = 0; i < _CCM_GUEST_PLATFORM_MAX; i++)
         g_free(check->why_not[i]);
     g_free(check);
 }
 
-static const CcmCheckItem *add(CcmHostCheck *check, const char *id, const char *title,
-                               CcmCheckStatus status, const char *format, ...)
-    G_GNUC_PRINTF(5, 6);
-static const CcmCheckItem *add(CcmHostCheck *check, const char *id, const char *title,
-                               CcmCheckStatus status, const char *format, ...)
+const CcmCheckItem *ccm_host_check_add(CcmHostCheck *check, const char *id, const char *title,
+                                       CcmCheckStatus status, unsigned platforms,
+                                       const char *format, ...)
 {
     CcmCheckItem *i = g_new0(CcmCheckItem, 1);
     va_list ap;
@@ -62,11 +78,12 @@ static const CcmCheckItem *add(CcmHostCheck *check, const char *id, const char *
     i->id = g_strdup(id);
     i->title = g_strdup(title);
     i->status = status;
+    i->platforms = platforms;
     g_ptr_array_add(check->items, i);
     return i;
 }
 
-static const CcmCheckItem *find(const CcmHostCheck *check, const char *id)
+const CcmCheckItem *ccm_host_check_find(const CcmHostCheck *check, const char *id)
 {
     for (guint i = 0; i < check->items->len; i++) {
         const CcmCheckItem *item = check->items->pdata[i];
@@ -81,7 +98,144 @@ static char *path_in(const char *root, const char *path)
     return g_build_filename(root ? root : "/", path, NULL);
 }
 
-/* A kvm module parameter: "Y"/"1" true, "N"/"0" false; NULL when absent. */
+/* ---- KVM ------------------------------------------------------------------------------ */
+
+static void check_kvm(CcmHostCheck *check, const char *root)
+{
+    const unsigned needs = CCM_PLATFORMS_CONFIDENTIAL;
+    g_autofree char *dev = path_in(root, "dev/kvm");
+    g_autofree char *pvm = path_in(root, "sys/module/kvm_pvm");
+    g_autofree char *api = NULL;
+    struct stat st;
+    int fd = open(dev, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0 && errno == ENOENT) {
+        ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_FAIL, needs,
+                           "%s does not exist (no KVM module loaded, or no hardware "
+                           "virtualisation)", dev);
+        return;
+    }
+    if (fd < 0) {
+        ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_FAIL, needs,
+                           "%s cannot be opened read-write: %s", dev, g_strerror(errno));
+        return;
+    }
+    /* Only a real device node answers the ioctl; test trees hold a plain file. */
+    if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode)) {
+        int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+        if (version != KVM_API_VERSION) {
+            int e = errno;
+            close(fd);
+            if (version < 0)
+                ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_FAIL, needs,
+                                   "%s does not answer KVM_GET_API_VERSION: %s", dev,
+                                   g_strerror(e));
+            else
+                ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_FAIL, needs,
+                                   "%s has KVM API version %d, expected %d", dev, version,
+                                   KVM_API_VERSION);
+            return;
+        }
+        api = g_strdup_printf("KVM API version %d", version);
+    }
+    close(fd);
+
+    if (g_file_test(pvm, G_FILE_TEST_IS_DIR))
+        ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_FAIL, needs,
+                           "%s is PVM KVM (kvm_pvm), which cannot run firmware; Platform=none "
+                           "guests still run with Accelerator=tcg", dev);
+    else if (api)
+        ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_PASS, needs,
+                           "%s opens read-write, %s", dev, api);
+    else
+        ccm_host_check_add(check, "kvm", "KVM", CCM_CHECK_PASS, needs,
+                           "%s opens read-write (not a device node: API version not asked)",
+                           dev);
+}
+
+/* ---- CPU and its kernel support ------------------------------------------------------- */
+
+typedef enum CpuVendor {
+    CPU_UNKNOWN,
+    CPU_AMD,
+    CPU_INTEL,
+    CPU_ARM,
+    CPU_OTHER,
+} CpuVendor;
+
+typedef struct CpuInfo {
+    CpuVendor vendor;
+    char *vendor_name;
+    GHashTable *flags;
+} CpuInfo;
+
+static void cpu_info_clear(CpuInfo *cpu)
+{
+    g_free(cpu->vendor_name);
+    g_clear_pointer(&cpu->flags, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CpuInfo, cpu_info_clear)
+
+/* The first processor's vendor and flags ("Features" on Arm) from /proc/cpuinfo. */
+static void check_cpu(CcmHostCheck *check, const char *root, CpuInfo *cpu)
+{
+    g_autofree char *path = path_in(root, "proc/cpuinfo");
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+
+    cpu->flags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    if (!g_file_get_contents(path, &text, NULL, &error)) {
+        ccm_host_check_add(check, "cpu", "CPU", CCM_CHECK_INFO, 0, "%s", error->message);
+        return;
+    }
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    bool have_flags = false;
+    for (size_t i = 0; lines[i]; i++) {
+        char *colon = strchr(lines[i], ':');
+        if (!colon)
+            continue;
+        *colon = '\0';
+        const char *key = g_strstrip(lines[i]);
+        char *value = g_strstrip(colon + 1);
+        if (!cpu->vendor_name && strcmp(key, "vendor_id") == 0) {
+            cpu->vendor_name = g_strdup(value);
+        } else if (!cpu->vendor_name && strcmp(key, "CPU implementer") == 0) {
+            cpu->vendor_name = g_strdup_printf("Arm (implementer %s)", value);
+            cpu->vendor = CPU_ARM;
+        } else if (!have_flags && (strcmp(key, "flags") == 0 || strcmp(key, "Features") == 0)) {
+            g_auto(GStrv) f = g_strsplit(value, " ", -1);
+            for (size_t k = 0; f[k]; k++)
+                if (f[k][0])
+                    g_hash_table_add(cpu->flags, g_strdup(f[k]));
+            have_flags = true;
+        }
+    }
+    if (cpu->vendor == CPU_ARM) {
+        /* set above */
+    } else if (g_strcmp0(cpu->vendor_name, "AuthenticAMD") == 0 ||
+               g_strcmp0(cpu->vendor_name, "HygonGenuine") == 0) {
+        cpu->vendor = CPU_AMD;
+    } else if (g_strcmp0(cpu->vendor_name, "GenuineIntel") == 0) {
+        cpu->vendor = CPU_INTEL;
+    } else if (cpu->vendor_name) {
+        cpu->vendor = CPU_OTHER;
+    }
+
+    static const char *const interesting[] = {
+        "svm", "vmx", "sev", "sev_es", "sev_snp", "tdx_host_platform", "tdx",
+    };
+    g_autoptr(GString) cc = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(interesting); i++)
+        if (g_hash_table_contains(cpu->flags, interesting[i]))
+            g_string_append_printf(cc, "%s%s", cc->len ? " " : "", interesting[i]);
+    ccm_host_check_add(check, "cpu", "CPU", CCM_CHECK_INFO, 0,
+                       "%s; virtualisation and confidential-computing flags: %s",
+                       cpu->vendor_name ? cpu->vendor_name : "unknown vendor",
+                       cc->len ? cc->str : "none");
+}
+
+/* A kvm module parameter, stripped; NULL when the module or the parameter is absent. */
 static char *read_param(const char *root, const char *module, const char *name)
 {
     g_autofree char *rel = g_strdup_printf("sys/module/%s/parameters/%s", module, name);
@@ -93,199 +247,449 @@ static char *read_param(const char *root, const char *module, const char *name)
     return g_strdup(g_strstrip(text));
 }
 
+/* Boolean module parameters read "Y"/"N"; some kernels used int parameters ("1"/"0"). */
 static bool param_on(const char *value)
 {
-    return value && (strcmp(value, "Y") == 0 || strcmp(value, "1") == 0 ||
-                     strcmp(value, "y") == 0);
+    return strcmp(value, "Y") == 0 || strcmp(value, "y") == 0 || strcmp(value, "1") == 0;
 }
 
-static void check_kvm(CcmHostCheck *check, const char *root)
+/* The vendor is known and is another one: the check does not apply. */
+static bool other_vendor(const CpuInfo *cpu, CpuVendor vendor)
 {
-    g_autofree char *dev = path_in(root, "dev/kvm");
-    int fd = open(dev, O_RDWR | O_CLOEXEC);
-
-    g_autofree char *pvm = path_in(root, "sys/module/kvm_pvm");
-    if (fd >= 0 && g_file_test(pvm, G_FILE_TEST_IS_DIR)) {
-        close(fd);
-        add(check, "kvm", "KVM", CCM_CHECK_FAIL,
-            "%s is PVM KVM (kvm_pvm), which cannot run firmware; Platform=none guests still "
-            "run with Accelerator=tcg",
-            dev);
-    } else if (fd >= 0) {
-        close(fd);
-        add(check, "kvm", "KVM", CCM_CHECK_PASS, "%s can be opened read-write", dev);
-    } else if (g_file_test(dev, G_FILE_TEST_EXISTS)) {
-        add(check, "kvm", "KVM", CCM_CHECK_FAIL, "%s exists but cannot be opened: %s", dev,
-            g_strerror(errno));
-    } else {
-        add(check, "kvm", "KVM", CCM_CHECK_FAIL, "%s does not exist (no KVM module loaded)", dev);
-    }
+    return cpu->vendor != CPU_UNKNOWN && cpu->vendor != vendor;
 }
 
-/* The CPU vendor and its confidential-computing flags, from /proc/cpuinfo. */
-static void check_cpu(CcmHostCheck *check, const char *root, bool *ret_amd, bool *ret_intel,
-                      GHashTable *flags)
-{
-    g_autofree char *path = path_in(root, "proc/cpuinfo");
-    g_autofree char *text = NULL;
-    const char *vendor = NULL;
-
-    *ret_amd = *ret_intel = false;
-    if (!g_file_get_contents(path, &text, NULL, NULL)) {
-        add(check, "cpu", "CPU", CCM_CHECK_INFO, "%s cannot be read", path);
-        return;
-    }
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    for (size_t i = 0; lines[i]; i++) {
-        char *colon = strchr(lines[i], ':');
-        if (!colon)
-            continue;
-        if (!vendor && g_str_has_prefix(lines[i], "vendor_id"))
-            vendor = g_strstrip(colon + 1);
-        if (g_str_has_prefix(lines[i], "flags") && g_hash_table_size(flags) == 0) {
-            g_auto(GStrv) f = g_strsplit(g_strstrip(colon + 1), " ", -1);
-            for (size_t k = 0; f[k]; k++)
-                if (f[k][0])
-                    g_hash_table_add(flags, g_strdup(f[k]));
-        }
-    }
-    *ret_amd = g_strcmp0(vendor, "AuthenticAMD") == 0;
-    *ret_intel = g_strcmp0(vendor, "GenuineIntel") == 0;
-    g_autoptr(GString) cc = g_string_new(NULL);
-    const char *interesting[] = { "sev", "sev_es", "sev_snp", "tdx_host_platform", "svm", "vmx" };
-    for (size_t i = 0; i < G_N_ELEMENTS(interesting); i++)
-        if (g_hash_table_contains(flags, interesting[i]))
-            g_string_append_printf(cc, "%s%s", cc->len ? " " : "", interesting[i]);
-    add(check, "cpu", "CPU", CCM_CHECK_INFO, "%s; confidential-computing flags: %s",
-        vendor ? vendor : "unknown vendor", cc->len ? cc->str : "none");
-}
-
-static void check_amd(CcmHostCheck *check, const char *root, bool amd, GHashTable *flags)
+static void check_amd(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
 {
     static const struct {
-        const char *id, *title, *param, *flag;
+        const char *id, *title, *param;
+        unsigned platforms;
     } levels[] = {
-        { "amd-sev", "AMD SEV", "sev", "sev" },
-        { "amd-sev-es", "AMD SEV-ES", "sev_es", "sev_es" },
-        { "amd-sev-snp", "AMD SEV-SNP", "sev_snp", "sev_snp" },
+        { "amd-sev", "AMD SEV", "sev", BIT(SEV) },
+        { "amd-sev-es", "AMD SEV-ES", "sev_es", BIT(SEV_ES) },
+        { "amd-sev-snp", "AMD SEV-SNP", "sev_snp", BIT(SEV_SNP) },
     };
+    const unsigned all = BIT(SEV) | BIT(SEV_ES) | BIT(SEV_SNP);
     g_autofree char *sev_dev = path_in(root, "dev/sev");
 
     for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
-        g_autofree char *value = read_param(root, "kvm_amd", levels[i].param);
-        if (!amd)
-            add(check, levels[i].id, levels[i].title, CCM_CHECK_FAIL, "not an AMD CPU");
-        else if (!value)
-            add(check, levels[i].id, levels[i].title, CCM_CHECK_FAIL,
-                "kvm_amd is not loaded or has no '%s' parameter%s", levels[i].param,
-                g_hash_table_contains(flags, levels[i].flag) ? "" : "; the CPU does not report it");
+        const char *id = levels[i].id, *title = levels[i].title, *param = levels[i].param;
+        unsigned needs = levels[i].platforms;
+        g_autofree char *value = NULL;
+
+        if (other_vendor(cpu, CPU_AMD)) {
+            ccm_host_check_add(check, id, title, CCM_CHECK_SKIP, needs, "not an AMD CPU (%s)",
+                               cpu->vendor_name);
+            continue;
+        }
+        value = read_param(root, "kvm_amd", param);
+        if (!value)
+            ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, needs,
+                               "kvm_amd is not loaded or has no '%s' parameter%s", param,
+                               g_hash_table_contains(cpu->flags, param)
+                                   ? ""
+                                   : "; the CPU does not report it either");
         else if (!param_on(value))
-            add(check, levels[i].id, levels[i].title, CCM_CHECK_FAIL,
-                "kvm_amd.%s=%s: disabled (firmware/BIOS support, or the module parameter)",
-                levels[i].param, value);
-        else if (!g_file_test(sev_dev, G_FILE_TEST_EXISTS))
-            add(check, levels[i].id, levels[i].title, CCM_CHECK_FAIL,
-                "kvm_amd.%s=%s, but %s is missing (ccp driver not loaded?)", levels[i].param,
-                value, sev_dev);
+            ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, needs,
+                               "kvm_amd.%s=%s: disabled (by the firmware/BIOS, the platform "
+                               "firmware version, or the module parameter)", param, value);
         else
-            add(check, levels[i].id, levels[i].title, CCM_CHECK_PASS, "kvm_amd.%s=%s and %s",
-                levels[i].param, value, sev_dev);
+            ccm_host_check_add(check, id, title, CCM_CHECK_PASS, needs, "kvm_amd.%s=%s",
+                               param, value);
     }
-}
 
-static void check_intel(CcmHostCheck *check, const char *root, bool intel)
-{
-    g_autofree char *value = read_param(root, "kvm_intel", "tdx");
-
-    if (!intel)
-        add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL, "not an Intel CPU");
-    else if (!value)
-        add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL,
-            "kvm_intel is not loaded or has no 'tdx' parameter (host kernel without TDX)");
-    else if (!param_on(value))
-        add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL,
-            "kvm_intel.tdx=%s: disabled (TDX module not initialised, or kvm_intel.tdx=0)", value);
+    if (other_vendor(cpu, CPU_AMD))
+        ccm_host_check_add(check, "amd-sev-device", "AMD SEV device", CCM_CHECK_SKIP, all,
+                           "not an AMD CPU (%s)", cpu->vendor_name);
+    else if (g_file_test(sev_dev, G_FILE_TEST_EXISTS))
+        ccm_host_check_add(check, "amd-sev-device", "AMD SEV device", CCM_CHECK_PASS, all,
+                           "%s exists", sev_dev);
     else
-        add(check, "intel-tdx", "Intel TDX", CCM_CHECK_PASS, "kvm_intel.tdx=%s", value);
-    add(check, "arm-cca", "Arm CCA", CCM_CHECK_FAIL,
-        "this is not an Arm host with the Realm Management Extension");
+        ccm_host_check_add(check, "amd-sev-device", "AMD SEV device", CCM_CHECK_FAIL, all,
+                           "%s is missing (ccp driver not loaded, or SEV off in the firmware)",
+                           sev_dev);
 }
 
+static void check_intel(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
+{
+    const unsigned needs = BIT(TDX);
+    g_autofree char *value = NULL;
+
+    if (other_vendor(cpu, CPU_INTEL)) {
+        ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_SKIP, needs,
+                           "not an Intel CPU (%s)", cpu->vendor_name);
+        return;
+    }
+    value = read_param(root, "kvm_intel", "tdx");
+    if (!value)
+        ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL, needs,
+                           "kvm_intel is not loaded or has no 'tdx' parameter (host kernel "
+                           "without TDX)");
+    else if (!param_on(value))
+        ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL, needs,
+                           "kvm_intel.tdx=%s: disabled (TDX module not initialised, or "
+                           "kvm_intel.tdx=0)", value);
+    else
+        ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_PASS, needs,
+                           "kvm_intel.tdx=%s", value);
+}
+
+static void check_arm(CcmHostCheck *check, const CpuInfo *cpu)
+{
+    if (other_vendor(cpu, CPU_ARM))
+        ccm_host_check_add(check, "arm-cca", "Arm CCA", CCM_CHECK_SKIP, BIT(CCA),
+                           "not an Arm CPU (%s)", cpu->vendor_name);
+    else
+        ccm_host_check_add(check, "arm-cca", "Arm CCA", CCM_CHECK_FAIL, BIT(CCA),
+                           "this version of ccm cannot detect KVM Realm (RME) host support");
+}
+
+/* ---- QEMU ----------------------------------------------------------------------------- */
+
+gboolean ccm_host_check_parse_qemu_version(const char *text, int *ret_major, int *ret_minor,
+                                           int *ret_micro, GError **error)
+{
+    static const char prefix[] = "QEMU emulator version ";
+    const char *p = text ? strstr(text, prefix) : NULL;
+    guint64 v[3] = { 0, 0, 0 };
+    size_t n = 0;
+
+    if (p) {
+        p += strlen(prefix);
+        while (n < G_N_ELEMENTS(v) && g_ascii_isdigit(*p)) {
+            char *end;
+            v[n++] = g_ascii_strtoull(p, &end, 10);
+            p = end;
+            if (*p != '.')
+                break;
+            p++;
+        }
+    }
+    if (n < 2 || v[0] > 9999 || v[1] > 9999 || v[2] > 9999) {
+        g_autofree char *line = g_strndup(text ? text : "", strcspn(text ? text : "", "\n"));
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_QEMU_VERSION,
+                    "no 'QEMU emulator version X.Y.Z' in its output ('%s')", line);
+        return FALSE;
+    }
+    *ret_major = (int) v[0];
+    *ret_minor = (int) v[1];
+    *ret_micro = (int) v[2];
+    return TRUE;
+}
+
+/* Runs in the child between fork and exec: the timer survives exec and kills QEMU. */
+static void arm_alarm(gpointer data)
+{
+    alarm(GPOINTER_TO_UINT(data));
+}
+
+gboolean ccm_host_check_qemu_version(const char *path, guint timeout_s, int *ret_major,
+                                     int *ret_minor, int *ret_micro, GError **error)
+{
+    const char *argv[] = { path, "--version", NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(GError) spawn_error = NULL;
+    int status;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDIN_FROM_DEV_NULL, arm_alarm,
+                      GUINT_TO_POINTER(timeout_s ? timeout_s : QEMU_TIMEOUT_S), &out, &err,
+                      &status, &spawn_error)) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_QEMU_FAILED,
+                    "cannot run '%s --version': %s", path, spawn_error->message);
+        return FALSE;
+    }
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_QEMU_FAILED,
+                    "'%s --version' did not finish within %u seconds", path,
+                    timeout_s ? timeout_s : QEMU_TIMEOUT_S);
+        return FALSE;
+    }
+    if (!g_spawn_check_wait_status(status, &spawn_error)) {
+        g_autofree char *line = g_strndup(err, strcspn(err, "\n"));
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_QEMU_FAILED,
+                    "'%s --version' failed: %s%s%s", path, spawn_error->message,
+                    line[0] ? ": " : "", line);
+        return FALSE;
+    }
+    if (!ccm_host_check_parse_qemu_version(out, ret_major, ret_minor, ret_micro, error)) {
+        g_prefix_error(error, "'%s --version': ", path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static char *find_qemu(const char *qemu, GError **error)
+{
+    g_autofree char *found = NULL;
+
+    if (strchr(qemu, '/'))
+        found = g_strdup(qemu);
+    else
+        found = g_find_program_in_path(qemu);
+    if (!found) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_QEMU_NOT_FOUND,
+                    "%s is not on PATH (install qemu-system-x86, or pass --qemu)", qemu);
+        return NULL;
+    }
+    if (!g_file_test(found, G_FILE_TEST_IS_REGULAR) ||
+        !g_file_test(found, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_QEMU_NOT_FOUND,
+                    "%s is not an executable file", found);
+        return NULL;
+    }
+    return g_steal_pointer(&found);
+}
+
+/* What each confidential-guest object needs, by QEMU's --version alone. */
 static const struct {
-    const char *id, *title, *type, *needs;
-} qemu_objects[] = {
-    { "qemu-sev", "QEMU SEV/SEV-ES", "sev-guest", "QEMU 2.12 or later" },
-    { "qemu-sev-snp", "QEMU SEV-SNP", "sev-snp-guest", "QEMU 9.1 or later" },
-    { "qemu-tdx", "QEMU TDX", "tdx-guest", "QEMU 10.1 or later" },
-    { "qemu-cca", "QEMU Arm CCA", "rme-guest",
-      "a QEMU build with the Realm series, not in upstream QEMU" },
+    const char *id, *title, *type;
+    int major, minor;          /* first upstream release with it; 0: none */
+    unsigned platforms;
+} qemu_types[] = {
+    { "qemu-sev", "QEMU for SEV/SEV-ES", "sev-guest", 2, 12, BIT(SEV) | BIT(SEV_ES) },
+    { "qemu-sev-snp", "QEMU for SEV-SNP", "sev-snp-guest", 9, 1, BIT(SEV_SNP) },
+    { "qemu-tdx", "QEMU for TDX", "tdx-guest", 10, 1, BIT(TDX) },
+    { "qemu-cca", "QEMU for Arm CCA", "rme-guest", 0, 0, BIT(CCA) },
 };
+
+static bool version_at_least(const CcmHostCheck *check, int major, int minor)
+{
+    return check->qemu_major > major || (check->qemu_major == major && check->qemu_minor >= minor);
+}
 
 static void check_qemu(CcmHostCheck *check, const CcmHostCheckOptions *o)
 {
-    const CcmQemuCaps *caps = o->caps;
-    const char *qemu = o->qemu ? o->qemu : "qemu-system-x86_64";
+    const char *name = o->qemu ? o->qemu : "qemu-system-x86_64";
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = find_qemu(name, &error);
+    int major = 0, minor = 0, micro = 0;
 
-    if (!caps) {
-        add(check, "qemu", "QEMU", CCM_CHECK_FAIL, "%s", o->caps_error ? o->caps_error
-                                                                      : "not probed");
-        for (size_t i = 0; i < G_N_ELEMENTS(qemu_objects); i++)
-            add(check, qemu_objects[i].id, qemu_objects[i].title, CCM_CHECK_FAIL,
-                "QEMU could not be probed");
+    check->qemu_major = check->qemu_minor = check->qemu_micro = -1;
+    if (path && !ccm_host_check_qemu_version(path, o->qemu_timeout_s, &major, &minor, &micro,
+                                             &error))
+        g_clear_pointer(&path, g_free);
+    if (!path) {
+        ccm_host_check_add(check, "qemu", "QEMU", CCM_CHECK_FAIL, CCM_PLATFORMS_ALL, "%s",
+                           error->message);
+        for (size_t i = 0; i < G_N_ELEMENTS(qemu_types); i++)
+            ccm_host_check_add(check, qemu_types[i].id, qemu_types[i].title, CCM_CHECK_SKIP,
+                               qemu_types[i].platforms, "no QEMU to check");
         return;
     }
-    g_autofree char *version = ccm_qemu_caps_version_string(caps);
-    add(check, "qemu", "QEMU", CCM_CHECK_PASS, "%s %s answers QMP", qemu, version);
-    for (size_t i = 0; i < G_N_ELEMENTS(qemu_objects); i++) {
-        if (ccm_qemu_caps_has_type(caps, qemu_objects[i].type))
-            add(check, qemu_objects[i].id, qemu_objects[i].title, CCM_CHECK_PASS,
-                "QEMU %s has %s", version, qemu_objects[i].type);
+
+    check->qemu_path = g_steal_pointer(&path);
+    check->qemu_major = major;
+    check->qemu_minor = minor;
+    check->qemu_micro = micro;
+    ccm_host_check_add(check, "qemu", "QEMU", CCM_CHECK_PASS, CCM_PLATFORMS_ALL,
+                       "%s is QEMU %d.%d.%d", check->qemu_path, major, minor, micro);
+    for (size_t i = 0; i < G_N_ELEMENTS(qemu_types); i++) {
+        const char *id = qemu_types[i].id, *title = qemu_types[i].title;
+        const char *type = qemu_types[i].type;
+        unsigned needs = qemu_types[i].platforms;
+        int want_major = qemu_types[i].major, want_minor = qemu_types[i].minor;
+
+        if (want_major == 0)
+            ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, needs,
+                               "upstream QEMU has no %s (Arm CCA support is out of tree)", type);
+        else if (version_at_least(check, want_major, want_minor))
+            ccm_host_check_add(check, id, title, CCM_CHECK_PASS, needs,
+                               "QEMU %d.%d >= %d.%d, the first with %s", major, minor,
+                               want_major, want_minor, type);
         else
-            add(check, qemu_objects[i].id, qemu_objects[i].title, CCM_CHECK_FAIL,
-                "QEMU %s has no %s object (needs %s)", version, qemu_objects[i].type,
-                qemu_objects[i].needs);
+            ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, needs,
+                               "QEMU %d.%d is older than %d.%d, the first with %s", major,
+                               minor, want_major, want_minor, type);
     }
+}
+
+void ccm_host_check_add_qemu_caps(CcmHostCheck *check, const CcmQemuCaps *caps,
+                                  const char *caps_error)
+{
+    const unsigned needs = CCM_PLATFORMS_CONFIDENTIAL;
+
+    if (!caps) {
+        ccm_host_check_add(check, "qemu-qmp", "QEMU QMP probe", CCM_CHECK_FAIL, needs, "%s",
+                           caps_error ? caps_error : "not probed");
+    } else {
+        g_autofree char *version = ccm_qemu_caps_version_string(caps);
+        ccm_host_check_add(check, "qemu-qmp", "QEMU QMP probe", CCM_CHECK_PASS, needs,
+                           "QEMU %s answers QMP (accelerator %s)", version,
+                           caps->accel ? caps->accel : "unknown");
+        for (size_t i = 0; i < G_N_ELEMENTS(qemu_types); i++) {
+            const char *type = qemu_types[i].type;
+            g_autofree char *id = g_strconcat("qemu-object-", type, NULL);
+            g_autofree char *title = g_strconcat("QEMU ", type, NULL);
+
+            if (ccm_qemu_caps_has_type(caps, type))
+                ccm_host_check_add(check, id, title, CCM_CHECK_PASS, qemu_types[i].platforms,
+                                   "QEMU %s has the %s object", version, type);
+            else
+                ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, qemu_types[i].platforms,
+                                   "QEMU %s has no %s object", version, type);
+        }
+    }
+    ccm_host_check_summarise(check);
+}
+
+/* ---- firmware descriptors ------------------------------------------------------------- */
+
+/* The "features" of one descriptor; an empty file (QEMU's way to disable a descriptor of
+ * the same name in a lower-priority folder) sets @ret_empty and returns NULL. */
+static GStrv read_features(const char *path, bool *ret_empty, GError **error)
+{
+    g_autofree char *text = NULL;
+    size_t size;
+    struct stat st;
+
+    *ret_empty = false;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > DESCRIPTOR_MAX_SIZE) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_DESCRIPTOR,
+                    "%s is larger than %d bytes", path, DESCRIPTOR_MAX_SIZE);
+        return NULL;
+    }
+    if (!g_file_get_contents(path, &text, &size, error))
+        return NULL;
+    if (size == 0) {
+        *ret_empty = true;
+        return NULL;
+    }
+
+    enum json_tokener_error jerr = json_tokener_success;
+    g_autoptr(json_object) d = json_tokener_parse_verbose(text, &jerr);
+    json_object *features;
+    if (!d) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_DESCRIPTOR,
+                    "%s is not JSON: %s", path, json_tokener_error_desc(jerr));
+        return NULL;
+    }
+    if (!json_object_is_type(d, json_type_object) ||
+        !json_object_object_get_ex(d, "features", &features) ||
+        !json_object_is_type(features, json_type_array)) {
+        g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_DESCRIPTOR,
+                    "%s has no \"features\" array", path);
+        return NULL;
+    }
+
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    for (size_t i = 0; i < json_object_array_length(features); i++) {
+        json_object *f = json_object_array_get_idx(features, i);
+        if (!json_object_is_type(f, json_type_string)) {
+            g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_DESCRIPTOR,
+                        "%s: \"features\" holds something other than a string", path);
+            return NULL;
+        }
+        g_strv_builder_add(b, json_object_get_string(f));
+    }
+    return g_strv_builder_end(b);
+}
+
+static int compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
 static void check_firmware(CcmHostCheck *check, const CcmHostCheckOptions *o)
 {
     static const struct {
         const char *id, *title, *feature;
-    } fw[] = {
-        { "firmware-sev", "firmware for SEV", "amd-sev" },
-        { "firmware-sev-es", "firmware for SEV-ES", "amd-sev-es" },
-        { "firmware-sev-snp", "firmware for SEV-SNP", "amd-sev-snp" },
-        { "firmware-tdx", "firmware for TDX", "intel-tdx" },
+        unsigned platforms;
+    } wanted[] = {
+        { "firmware-sev", "firmware for SEV", "amd-sev", BIT(SEV) },
+        { "firmware-sev-es", "firmware for SEV-ES", "amd-sev-es", BIT(SEV_ES) },
+        { "firmware-sev-snp", "firmware for SEV-SNP", "amd-sev-snp", BIT(SEV_SNP) },
+        { "firmware-tdx", "firmware for TDX", "intel-tdx", BIT(TDX) },
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(fw); i++) {
-        const char *features[] = { fw[i].feature, NULL };
+    g_auto(GStrv) defaults = NULL;
+    const char *const *dirs = o->firmware_dirs;
+
+    if (!dirs) {
+        defaults = g_new0(char *, 3);
+        defaults[0] = path_in(o->root, "usr/share/qemu/firmware");
+        defaults[1] = path_in(o->root, "etc/qemu/firmware");
+        dirs = (const char *const *) defaults;
+    }
+    g_autofree char *where = g_strjoinv(", ", (char **) dirs);
+
+    /* File name -> path; a later folder's file of the same name wins, as in QEMU. */
+    g_autoptr(GHashTable) files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (size_t i = 0; dirs[i]; i++) {
+        g_autoptr(GDir) dir = g_dir_open(dirs[i], 0, NULL);
+        const char *name;
+        while (dir && (name = g_dir_read_name(dir)))
+            if (g_str_has_suffix(name, ".json"))
+                g_hash_table_replace(files, g_strdup(name), g_build_filename(dirs[i], name, NULL));
+    }
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    GHashTableIter iter;
+    gpointer key;
+    g_hash_table_iter_init(&iter, files);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        g_ptr_array_add(names, key);
+    g_ptr_array_sort(names, compare_names);
+    if (names->len == 0)
+        ccm_host_check_add(check, "firmware", "firmware descriptors", CCM_CHECK_INFO, 0,
+                           "none in %s", where);
+
+    /* One fact per descriptor, in QEMU's priority (file name) order. */
+    g_autoptr(GHashTable) parsed = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) g_strfreev);
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = names->pdata[i];
+        const char *path = g_hash_table_lookup(files, name);
+        g_autofree char *id = g_strconcat("firmware:", name, NULL);
         g_autoptr(GError) error = NULL;
-        g_autoptr(CcmFirmwareChoice) c = ccm_firmware_descriptor_select(
-            o->firmware_dirs, "x86_64", "q35", features, true, &error);
-        if (c)
-            add(check, fw[i].id, fw[i].title, CCM_CHECK_PASS, "%s", c->reason);
+        bool empty;
+        GStrv features = read_features(path, &empty, &error);
+
+        if (empty) {
+            ccm_host_check_add(check, id, "firmware descriptor", CCM_CHECK_INFO, 0,
+                               "%s is empty: disables the descriptor of that name", path);
+            continue;
+        }
+        if (!features) {
+            ccm_host_check_add(check, id, "firmware descriptor", CCM_CHECK_INFO, 0,
+                               "ignored: %s", error->message);
+            continue;
+        }
+        g_autofree char *list = g_strjoinv(", ", features);
+        ccm_host_check_add(check, id, "firmware descriptor", CCM_CHECK_INFO, 0, "%s: %s", path,
+                           features[0] ? list : "no features");
+        g_hash_table_insert(parsed, (gpointer) name, features);
+    }
+
+    /* Then, per confidential feature, which descriptors declare it. */
+    for (size_t k = 0; k < G_N_ELEMENTS(wanted); k++) {
+        g_autoptr(GString) by = g_string_new(NULL);
+        for (guint i = 0; i < names->len; i++) {
+            const char *const *features = g_hash_table_lookup(parsed, names->pdata[i]);
+            if (features && g_strv_contains(features, wanted[k].feature))
+                g_string_append_printf(by, "%s%s", by->len ? ", " : "",
+                                       (const char *) names->pdata[i]);
+        }
+        if (by->len > 0)
+            ccm_host_check_add(check, wanted[k].id, wanted[k].title, CCM_CHECK_PASS,
+                               wanted[k].platforms, "%s declared by %s", wanted[k].feature,
+                               by->str);
         else
-            add(check, fw[i].id, fw[i].title, CCM_CHECK_FAIL, "%s", error->message);
+            ccm_host_check_add(check, wanted[k].id, wanted[k].title, CCM_CHECK_FAIL,
+                               wanted[k].platforms, "no firmware descriptor in %s declares %s",
+                               where, wanted[k].feature);
     }
 }
 
-/* Which items each platform needs, in the order they are worth fixing. */
-static void summarise(CcmHostCheck *check)
+/* ---- summary -------------------------------------------------------------------------- */
+
+void ccm_host_check_summarise(CcmHostCheck *check)
 {
-    static const char *const needs[_CCM_GUEST_PLATFORM_MAX][5] = {
-        [CCM_GUEST_PLATFORM_NONE] = { "qemu", NULL },
-        [CCM_GUEST_PLATFORM_SEV] = { "kvm", "amd-sev", "qemu-sev", "firmware-sev", NULL },
-        [CCM_GUEST_PLATFORM_SEV_ES] = { "kvm", "amd-sev-es", "qemu-sev", "firmware-sev-es", NULL },
-        [CCM_GUEST_PLATFORM_SEV_SNP] = { "kvm", "amd-sev-snp", "qemu-sev-snp", "firmware-sev-snp",
-                                         NULL },
-        [CCM_GUEST_PLATFORM_TDX] = { "kvm", "intel-tdx", "qemu-tdx", "firmware-tdx", NULL },
-        [CCM_GUEST_PLATFORM_CCA] = { "kvm", "arm-cca", "qemu-cca", NULL },
-    };
     for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++) {
         check->can_run[p] = true;
-        for (size_t i = 0; needs[p][i]; i++) {
-            const CcmCheckItem *item = find(check, needs[p][i]);
-            if (item && item->status == CCM_CHECK_FAIL) {
+        g_clear_pointer(&check->why_not[p], g_free);
+        for (guint i = 0; i < check->items->len; i++) {
+            const CcmCheckItem *item = check->items->pdata[i];
+            if (!(item->platforms & CCM_PLATFORM_BIT(p)))
+                continue;
+            if (item->status == CCM_CHECK_FAIL || item->status == CCM_CHECK_SKIP) {
                 check->can_run[p] = false;
                 check->why_not[p] = g_strdup_printf("%s: %s", item->title, item->reason);
                 break;
@@ -296,21 +700,21 @@ static void summarise(CcmHostCheck *check)
 
 CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *o)
 {
-    CcmHostCheckOptions defaults = { 0 };
+    const CcmHostCheckOptions defaults = { 0 };
     CcmHostCheck *check = g_new0(CcmHostCheck, 1);
-    g_autoptr(GHashTable) flags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    bool amd, intel;
+    g_auto(CpuInfo) cpu = { 0 };
 
     if (!o)
         o = &defaults;
     check->items = g_ptr_array_new_with_free_func(item_free);
     check_kvm(check, o->root);
-    check_cpu(check, o->root, &amd, &intel, flags);
-    check_amd(check, o->root, amd, flags);
-    check_intel(check, o->root, intel);
+    check_cpu(check, o->root, &cpu);
+    check_amd(check, o->root, &cpu);
+    check_intel(check, o->root, &cpu);
+    check_arm(check, &cpu);
     check_qemu(check, o);
     check_firmware(check, o);
-    summarise(check);
+    ccm_host_check_summarise(check);
     return check;
 }
 
@@ -323,19 +727,27 @@ json_object *ccm_host_check_to_json(const CcmHostCheck *check)
     for (guint i = 0; i < check->items->len; i++) {
         const CcmCheckItem *item = check->items->pdata[i];
         json_object *j = json_object_new_object();
+        json_object *needed_by = json_object_new_array();
+        for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++) {
+            const char *name = ccm_guest_platform_to_string((CcmGuestPlatform) p);
+            if (item->platforms & CCM_PLATFORM_BIT(p))
+                json_object_array_add(needed_by, json_object_new_string(name));
+        }
         json_object_object_add(j, "id", json_object_new_string(item->id));
         json_object_object_add(j, "title", json_object_new_string(item->title));
         json_object_object_add(j, "status",
                                json_object_new_string(ccm_check_status_to_string(item->status)));
         json_object_object_add(j, "reason", json_object_new_string(item->reason));
+        json_object_object_add(j, "platforms", needed_by);
         json_object_array_add(items, j);
     }
     for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++) {
         json_object *j = json_object_new_object();
+        json_object *reason = NULL;
+        if (check->why_not[p])
+            reason = json_object_new_string(check->why_not[p]);
         json_object_object_add(j, "ok", json_object_new_boolean(check->can_run[p]));
-        json_object_object_add(j, "reason", check->why_not[p]
-                                                ? json_object_new_string(check->why_not[p])
-                                                : NULL);
+        json_object_object_add(j, "reason", reason);
         json_object_object_add(platforms, ccm_guest_platform_to_string((CcmGuestPlatform) p), j);
     }
     json_object_object_add(o, "items", items);

@@ -10,38 +10,97 @@
 #include "guest-spec.h"
 #include "qemu-caps.h"
 
+#define CCM_HOST_CHECK_ERROR (ccm_host_check_error_quark())
+GQuark ccm_host_check_error_quark(void);
+
+typedef enum CcmHostCheckErrorCode {
+    CCM_HOST_CHECK_ERROR_QEMU_NOT_FOUND, /* no such binary, or not executable */
+    CCM_HOST_CHECK_ERROR_QEMU_FAILED,    /* did not start, timed out or exited non-zero */
+    CCM_HOST_CHECK_ERROR_QEMU_VERSION,   /* printed no "QEMU emulator version X.Y[.Z]" */
+    CCM_HOST_CHECK_ERROR_DESCRIPTOR,     /* a firmware descriptor that cannot be read */
+} CcmHostCheckErrorCode;
+
 typedef enum CcmCheckStatus {
     CCM_CHECK_PASS,
     CCM_CHECK_FAIL,
+    CCM_CHECK_SKIP,   /* does not apply here (AMD checks on an Intel CPU, ...): not met */
     CCM_CHECK_INFO,   /* a fact, neither good nor bad */
 } CcmCheckStatus;
 
+/* A set of platforms, one bit per CcmGuestPlatform. */
+#define CCM_PLATFORM_BIT(p) (1u << (p))
+#define CCM_PLATFORMS_ALL ((1u << _CCM_GUEST_PLATFORM_MAX) - 1)
+#define CCM_PLATFORMS_CONFIDENTIAL (CCM_PLATFORMS_ALL & ~CCM_PLATFORM_BIT(CCM_GUEST_PLATFORM_NONE))
+
 typedef struct CcmCheckItem {
-    char *id;         /* stable, e.g. "kvm", "amd-sev-snp", "qemu" */
+    char *id;           /* stable, e.g. "kvm", "amd-sev-snp", "qemu", "firmware-tdx" */
     char *title;
     CcmCheckStatus status;
-    char *reason;
+    char *reason;       /* one line */
+    unsigned platforms; /* platforms that need this item to pass; 0 for plain facts */
 } CcmCheckItem;
 
 typedef struct CcmHostCheck {
-    GPtrArray *items;                            /* CcmCheckItem */
+    GPtrArray *items;                            /* CcmCheckItem, in the order they were made */
+    char *qemu_path;                             /* the QEMU binary found, or NULL */
+    int qemu_major, qemu_minor, qemu_micro;      /* its --version; -1 when unknown */
     bool can_run[_CCM_GUEST_PLATFORM_MAX];
-    char *why_not[_CCM_GUEST_PLATFORM_MAX];      /* the first missing prerequisite */
+    char *why_not[_CCM_GUEST_PLATFORM_MAX];      /* "TITLE: REASON" of the first unmet item */
 } CcmHostCheck;
 
 typedef struct CcmHostCheckOptions {
-    const char *root;        /* prefix for /dev, /sys and /proc (tests); NULL for "/" */
-    const char *qemu;        /* QEMU binary; NULL: qemu-system-x86_64 on PATH */
-    const CcmQemuCaps *caps; /* its probed capabilities, or NULL if it could not be probed */
-    const char *caps_error;  /* why not */
-    const char *const *firmware_dirs;  /* descriptor folders; NULL: QEMU's defaults */
+    const char *root;        /* prefix for /dev, /sys, /proc, /usr and /etc; NULL for "/" */
+    const char *qemu;        /* QEMU binary (a path, or a name looked up on PATH);
+                              * NULL: qemu-system-x86_64 */
+    guint qemu_timeout_s;    /* how long `QEMU --version` may take; 0: 10 seconds */
+    const char *const *firmware_dirs;  /* descriptor folders, increasing priority; NULL:
+                                        * ROOT/usr/share/qemu/firmware, ROOT/etc/qemu/firmware */
 } CcmHostCheckOptions;
 
 void ccm_host_check_free(CcmHostCheck *check);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmHostCheck, ccm_host_check_free)
 
-/* Reads only; needs no privileges. */
+/**
+ * ccm_host_check_run() - every check, then the per-platform summary
+ *
+ * Reads only and needs no privileges; runs `QEMU --version` and nothing else. Never
+ * fails: whatever cannot be read becomes an item's reason.
+ */
 CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *options);
+
+/**
+ * ccm_host_check_add() - append an item, for callers that know more facts
+ * @platforms: the platforms that need it to pass (CCM_PLATFORM_BIT()s), 0 for a fact
+ *
+ * Call ccm_host_check_summarise() after the last one.
+ */
+const CcmCheckItem *ccm_host_check_add(CcmHostCheck *check, const char *id, const char *title,
+                                       CcmCheckStatus status, unsigned platforms,
+                                       const char *format, ...) G_GNUC_PRINTF(6, 7);
+
+/**
+ * ccm_host_check_add_qemu_caps() - items from the QEMU binary's QMP probe
+ * @caps: its probed capabilities, or NULL when the probe failed
+ * @caps_error: why it failed (with @caps NULL)
+ *
+ * Adds "qemu-qmp" and one item per confidential-guest object type, then summarises again.
+ */
+void ccm_host_check_add_qemu_caps(CcmHostCheck *check, const CcmQemuCaps *caps,
+                                  const char *caps_error);
+
+/* For each platform: can run unless an item it needs failed or was skipped; the first
+ * such item, in item order, is the reason. */
+void ccm_host_check_summarise(CcmHostCheck *check);
+
+const CcmCheckItem *ccm_host_check_find(const CcmHostCheck *check, const char *id);
+
+/* Parses QEMU's "QEMU emulator version 7.2.22 (Debian ...)"; a missing micro reads as 0. */
+gboolean ccm_host_check_parse_qemu_version(const char *text, int *ret_major, int *ret_minor,
+                                           int *ret_micro, GError **error);
+
+/* Runs `@path --version`, killing it after @timeout_s seconds, and parses the answer. */
+gboolean ccm_host_check_qemu_version(const char *path, guint timeout_s, int *ret_major,
+                                     int *ret_minor, int *ret_micro, GError **error);
 
 const char *ccm_check_status_to_string(CcmCheckStatus status);
 json_object *ccm_host_check_to_json(const CcmHostCheck *check);
