@@ -92,7 +92,7 @@ static char *human(const char *command, json_object *reply)
                                    string_of(t, "reason") ? string_of(t, "reason") : "");
         }
     } else if (strcmp(command, "remove") == 0) {
-        /* nothing to show */
+        g_string_append(s, "removed\n");
     } else {
         json_object *g = NULL;
         json_object_object_get_ex(reply, "guest", &g);
@@ -183,6 +183,8 @@ int ccmctl_guest_command(int argc, char **argv)
           "stop: seconds to wait for the power-off before quitting QEMU", "SECONDS" },
         { NULL },
     };
+    if (strcmp(command, "stop") != 0)
+        entries[2] = (GOptionEntry) { NULL }; /* --timeout is stop's alone */
     g_autofree char *prgname = g_strdup_printf("ccmctl %s", command);
     g_set_prgname(prgname);
     g_autofree char *param = g_strdup_printf("%s - %s", cmd->args, cmd->summary);
@@ -198,11 +200,6 @@ int ccmctl_guest_command(int argc, char **argv)
                     argc < want ? (strcmp(cmd->args, "SPEC") == 0 ? "expected a SPEC file"
                                                                   : "expected a guest NAME")
                                 : "too many arguments");
-        return ccmctl_fail(command, error);
-    }
-    if (timeout != -1 && strcmp(command, "stop") != 0) {
-        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                            "--timeout applies to stop only");
         return ccmctl_fail(command, error);
     }
     if (timeout < -1 || timeout > 3600) {

@@ -120,8 +120,8 @@ int main(int argc, char **argv)
     ccm_log_init(FALSE);
 
     CcmDaemonConfig config;
-    if (!ccm_daemon_config_load(config_path ? config_path : "/etc/ccmd/ccmd.conf", &config,
-                                &error)) {
+    if (!ccm_daemon_config_load(config_path ? config_path : "/etc/ccmd/ccmd.conf",
+                                config_path != NULL, &config, &error)) {
         ccm_log_error(NULL, "%s", error->message);
         return 1;
     }

@@ -53,13 +53,19 @@ static gboolean get_seconds(CcmKeyfile *kf, const char *section, const char *key
     return TRUE;
 }
 
-gboolean ccm_daemon_config_load(const char *path, CcmDaemonConfig *ret, GError **error)
+gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConfig *ret,
+                                GError **error)
 {
     CcmDaemonConfig c = { 0 };
     c.manager.stop_timeout_ms = 60000;
     c.manager.qmp_timeout_ms = 30000;
     c.manager.max_guests = 1024;
 
+    if (path && must_exist && !g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                    "%s: no such configuration file", path);
+        return FALSE;
+    }
     if (path && g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_autoptr(CcmKeyfile) kf = ccm_keyfile_load(path, error);
         if (!kf)

@@ -93,8 +93,16 @@ const CcmStoredGuest *ccm_guest_stored(const CcmGuest *g)
 
 bool ccm_guest_is_active(const CcmGuest *g)
 {
+    /* A panicked guest is "crashed" while its QEMU is being ended: still active. */
     return g->state == CCM_GUEST_STARTING || g->state == CCM_GUEST_RUNNING ||
-           g->state == CCM_GUEST_PAUSED;
+           g->state == CCM_GUEST_PAUSED || g->process.pid != 0;
+}
+
+/* How long QEMU gets to obey "quit" before SIGKILL. */
+static guint quit_grace_ms(const CcmGuest *g)
+{
+    guint qmp = g->manager->config.qmp_timeout_ms;
+    return qmp && qmp < 5000 ? qmp : 5000;
 }
 
 /* ---- state ----------------------------------------------------------------------- */
@@ -221,9 +229,15 @@ gboolean ccm_guest_expected_values(const CcmGuest *g, char **ret_measurement,
     case CCM_GUEST_PLATFORM_SEV_SNP:
         name = "snp_launch_measurement"; /* Trustee's default policy name */
         break;
-    default:
+    case CCM_GUEST_PLATFORM_SEV:
+    case CCM_GUEST_PLATFORM_SEV_ES:
         name = "sev_launch_digest";      /* Trustee has no legacy SEV verifier */
         break;
+    default:
+        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT,
+                    "ccmd cannot register reference values for Platform=%s yet",
+                    ccm_guest_platform_to_string(g->plan->spec->platform));
+        return FALSE;
     }
 
     uint8_t digest[CCM_DIGEST_MAX_SIZE];
@@ -302,12 +316,31 @@ static void quit_done(GObject *source, GAsyncResult *res, gpointer userdata)
     (void) userdata;
 }
 
+static gboolean kill_timed_out(gpointer userdata)
+{
+    CcmGuest *g = userdata;
+
+    g->stop_timer = 0;
+    ccm_log_warning(ccm_guest_name(g), "QEMU did not quit; killing it");
+    (void) ccm_process_kill(&g->process);
+    return G_SOURCE_REMOVE;
+}
+
 static void send_quit(CcmGuest *g)
 {
     if (g->qmp)
         ccm_qmp_client_execute_async(g->qmp, "quit", NULL, NULL, quit_done, g);
     else
         (void) ccm_process_kill(&g->process);
+}
+
+/* Quit, and SIGKILL if QEMU is still there after the grace period (a hung QEMU). */
+static void end_qemu(CcmGuest *g)
+{
+    send_quit(g);
+    if (g->stop_timer)
+        g_source_remove(g->stop_timer);
+    g->stop_timer = g_timeout_add(quit_grace_ms(g), kill_timed_out, g);
 }
 
 static void on_event(CcmQmpClient *client, const char *event, json_object *data, void *userdata)
@@ -328,7 +361,7 @@ static void on_event(CcmQmpClient *client, const char *event, json_object *data,
         ccm_log_info(name, "shutdown (%s)", reason ? json_object_get_string(reason) : "unknown");
         g->shutdown_seen = true;
         /* -no-shutdown keeps QEMU after a guest power-off; end it. */
-        send_quit(g);
+        end_qemu(g);
     } else if (strcmp(event, "RESET") == 0) {
         ccm_log_info(name, "reset");
     } else if (strcmp(event, "GUEST_PANICKED") == 0) {
@@ -339,7 +372,7 @@ static void on_event(CcmQmpClient *client, const char *event, json_object *data,
                                         : "");
         g->crash_recorded = true;
         (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
-        send_quit(g);
+        end_qemu(g);
     }
 }
 
@@ -377,6 +410,8 @@ static void fail_start(CcmGuest *g, GError *error)
         g->exit_watch = 0;
     }
     drop_qmp(g);
+    (void) unlink(g->pidfile);
+    (void) unlink(g->qmp_path);
     g->process = (CcmProcessId) { 0 };
     (void) transition(g, CCM_GUEST_FAILED, error->message, NULL);
     if (task) {
@@ -395,6 +430,17 @@ static void started(CcmGuest *g)
         g_task_return_boolean(task, TRUE);
         g_object_unref(task);
     }
+}
+
+/* "QEMU of 'NAME': COMMAND returned {...} (expected ...)", the reply cut to 120 bytes. */
+static char *wrong_shape(CcmGuest *g, const char *command, json_object *ret,
+                         const char *expected)
+{
+    const char *text = ret ? json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PLAIN)
+                           : "nothing";
+    return g_strdup_printf("QEMU of '%s': %s returned %.120s%s (expected %s)",
+                           ccm_guest_name(g), command, text, strlen(text) > 120 ? "..." : "",
+                           expected);
 }
 
 static void cont_done(GObject *source, GAsyncResult *res, gpointer userdata)
@@ -428,10 +474,12 @@ static void sev_measure_done(GObject *source, GAsyncResult *res, gpointer userda
     if (!ret || !json_object_is_type(ret, json_type_object) ||
         !json_object_object_get_ex(ret, "data", &data) ||
         !json_object_is_type(data, json_type_string)) {
+        g_autofree char *why = wrong_shape(g, "query-sev-launch-measure", ret,
+                                           "a string \"data\"");
         json_object_put(ret);
         fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
                                   "QEMU did not report the SEV launch measurement: %s",
-                                  error ? error->message : "reply of the wrong shape"));
+                                  error ? error->message : why));
         return;
     }
     /* The reported value is HMAC(TIK, ... LD ...) || MNONCE: only the guest owner, who
@@ -456,9 +504,9 @@ static void status_done(GObject *source, GAsyncResult *res, gpointer userdata)
     if (!ret || !json_object_is_type(ret, json_type_object) ||
         !json_object_object_get_ex(ret, "status", &status) ||
         !json_object_is_type(status, json_type_string)) {
-        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
-                                  "query-status failed: %s",
-                                  error ? error->message : "reply of the wrong shape"));
+        g_autofree char *why = wrong_shape(g, "query-status", ret, "a string \"status\"");
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error ? error->message : why));
         json_object_put(ret);
         return;
     }
@@ -576,16 +624,12 @@ static gboolean prepare_runtime_dir(CcmGuest *g, GError **error)
     return TRUE;
 }
 
-static void launch_qemu(CcmGuest *g)
+static void probed(GObject *source, GAsyncResult *res, gpointer userdata)
 {
+    CcmGuest *g = userdata;
     g_autoptr(GError) error = NULL;
-    CcmManager *m = g->manager;
+    g_autoptr(CcmQemuCaps) caps = ccm_qemu_probe_finish(res, &error);
 
-    if (!prepare_runtime_dir(g, &error)) {
-        fail_start(g, g_steal_pointer(&error));
-        return;
-    }
-    g_autoptr(CcmQemuCaps) caps = ccm_qemu_probe(g->plan->qemu_binary, &m->probe, &error);
     if (!caps) {
         fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
                                   error->message));
@@ -603,6 +647,18 @@ static void launch_qemu(CcmGuest *g)
     }
     g_autofree char *peer = g_strdup_printf("QEMU of '%s'", ccm_guest_name(g));
     ccm_qemu_spawn_async(argv, g->pidfile, peer, NULL, spawn_done, g);
+}
+
+static void launch_qemu(CcmGuest *g)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!prepare_runtime_dir(g, &error)) {
+        fail_start(g, g_steal_pointer(&error));
+        return;
+    }
+    /* Usually a cache hit; a first probe runs QEMU, in a worker thread. */
+    ccm_qemu_probe_async(g->plan->qemu_binary, &g->manager->probe, NULL, probed, g);
 }
 
 static void registered(GObject *source, GAsyncResult *res, gpointer userdata)
@@ -665,16 +721,6 @@ gboolean ccm_guest_operation_finish(GAsyncResult *result, GError **error)
 
 /* ---- stop and kill ------------------------------------------------------------------ */
 
-static gboolean kill_timed_out(gpointer userdata)
-{
-    CcmGuest *g = userdata;
-
-    g->stop_timer = 0;
-    ccm_log_warning(ccm_guest_name(g), "QEMU did not quit; killing it");
-    (void) ccm_process_kill(&g->process);
-    return G_SOURCE_REMOVE;
-}
-
 static gboolean stop_timed_out(gpointer userdata)
 {
     CcmGuest *g = userdata;
@@ -702,9 +748,12 @@ static void stop(CcmGuest *g, bool now, guint timeout_ms, GTask *task)
         return;
     }
     g_ptr_array_add(g->stop_tasks, task);
+    /* A panicked guest is being ended already; a stop only waits for that. */
+    if (g->state == CCM_GUEST_CRASHED)
+        return;
     g->stop_requested = true;
     if (now) {
-        send_quit(g);
+        end_qemu(g);
         return;
     }
     if (g->qmp)
@@ -733,9 +782,12 @@ static void recovered_status(GObject *source, GAsyncResult *res, gpointer userda
     json_object *ret = ccm_qmp_client_execute_finish(NULL, res, &error);
     json_object *status = NULL;
 
-    if (!ret || !json_object_object_get_ex(ret, "status", &status)) {
+    if (!ret || !json_object_is_type(ret, json_type_object) ||
+        !json_object_object_get_ex(ret, "status", &status) ||
+        !json_object_is_type(status, json_type_string)) {
+        g_autofree char *why = wrong_shape(g, "query-status", ret, "a string \"status\"");
         ccm_log_warning(ccm_guest_name(g), "cannot read QEMU's status after reconnecting: %s",
-                        error ? error->message : "reply of the wrong shape");
+                        error ? error->message : why);
         json_object_put(ret);
         return;
     }
@@ -748,9 +800,18 @@ static void recovered_status(GObject *source, GAsyncResult *res, gpointer userda
     } else if (strcmp(st, "shutdown") == 0) {
         /* The guest powered off while ccmd was away; -no-shutdown kept QEMU. */
         g->shutdown_seen = true;
-        send_quit(g);
+        end_qemu(g);
+    } else if (strcmp(st, "guest-panicked") == 0 || strcmp(st, "internal-error") == 0) {
+        /* It happened while ccmd was away: record it as a crash and end QEMU. */
+        g_free(g->panic);
+        g->panic = g_strdup_printf("reconnected: QEMU status is %s", st);
+        g->crash_recorded = true;
+        (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
+        end_qemu(g);
     } else if (g->state != CCM_GUEST_PAUSED) {
-        (void) transition(g, CCM_GUEST_PAUSED, "reconnected: QEMU status is paused", NULL);
+        /* paused, io-error, suspended, watchdog, debug, ...: the vCPUs are stopped. */
+        g_autofree char *why = g_strdup_printf("reconnected: QEMU status is %s", st);
+        (void) transition(g, CCM_GUEST_PAUSED, why, NULL);
     }
     json_object_put(ret);
 }
@@ -774,6 +835,20 @@ void ccm_guest_recover(CcmGuest *g)
 
     if (!ccm_guest_is_active(g))
         return;
+    if (g->state == CCM_GUEST_CRASHED) {
+        /* It panicked and ccmd stopped before its QEMU was gone: end it now. */
+        g->crash_recorded = true;
+        g->panic = g_strdup(g->stored->reason);
+        if (ccm_process_alive(&g->process)) {
+            ccm_log_info(name, "ending the QEMU of the panicked guest");
+            watch_process(g);
+            (void) ccm_process_kill(&g->process);
+        } else {
+            g->process = (CcmProcessId) { 0 };
+            (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
+        }
+        return;
+    }
     if (!g->process.pid || !ccm_process_alive(&g->process)) {
         const char *why = g->process.pid ? "QEMU exited while ccmd was not running"
                                          : "ccmd stopped during the start, before QEMU ran";

@@ -22,6 +22,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "ccm-autocleanups.h"
+#include "log.h"
 #include "varlink-server.h"
 
 typedef struct Method {
@@ -293,10 +294,17 @@ static void get_interface_description(CcmVarlinkCall *call, json_object *paramet
 
 /* ---- requests ------------------------------------------------------------------------ */
 
+/* Says which client misbehaved and how; the connection is closed after. */
+static void log_dropped(Connection *c, const char *why)
+{
+    ccm_log_notice(NULL, "Varlink client (pid %ld, uid %ld): %s; closing the connection",
+                   (long) c->pid, (long) c->uid, why);
+}
+
 static void invalid_request(Connection *c, const char *why)
 {
     /* A peer that cannot frame Varlink is not worth keeping. */
-    (void) why;
+    log_dropped(c, why);
     connection_close(c);
 }
 
@@ -393,7 +401,10 @@ static void read_done(GObject *source, GAsyncResult *res, gpointer userdata)
     }
     g_byte_array_append(c->in, c->chunk, (guint) n);
     if (c->in->len > CCM_VARLINK_MAX_MESSAGE && !memchr(c->in->data, '\0', c->in->len)) {
-        connection_close(c); /* an unterminated message past the limit */
+        g_autofree char *why = g_strdup_printf("a message larger than %u MiB",
+                                               CCM_VARLINK_MAX_MESSAGE >> 20);
+        log_dropped(c, why);
+        connection_close(c);
         connection_unref(c);
         return;
     }
@@ -438,6 +449,8 @@ static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObje
     CcmVarlinkServer *s = userdata;
 
     if (s->n_connections >= CCM_VARLINK_MAX_CONNECTIONS) {
+        ccm_log_warning(NULL, "refusing a Varlink client: %u connections are open already",
+                        CCM_VARLINK_MAX_CONNECTIONS);
         (void) g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
         return TRUE;
     }

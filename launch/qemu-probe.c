@@ -358,3 +358,60 @@ CcmQemuCaps *ccm_qemu_probe(const char *binary, const CcmQemuProbeOptions *optio
     }
     return ccm_qemu_caps_from_transcript(t, error);
 }
+
+typedef struct ProbeJob {
+    char *binary;
+    char *cache_dir;
+    char *accel;
+    bool no_cache;
+} ProbeJob;
+
+static void probe_job_free(gpointer p)
+{
+    ProbeJob *job = p;
+    g_free(job->binary);
+    g_free(job->cache_dir);
+    g_free(job->accel);
+    g_free(job);
+}
+
+static void probe_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    ProbeJob *job = data;
+    CcmQemuProbeOptions options = {
+        .cache_dir = job->cache_dir, .no_cache = job->no_cache, .accel = job->accel,
+    };
+    g_autoptr(GMainContext) context = g_main_context_new();
+    GError *error = NULL;
+
+    /* The probe's synchronous waits iterate the thread-default context: this one. */
+    g_main_context_push_thread_default(context);
+    CcmQemuCaps *caps = ccm_qemu_probe(job->binary, &options, &error);
+    g_main_context_pop_thread_default(context);
+    if (caps)
+        g_task_return_pointer(task, caps, (GDestroyNotify) ccm_qemu_caps_free);
+    else
+        g_task_return_error(task, error);
+}
+
+void ccm_qemu_probe_async(const char *binary, const CcmQemuProbeOptions *options,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer userdata)
+{
+    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, userdata);
+    ProbeJob *job = g_new0(ProbeJob, 1);
+
+    job->binary = g_strdup(binary);
+    if (options) {
+        job->cache_dir = g_strdup(options->cache_dir);
+        job->accel = g_strdup(options->accel);
+        job->no_cache = options->no_cache;
+    }
+    g_task_set_task_data(task, job, probe_job_free);
+    g_task_run_in_thread(task, probe_thread);
+}
+
+CcmQemuCaps *ccm_qemu_probe_finish(GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_pointer(G_TASK(result), error);
+}

@@ -32,3 +32,10 @@ CcmQmpTranscript *ccm_qemu_probe_record(const char *binary, const CcmQemuProbeOp
 /* The capabilities of @binary: from the cache when its path, size and mtime match. */
 CcmQemuCaps *ccm_qemu_probe(const char *binary, const CcmQemuProbeOptions *options,
                             GError **error);
+
+/* ccm_qemu_probe() in a worker thread with its own main context, for callers on a main
+ * loop: the probe's waits never run the caller's other callbacks. */
+void ccm_qemu_probe_async(const char *binary, const CcmQemuProbeOptions *options,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer userdata);
+CcmQemuCaps *ccm_qemu_probe_finish(GAsyncResult *result, GError **error);

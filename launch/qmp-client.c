@@ -41,6 +41,7 @@ struct CcmQmpClient {
     char *peer;
     ClientState state;
     GTask *connect_task;
+    GSource *connect_timeout;
     guint command_timeout_ms;   /* 0: none */
     GHashTable *pending;        /* id -> Pending */
     guint64 next_id;
@@ -170,6 +171,10 @@ static void client_fail(CcmQmpClient *c, GError *error)
     g_hash_table_remove_all(c->pending);
     for (guint i = 0; i < tasks->len; i++)
         g_task_return_error(tasks->pdata[i], g_error_copy(error));
+    if (c->connect_timeout) {
+        g_source_destroy(c->connect_timeout);
+        g_clear_pointer(&c->connect_timeout, g_source_unref);
+    }
     if (c->connect_task) {
         GTask *t = g_steal_pointer(&c->connect_task);
         g_task_return_error(t, g_error_copy(error));
@@ -314,6 +319,10 @@ static void handle_reply(CcmQmpClient *c, json_object *message)
             return;
         }
         c->state = STATE_READY;
+        if (c->connect_timeout) {
+            g_source_destroy(c->connect_timeout);
+            g_clear_pointer(&c->connect_timeout, g_source_unref);
+        }
         GTask *t = g_steal_pointer(&c->connect_task);
         if (t) {
             g_task_return_boolean(t, TRUE);
@@ -397,14 +406,20 @@ static void consume(CcmQmpClient *c, const uint8_t *data, size_t size)
             c->message_bytes += chunk;
             if (c->message_bytes > CCM_QMP_MAX_MESSAGE)
                 client_fail(c, g_error_new(CCM_QMP_ERROR, CCM_QMP_ERROR_PROTOCOL,
-                                           "%s: a message larger than %u MiB", c->peer,
+                                           "%s: sent a message larger than %u MiB", c->peer,
                                            CCM_QMP_MAX_MESSAGE >> 20));
             return;
         }
         if (jerr != json_tokener_success || !message) {
+            /* Show the bytes around the error, escaped, so the log says what came. */
+            size_t at = MIN(json_tokener_get_parse_end(c->tokener), chunk);
+            size_t from = at > 16 ? at - 16 : 0;
+            g_autofree char *raw = g_strndup((const char *) data + off + from,
+                                             MIN(chunk - from, 40));
+            g_autofree char *near = g_strescape(raw, NULL);
             client_fail(c, g_error_new(CCM_QMP_ERROR, CCM_QMP_ERROR_PROTOCOL,
-                                       "%s: malformed JSON: %s", c->peer,
-                                       json_tokener_error_desc(jerr)));
+                                       "%s: sent something that is not JSON (%s) near \"%s\"",
+                                       c->peer, json_tokener_error_desc(jerr), near));
             return;
         }
         size_t used = json_tokener_get_parse_end(c->tokener);
@@ -486,6 +501,19 @@ static void arm_timeout(CcmQmpClient *c, Pending *pending)
 
 /* ---- public operations ----------------------------------------------------------- */
 
+static gboolean connect_timed_out(gpointer userdata)
+{
+    CcmQmpClient *c = userdata;
+
+    g_clear_pointer(&c->connect_timeout, g_source_unref);
+    client_fail(c, g_error_new(CCM_QMP_ERROR, CCM_QMP_ERROR_TIMEOUT,
+                               "%s: the QMP handshake (greeting, qmp_capabilities) did not "
+                               "complete within %u ms",
+                               c->peer,
+                               c->command_timeout_ms));
+    return G_SOURCE_REMOVE;
+}
+
 void ccm_qmp_client_connect_async(CcmQmpClient *c, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer userdata)
 {
@@ -499,6 +527,12 @@ void ccm_qmp_client_connect_async(CcmQmpClient *c, GCancellable *cancellable,
     }
     c->state = STATE_GREETING;
     c->connect_task = task;
+    if (c->command_timeout_ms) {
+        /* The greeting and the negotiation count as one command. */
+        c->connect_timeout = g_timeout_source_new(c->command_timeout_ms);
+        g_source_set_callback(c->connect_timeout, connect_timed_out, c, NULL);
+        g_source_attach(c->connect_timeout, g_main_context_get_thread_default());
+    }
     read_more(c);
 }
 

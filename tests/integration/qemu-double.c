@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * qemu-double.c - a stand-in for QEMU that misbehaves on purpose, for ccmd's tests
+ *
+ * ccmd runs it exactly as it runs QEMU. Two uses:
+ *  - the capability probe (an "fd=3" QMP chardev): replays a real QEMU's recorded probe
+ *    ($CCM_TEST_PROBE_RECORDING), so the double is accepted like that QEMU;
+ *  - a guest launch (-daemonize -pidfile ... -chardev socket,path=...): daemonizes like
+ *    QEMU, listens on the QMP socket and behaves according to the guest's name:
+ *      bad-garbage     sends text that is not JSON after the greeting
+ *      bad-oversized   sends a 20 MiB message
+ *      bad-shape       answers query-status with a reply of the wrong shape
+ *      bad-stall       greets, then never answers
+ *      bad-exit        exits during the start without a word
+ *      slow-*          waits 3 s before greeting (to kill ccmd in the middle of a start)
+ *      anything else   behaves like a paused QEMU that runs after "cont"
+ *    It keeps running across ccmd restarts and accepts the next connection.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <json-c/json.h>
+
+#include "fake-qemu.h"
+#include "qmp-transcript.h"
+
+static bool send_text(int fd, const char *text)
+{
+    size_t n = strlen(text), off = 0;
+    while (off < n) {
+        ssize_t w = send(fd, text + off, n - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        off += (size_t) w;
+    }
+    return true;
+}
+
+static bool send_json(int fd, json_object *o)
+{
+    g_autofree char *line = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+                                        "\r\n", NULL);
+    return send_text(fd, line);
+}
+
+static bool reply(int fd, json_object *request, json_object *ret)
+{
+    json_object *m = json_object_new_object(), *id = NULL;
+    json_object_object_add(m, "return", ret ? ret : json_object_new_object());
+    if (json_object_object_get_ex(request, "id", &id))
+        json_object_object_add(m, "id", json_object_get(id));
+    bool ok = send_json(fd, m);
+    json_object_put(m);
+    return ok;
+}
+
+static bool event(int fd, const char *name, const char *data)
+{
+    g_autofree char *text = g_strdup_printf(
+        "{\"timestamp\":{\"seconds\":1,\"microseconds\":2},\"event\":\"%s\"%s%s}\r\n", name,
+        data ? ",\"data\":" : "", data ? data : "");
+    return send_text(fd, text);
+}
+
+/* One QMP session; returns true if QEMU should exit (quit). */
+static bool session(int fd, const char *mode, bool *running)
+{
+    static const char greeting[] = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":22,\"minor\":2,"
+                                   "\"major\":7},\"package\":\"double\"},\"capabilities\":[]}}\r\n";
+    g_autoptr(GString) in = g_string_new(NULL);
+
+    if (g_str_has_prefix(mode, "slow-"))
+        sleep(3);
+    if (!send_text(fd, greeting))
+        return false;
+    if (strcmp(mode, "bad-stall") == 0) {
+        for (;;)
+            pause();
+    }
+    if (strcmp(mode, "bad-garbage") == 0) {
+        send_text(fd, "this is not QMP at all\r\n");
+        return false;
+    }
+    if (strcmp(mode, "bad-oversized") == 0) {
+        g_autofree char *big = g_strnfill(20u << 20, 'x');
+        send_text(fd, "{\"return\": \"");
+        send_text(fd, big);
+        return false;
+    }
+
+    for (;;) {
+        char buf[4096];
+        ssize_t r = recv(fd, buf, sizeof(buf), 0);
+        if (r <= 0)
+            return false;
+        g_string_append_len(in, buf, r);
+        char *nl;
+        while ((nl = strchr(in->str, '\n'))) {
+            g_autofree char *line = g_strndup(in->str, (gsize) (nl - in->str));
+            g_string_erase(in, 0, nl - in->str + 1);
+            json_object *req = json_tokener_parse(line), *exec = NULL;
+            if (!req || !json_object_object_get_ex(req, "execute", &exec)) {
+                json_object_put(req);
+                continue;
+            }
+            const char *cmd = json_object_get_string(exec);
+            bool quit = false;
+            if (strcmp(cmd, "query-status") == 0) {
+                if (strcmp(mode, "bad-shape") == 0) {
+                    json_object *ret = json_object_new_object();
+                    json_object_object_add(ret, "status", json_object_new_int(42));
+                    reply(fd, req, ret);
+                } else {
+                    json_object *ret = json_object_new_object();
+                    json_object_object_add(ret, "status",
+                                           json_object_new_string(*running ? "running"
+                                                                           : "prelaunch"));
+                    json_object_object_add(ret, "running", json_object_new_boolean(*running));
+                    reply(fd, req, ret);
+                }
+            } else if (strcmp(cmd, "cont") == 0) {
+                *running = true;
+                event(fd, "RESUME", NULL);
+                reply(fd, req, NULL);
+            } else if (strcmp(cmd, "quit") == 0) {
+                event(fd, "SHUTDOWN", "{\"guest\":false,\"reason\":\"host-qmp-quit\"}");
+                reply(fd, req, NULL);
+                quit = true;
+            } else {
+                reply(fd, req, NULL); /* qmp_capabilities, system_powerdown, ... */
+            }
+            json_object_put(req);
+            if (quit)
+                return true;
+        }
+    }
+}
+
+static int probe(void)
+{
+    g_autoptr(GError) error = NULL;
+    const char *path = g_getenv("CCM_TEST_PROBE_RECORDING");
+    g_autoptr(CcmQmpTranscript) t = path ? ccm_qmp_transcript_load(path, &error) : NULL;
+    if (!t) {
+        fprintf(stderr, "qemu-double: no probe recording: %s\n",
+                error ? error->message : "set CCM_TEST_PROBE_RECORDING");
+        return 1;
+    }
+    g_autofree char *failure = fake_qemu_finish(fake_qemu_start(t, 3));
+    return failure ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *name = "double", *pidfile = NULL, *qmp_path = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-name") == 0 && i + 1 < argc && g_str_has_prefix(argv[i + 1], "guest="))
+            name = argv[i + 1] + strlen("guest=");
+        if (strcmp(argv[i], "-pidfile") == 0 && i + 1 < argc)
+            pidfile = argv[i + 1];
+        if (strcmp(argv[i], "-chardev") == 0 && i + 1 < argc) {
+            if (strstr(argv[i + 1], "fd=3"))
+                return probe();
+            const char *p = strstr(argv[i + 1], "path=");
+            if (p)
+                qmp_path = p + strlen("path=");
+        }
+    }
+    g_autofree char *mode = g_strndup(name, strcspn(name, ","));
+    g_autofree char *sock = qmp_path ? g_strndup(qmp_path, strcspn(qmp_path, ",")) : NULL;
+    if (!pidfile || !sock) {
+        fprintf(stderr, "qemu-double: expected -pidfile and a QMP socket path\n");
+        return 1;
+    }
+    if (strcmp(mode, "bad-exit") == 0)
+        return 1;
+
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    g_strlcpy(sa.sun_path, sock, sizeof(sa.sun_path));
+    unlink(sock);
+    if (lfd < 0 || bind(lfd, (struct sockaddr *) &sa, sizeof(sa)) < 0 || listen(lfd, 4) < 0) {
+        fprintf(stderr, "qemu-double: cannot listen on %s: %s\n", sock, strerror(errno));
+        return 1;
+    }
+
+    /* -daemonize: the parent returns once the child is ready. */
+    pid_t child = fork();
+    if (child < 0)
+        return 1;
+    if (child > 0) {
+        g_autofree char *text = g_strdup_printf("%d\n", child);
+        return g_file_set_contents(pidfile, text, -1, NULL) ? 0 : 1;
+    }
+    setsid();
+    signal(SIGPIPE, SIG_IGN);
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 0);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+
+    bool running = false;
+    for (;;) {
+        int fd = accept(lfd, NULL, NULL);
+        if (fd < 0)
+            continue;
+        bool quit = session(fd, mode, &running);
+        close(fd);
+        if (quit)
+            break;
+    }
+    unlink(sock);
+    return 0;
+}
