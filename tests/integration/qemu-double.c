@@ -13,6 +13,8 @@
  *      bad-stall       greets, then never answers
  *      bad-exit        exits during the start without a word
  *      slow-*          waits 3 s before greeting (to kill ccmd in the middle of a start)
+ *      deaf-*          runs, but answers "quit" without quitting (a hung QEMU)
+ *      panic-*         runs, reports GUEST_PANICKED at once, and is deaf to "quit"
  *      anything else   behaves like a paused QEMU that runs after "cont"
  *    It keeps running across ccmd restarts and accepts the next connection.
  */
@@ -133,6 +135,14 @@ static bool session(int fd, const char *mode, bool *running)
                 *running = true;
                 event(fd, "RESUME", NULL);
                 reply(fd, req, NULL);
+                if (g_str_has_prefix(mode, "panic-")) {
+                    *running = false;
+                    event(fd, "GUEST_PANICKED", "{\"action\":\"pause\"}");
+                    event(fd, "STOP", NULL);
+                }
+            } else if (strcmp(cmd, "quit") == 0 &&
+                       (g_str_has_prefix(mode, "deaf-") || g_str_has_prefix(mode, "panic-"))) {
+                reply(fd, req, NULL); /* and carry on regardless */
             } else if (strcmp(cmd, "quit") == 0) {
                 event(fd, "SHUTDOWN", "{\"guest\":false,\"reason\":\"host-qmp-quit\"}");
                 reply(fd, req, NULL);
