@@ -98,6 +98,35 @@ static void complete(GTask *task, const char *what, const char *guest, GError *e
     g_object_unref(task);
 }
 
+/* The values @guest has in the store now (name -> JSON text), or NULL on error. */
+static GHashTable *values_of(CcmStore *store, const char *guest, GError **error)
+{
+    g_autoptr(GPtrArray) all = ccm_store_all_reference_values(store, error);
+    if (!all)
+        return NULL;
+    GHashTable *mine = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (guint i = 0; i < all->len; i++) {
+        const CcmStoredValue *v = all->pdata[i];
+        if (strcmp(v->guest, guest) == 0)
+            g_hash_table_insert(mine, g_strdup(v->name), g_strdup(v->value));
+    }
+    return mine;
+}
+
+/* Stores @values for @guest and exports; if the export fails, the store gets the old
+ * values back, so the database and the file never disagree. */
+static gboolean replace(FileRegistration *f, const char *guest, GHashTable *values,
+                        GError **error)
+{
+    g_autoptr(GHashTable) old = values_of(f->store, guest, error);
+    if (!old || !ccm_store_set_reference_values(f->store, guest, values, error))
+        return FALSE;
+    if (export(f, error))
+        return TRUE;
+    (void) ccm_store_set_reference_values(f->store, guest, old, NULL);
+    return FALSE;
+}
+
 static void file_register(CcmRegistration *r, const char *guest, GHashTable *values,
                           GCancellable *cancellable, GAsyncReadyCallback callback,
                           gpointer userdata)
@@ -106,8 +135,7 @@ static void file_register(CcmRegistration *r, const char *guest, GHashTable *val
     GTask *task = g_task_new(NULL, cancellable, callback, userdata);
     GError *error = NULL;
 
-    if (ccm_store_set_reference_values(f->store, guest, values, &error))
-        (void) export(f, &error);
+    (void) replace(f, guest, values, &error);
     complete(task, "registering", guest, error);
 }
 
@@ -119,8 +147,7 @@ static void file_withdraw(CcmRegistration *r, const char *guest, GCancellable *c
     g_autoptr(GHashTable) none = g_hash_table_new(g_str_hash, g_str_equal);
     GError *error = NULL;
 
-    if (ccm_store_set_reference_values(f->store, guest, none, &error))
-        (void) export(f, &error);
+    (void) replace(f, guest, none, &error);
     complete(task, "withdrawing", guest, error);
 }
 
