@@ -5,11 +5,13 @@
  * Theory of operation. Start is a chain, each link failing closed into "failed":
  *   1. state starting;
  *   2. compute the expected measurement from the spec (launch plan);
- *   3. hand the reference values to the registration backend and wait for it;
- *   4. render QEMU's argv (checked against QEMU's capabilities) with -S, -no-shutdown
- *      and a QMP socket in the guest's runtime folder, and start it with -daemonize;
- *      record its pid and start time at once, so a restarted ccmd finds it;
- *   5. connect to QMP, check that the guest is still in prelaunch, read SEV/SEV-ES's
+ *   3. render QEMU's argv (checked against QEMU's capabilities) with -S, -no-shutdown
+ *      and a QMP socket in the guest's runtime folder: a guest this QEMU cannot run
+ *      fails here, before anything is registered;
+ *   4. hand the reference values to the registration backend and wait for it;
+ *   5. start QEMU with -daemonize; record its pid and start time at once, so a
+ *      restarted ccmd finds it;
+ *   6. connect to QMP, check that the guest is still in prelaunch, read SEV/SEV-ES's
  *      launch measurement where QEMU reports one, then "cont": state running.
  * Afterwards QMP events drive the state (STOP/RESUME -> paused/running, SHUTDOWN ->
  * quit QEMU, GUEST_PANICKED -> crashed), and a pidfd tells when QEMU has exited:
@@ -17,6 +19,7 @@
  * one database transaction; the in-memory state follows only a stored transition.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -71,6 +74,8 @@ struct CcmGuest {
     bool crash_recorded;        /* GUEST_PANICKED already made it "crashed" */
     char *panic;
     GTask *start_task;
+    GHashTable *start_values;   /* during a start: the values to register */
+    GPtrArray *start_argv;      /* during a start: QEMU's argv, once rendered */
     void (*after_connect)(CcmGuest *g);
     GPtrArray *stop_tasks;      /* GTask waiting for the process to exit */
     guint stop_timer;
@@ -186,6 +191,8 @@ void ccm_guest_free(CcmGuest *g)
     if (g->stop_timer)
         g_source_remove(g->stop_timer);
     g_ptr_array_unref(g->stop_tasks);
+    g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g_clear_pointer(&g->start_argv, g_ptr_array_unref);
     ccm_launch_plan_free(g->plan);
     ccm_stored_guest_free(g->stored);
     g_free(g->dir);
@@ -400,6 +407,9 @@ static void watch_process(CcmGuest *g)
 static void fail_start(CcmGuest *g, GError *error)
 {
     GTask *task = g_steal_pointer(&g->start_task);
+
+    g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g_clear_pointer(&g->start_argv, g_ptr_array_unref);
 
     /* A QEMU that got this far must not keep running a guest ccmd disowned. */
     if (g->process.pid && ccm_process_alive(&g->process)) {
@@ -624,41 +634,44 @@ static gboolean prepare_runtime_dir(CcmGuest *g, GError **error)
     return TRUE;
 }
 
+/* The registration backend has the values: QEMU may start. */
+static void registered(GObject *source, GAsyncResult *res, gpointer userdata);
+
+/* Renders QEMU's argv against @caps, then hands the values to the registration backend. */
+static void render_and_register(CcmGuest *g, const CcmQemuCaps *caps)
+{
+    g_autoptr(GError) error = NULL;
+    CcmQemuArgvOptions options = CCM_QEMU_ARGV_OPTIONS_INIT;
+
+    options.paused = true;
+    options.no_shutdown = true;
+    options.qmp_socket = g->qmp_path;
+    g->start_argv = ccm_qemu_argv_render(g->plan, caps, &options, &error);
+    if (!g->start_argv) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error->message));
+        return;
+    }
+    CcmRegistration *r = g->manager->registration;
+    r->ops->register_async(r, ccm_guest_name(g), g->start_values, NULL, registered, g);
+}
+
 static void probed(GObject *source, GAsyncResult *res, gpointer userdata)
 {
     CcmGuest *g = userdata;
     g_autoptr(GError) error = NULL;
-    g_autoptr(CcmQemuCaps) caps = ccm_qemu_probe_finish(res, &error);
+    CcmQemuCaps *caps = ccm_qemu_probe_finish(res, &error);
 
     if (!caps) {
         fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
                                   error->message));
         return;
     }
-    CcmQemuArgvOptions options = CCM_QEMU_ARGV_OPTIONS_INIT;
-    options.paused = true;
-    options.no_shutdown = true;
-    options.qmp_socket = g->qmp_path;
-    g_autoptr(GPtrArray) argv = ccm_qemu_argv_render(g->plan, caps, &options, &error);
-    if (!argv) {
-        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
-                                  error->message));
-        return;
-    }
-    g_autofree char *peer = g_strdup_printf("QEMU of '%s'", ccm_guest_name(g));
-    ccm_qemu_spawn_async(argv, g->pidfile, peer, NULL, spawn_done, g);
-}
-
-static void launch_qemu(CcmGuest *g)
-{
-    g_autoptr(GError) error = NULL;
-
-    if (!prepare_runtime_dir(g, &error)) {
-        fail_start(g, g_steal_pointer(&error));
-        return;
-    }
-    /* Usually a cache hit; a first probe runs QEMU, in a worker thread. */
-    ccm_qemu_probe_async(g->plan->qemu_binary, &g->manager->probe, NULL, probed, g);
+    ccm_qemu_caps_memo_store(g->manager->caps_memo, g->plan->qemu_binary, caps);
+    /* Reading the transcript took megabytes in the worker thread's malloc arena, which
+     * glibc keeps unless told: give it back, ccmd stays small for hours. */
+    (void) malloc_trim(0);
+    render_and_register(g, caps);
 }
 
 static void registered(GObject *source, GAsyncResult *res, gpointer userdata)
@@ -673,7 +686,29 @@ static void registered(GObject *source, GAsyncResult *res, gpointer userdata)
         fail_start(g, e);
         return;
     }
-    launch_qemu(g);
+    g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g_autoptr(GPtrArray) argv = g_steal_pointer(&g->start_argv);
+    g_autofree char *peer = g_strdup_printf("QEMU of '%s'", ccm_guest_name(g));
+    ccm_qemu_spawn_async(argv, g->pidfile, peer, NULL, spawn_done, g);
+}
+
+static void launch_qemu(CcmGuest *g)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!prepare_runtime_dir(g, &error)) {
+        fail_start(g, g_steal_pointer(&error));
+        return;
+    }
+    const CcmQemuCaps *known = ccm_qemu_caps_memo_lookup(g->manager->caps_memo,
+                                                          g->plan->qemu_binary);
+    if (known) {
+        render_and_register(g, known);
+        return;
+    }
+    /* Read from the probe's cache on disk, or a first probe runs QEMU: in a worker
+     * thread either way. */
+    ccm_qemu_probe_async(g->plan->qemu_binary, &g->manager->probe, NULL, probed, g);
 }
 
 void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer userdata)
@@ -705,13 +740,14 @@ void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer u
         return;
     }
     if (measurement &&
-        !transition(g, CCM_GUEST_STARTING, "registering the reference values", measurement)) {
+        !transition(g, CCM_GUEST_STARTING, "checking QEMU, then registering the values",
+                    measurement)) {
         fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
                                   "cannot record the measurement in the state database"));
         return;
     }
-    CcmRegistration *r = g->manager->registration;
-    r->ops->register_async(r, ccm_guest_name(g), values, NULL, registered, g);
+    g->start_values = g_steal_pointer(&values);
+    launch_qemu(g);
 }
 
 gboolean ccm_guest_operation_finish(GAsyncResult *result, GError **error)

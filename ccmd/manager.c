@@ -40,6 +40,7 @@ void ccm_manager_free(CcmManager *m)
     ccm_store_close(m->store);
     config_clear(&m->config);
     g_free(m->caps_cache);
+    ccm_qemu_caps_memo_free(m->caps_memo);
     g_free(m);
 }
 
@@ -74,6 +75,7 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     m->registration = ccm_registration_file_new(m->store, m->config.reference_values);
     m->caps_cache = g_build_filename(m->config.state_dir, "qemu-caps", NULL);
     m->probe.cache_dir = m->caps_cache;
+    m->caps_memo = ccm_qemu_caps_memo_new();
 
     g_autoptr(GPtrArray) stored = ccm_store_list_guests(m->store, error);
     if (!stored)

@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "guest.h"
+#include "qemu-caps-memo.h"
 #include "qemu-probe.h"
 #include "registration.h"
 #include "state-store.h"
@@ -36,7 +37,8 @@ struct CcmManager {
     CcmStore *store;
     CcmRegistration *registration;
     CcmQemuProbeOptions probe;
-    char *caps_cache;
+    char *caps_cache;              /* the probe's cache on disk */
+    CcmQemuCapsMemo *caps_memo;    /* ... and the parsed capabilities in memory */
     GHashTable *guests;            /* name -> CcmGuest */
     GSList *watches;               /* Watch */
 };
