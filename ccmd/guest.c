@@ -262,6 +262,22 @@ gboolean ccm_guest_expected_values(const CcmGuest *g, char **ret_measurement,
     return TRUE;
 }
 
+gboolean ccm_guest_compute_measurement(CcmGuest *g, GError **error)
+{
+    g_autofree char *measurement = NULL;
+    g_autoptr(GHashTable) values = NULL;
+    g_autoptr(GError) e = NULL;
+
+    if (!ccm_guest_expected_values(g, &measurement, &values, &e)) {
+        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT, "%s: %s",
+                    g->stored->spec_path, e->message);
+        return FALSE;
+    }
+    g_free(g->stored->measurement);
+    g->stored->measurement = g_steal_pointer(&measurement);
+    return TRUE;
+}
+
 /* ---- process exit and QMP events -------------------------------------------------------- */
 
 static void finish_stop_tasks(CcmGuest *g, GError *error)

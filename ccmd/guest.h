@@ -70,6 +70,9 @@ gboolean ccm_guest_operation_finish(GAsyncResult *result, GError **error);
 /* After ccmd (re)started: reconnect to the guest's QEMU, or record that it died. */
 void ccm_guest_recover(CcmGuest *guest);
 
+/* Computes the expected measurement of a guest not yet stored, into its record. */
+gboolean ccm_guest_compute_measurement(CcmGuest *guest, GError **error);
+
 /* The expected measurement and reference values of the guest's spec (JSON texts). */
 gboolean ccm_guest_expected_values(const CcmGuest *guest, char **ret_measurement,
                                    GHashTable **ret_values, GError **error);

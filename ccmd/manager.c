@@ -73,6 +73,8 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     if (!(m->store = ccm_store_open(db, error)))
         return NULL;
     m->registration = ccm_registration_file_new(m->store, m->config.reference_values);
+    if (!m->registration->ops->sync(m->registration, error))
+        return NULL;
     m->caps_cache = g_build_filename(m->config.state_dir, "qemu-caps", NULL);
     m->probe.cache_dir = m->caps_cache;
     m->caps_memo = ccm_qemu_caps_memo_new();
@@ -159,6 +161,14 @@ CcmGuest *ccm_manager_add(CcmManager *m, const char *path, const char *text, GEr
     CcmGuest *g = ccm_guest_new(m, s, &e);
     if (!g) {
         g_set_error_literal(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_INVALID_SPEC, e->message);
+        return NULL;
+    }
+    /* A spec whose measurement cannot be computed (a missing or wrong firmware, say) is
+     * refused now rather than at its first start; operators see the expected value at
+     * once. */
+    if (!ccm_guest_compute_measurement(g, &e)) {
+        g_set_error_literal(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_INVALID_SPEC, e->message);
+        ccm_guest_free(g);
         return NULL;
     }
     if (!ccm_store_add_guest(m->store, ccm_guest_stored(g), error)) {

@@ -151,6 +151,11 @@ static void file_withdraw(CcmRegistration *r, const char *guest, GCancellable *c
     complete(task, "withdrawing", guest, error);
 }
 
+static gboolean file_sync(CcmRegistration *r, GError **error)
+{
+    return export((FileRegistration *) r, error);
+}
+
 static void file_free(CcmRegistration *r)
 {
     FileRegistration *f = (FileRegistration *) r;
@@ -162,6 +167,7 @@ static const CcmRegistrationOps file_ops = {
     .name = "file",
     .register_async = file_register,
     .withdraw_async = file_withdraw,
+    .sync = file_sync,
     .free = file_free,
 };
 

@@ -27,6 +27,9 @@ typedef struct CcmRegistrationOps {
                            gpointer userdata);
     void (*withdraw_async)(CcmRegistration *r, const char *guest, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer userdata);
+    /* At ccmd's start: make the backend hold what the state database holds (e.g. after
+     * the database was restored, or the exported file deleted). */
+    gboolean (*sync)(CcmRegistration *r, GError **error);
     void (*free)(CcmRegistration *r);
 } CcmRegistrationOps;
 
