@@ -92,7 +92,7 @@ static gboolean send_request(CcmVarlinkClient *c, const char *method, json_objec
 static json_object *read_reply(CcmVarlinkClient *c, GError **error)
 {
     for (;;) {
-        uint8_t *nul = memchr(c->in->data, '\0', c->in->len);
+        uint8_t *nul = c->in->len ? memchr(c->in->data, '\0', c->in->len) : NULL;
         if (nul) {
             size_t len = (size_t) (nul - c->in->data);
             g_autofree char *text = g_strndup((const char *) c->in->data, len);

@@ -366,7 +366,7 @@ static void dispatch(Connection *c, json_object *request)
 static void connection_process(Connection *c)
 {
     while (!c->closed && !c->current) {
-        uint8_t *nul = memchr(c->in->data, '\0', c->in->len);
+        uint8_t *nul = c->in->len ? memchr(c->in->data, '\0', c->in->len) : NULL;
         if (!nul)
             return;
         size_t len = (size_t) (nul - c->in->data);

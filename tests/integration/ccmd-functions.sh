@@ -66,12 +66,17 @@ start_ccmd() {
     fail "ccmd did not serve $CCMD_SOCKET within 10 s"
 }
 
-# stop_ccmd [SIGNAL]: TERM (default) and wait, or KILL at once.
+# stop_ccmd [SIGNAL]: TERM (default) and wait for a clean exit (status 0: under the
+# sanitizers, also no leaks), or KILL at once.
 stop_ccmd() {
     sig=${1:-TERM}
     kill "-$sig" "$ccmd_pid"
-    wait "$ccmd_pid" 2>/dev/null || true
+    rc=0
+    wait "$ccmd_pid" 2>/dev/null || rc=$?
     ccmd_pid=
+    if [ "$sig" = TERM ] && [ "$rc" -ne 0 ]; then
+        fail "ccmd exited with status $rc on SIGTERM: $(tail -n 20 "$work/ccmd.log")"
+    fi
 }
 
 ccmd_alive() { [ -n "$ccmd_pid" ] && kill -0 "$ccmd_pid" 2>/dev/null; }
