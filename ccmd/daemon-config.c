@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "daemon-config.h"
+#include "kbs-admin.h"
 #include "keyfile.h"
 
 void ccm_daemon_config_clear(CcmDaemonConfig *c)
@@ -14,6 +15,8 @@ void ccm_daemon_config_clear(CcmDaemonConfig *c)
     g_free(c->manager.state_dir);
     g_free(c->manager.runtime_dir);
     g_free(c->manager.reference_values);
+    ccm_kbs_config_clear(&c->manager.kbs);
+    g_free(c->manager.host_id);
     g_free(c->socket);
     memset(c, 0, sizeof(*c));
 }
@@ -32,6 +35,101 @@ static gboolean get_path(CcmKeyfile *kf, const char *section, const char *key, c
     }
     g_free(*field);
     *field = g_strdup(e->value);
+    return TRUE;
+}
+
+static gboolean get_string(CcmKeyfile *kf, const char *section, const char *key, char **field,
+                           GError **error)
+{
+    CcmKeyfileEntry *e;
+    if (!ccm_keyfile_get(kf, section, key, &e, error))
+        return FALSE;
+    if (e) {
+        g_free(*field);
+        *field = g_strdup(e->value);
+    }
+    return TRUE;
+}
+
+static gboolean get_bool(CcmKeyfile *kf, const char *section, const char *key, bool *field,
+                         GError **error)
+{
+    CcmKeyfileEntry *e;
+    if (!ccm_keyfile_get(kf, section, key, &e, error))
+        return FALSE;
+    if (!e)
+        return TRUE;
+    if (strcmp(e->value, "yes") == 0 || strcmp(e->value, "true") == 0 ||
+        strcmp(e->value, "1") == 0)
+        *field = true;
+    else if (strcmp(e->value, "no") == 0 || strcmp(e->value, "false") == 0 ||
+             strcmp(e->value, "0") == 0)
+        *field = false;
+    else {
+        ccm_keyfile_set_error(error, kf, e, "'%s' is not yes or no", e->value);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean get_count(CcmKeyfile *kf, const char *section, const char *key, guint max,
+                          unsigned *field, GError **error)
+{
+    CcmKeyfileEntry *e;
+    guint64 v;
+    if (!ccm_keyfile_get(kf, section, key, &e, error))
+        return FALSE;
+    if (!e)
+        return TRUE;
+    if (!g_ascii_string_to_unsigned(e->value, 10, 0, max, &v, NULL)) {
+        ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from 0 to %u", e->value, max);
+        return FALSE;
+    }
+    *field = (unsigned) v;
+    return TRUE;
+}
+
+/* [Registration] keys of Backend=kbs. */
+static gboolean get_kbs(CcmKeyfile *kf, CcmManagerConfig *m, GError **error)
+{
+    CcmKbsConfig *k = &m->kbs;
+    CcmKeyfileEntry *e;
+    unsigned timeout_s = 0;
+
+    if (!get_string(kf, "Registration", "URL", &k->url, error) ||
+        !get_path(kf, "Registration", "AdminKey", &k->admin_key, error) ||
+        !get_path(kf, "Registration", "CAFile", &k->ca_file, error) ||
+        !get_bool(kf, "Registration", "AllowInsecureHTTP", &k->allow_insecure_http, error) ||
+        !get_string(kf, "Registration", "TrusteeVersion", &k->trustee_version, error) ||
+        !get_string(kf, "Registration", "Role", &k->role, error) ||
+        !get_string(kf, "Registration", "Issuer", &k->issuer, error) ||
+        !get_string(kf, "Registration", "Audience", &k->audience, error) ||
+        !get_string(kf, "Registration", "HostId", &m->host_id, error) ||
+        !get_path(kf, "Registration", "PolicyDirectory", &k->policy_dir, error) ||
+        !get_count(kf, "Registration", "Retries", 20, &k->retries, error) ||
+        !get_count(kf, "Registration", "RetryDelayMSec", 60000, &k->backoff_ms, error) ||
+        !get_count(kf, "Registration", "TimeoutSec", 600, &timeout_s, error) ||
+        !ccm_keyfile_get(kf, "Registration", "Policies", &e, error))
+        return FALSE;
+    k->timeout_ms = timeout_s * 1000;
+    if (e) {
+        if (strcmp(e->value, "install") == 0)
+            k->install_policies = true;
+        else if (strcmp(e->value, "none") == 0)
+            k->install_policies = false;
+        else {
+            ccm_keyfile_set_error(error, kf, e, "'%s' is not install or none", e->value);
+            return FALSE;
+        }
+    }
+    if (k->trustee_version && ccm_trustee_profile_from_string(k->trustee_version) < 0) {
+        (void) ccm_keyfile_get(kf, "Registration", "TrusteeVersion", &e, NULL);
+        ccm_keyfile_set_error(error, kf, e,
+                              "'%s' is not a trustee release ccm knows; expected 0.14 to 0.21 "
+                              "or later",
+                              k->trustee_version);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -60,6 +158,9 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
     c.manager.stop_timeout_ms = 60000;
     c.manager.qmp_timeout_ms = 30000;
     c.manager.max_guests = 1024;
+    c.manager.kbs.install_policies = true;
+    c.manager.kbs.retries = 4;
+    c.manager.kbs.backoff_ms = 500;
 
     if (path && must_exist && !g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -92,15 +193,30 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         }
         if (!ccm_keyfile_get(kf, "Registration", "Backend", &e, error))
             goto fail;
-        if (e && strcmp(e->value, "file") != 0) {
-            ccm_keyfile_set_error(error, kf, e, "unknown backend '%s'; expected file", e->value);
+        if (e && strcmp(e->value, "kbs") == 0) {
+            c.manager.use_kbs = true;
+        } else if (e && strcmp(e->value, "file") != 0) {
+            ccm_keyfile_set_error(error, kf, e, "unknown backend '%s'; expected file or kbs",
+                                  e->value);
+            goto fail;
+        }
+        if (!get_kbs(kf, &c.manager, error))
+            goto fail;
+        if (c.manager.use_kbs && !c.manager.kbs.url) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                        "%s: [Registration] Backend=kbs needs URL= (the broker's address)",
+                        path);
             goto fail;
         }
         const char *const sections[] = { "Manager", "Registration", NULL };
         const char *const manager_keys[] = { "StateDirectory", "RuntimeDirectory", "Socket",
                                              "StopTimeoutSec", "QMPTimeoutSec", "MaxGuests",
                                              NULL };
-        const char *const registration_keys[] = { "Backend", "ReferenceValuesFile", NULL };
+        const char *const registration_keys[] = {
+            "Backend", "ReferenceValuesFile", "URL", "AdminKey", "CAFile", "AllowInsecureHTTP",
+            "TrusteeVersion", "Role", "Issuer", "Audience", "HostId", "Policies",
+            "PolicyDirectory", "Retries", "RetryDelayMSec", "TimeoutSec", NULL,
+        };
         const char *const *const known[] = { manager_keys, registration_keys };
         if (!ccm_keyfile_check_unused(kf, sections, known, error))
             goto fail;
@@ -115,6 +231,8 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         c.manager.runtime_dir = g_strdup(runtime ? runtime : "/run/ccmd");
     if (!c.socket)
         c.socket = g_build_filename(c.manager.runtime_dir, "io.ccm.Manager", NULL);
+    if (!c.manager.kbs.policy_dir)
+        c.manager.kbs.policy_dir = g_strdup(CCM_POLICY_DIR);
     *ret = c;
     return TRUE;
 

@@ -26,6 +26,7 @@
 
 #include <gio/gunixsocketaddress.h>
 
+#include "guest-identity.h"
 #include "guest.h"
 #include "launch-plan.h"
 #include "log.h"
@@ -160,6 +161,13 @@ CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **er
     g->manager = manager;
     g->stored = g_steal_pointer(&owned);
     g->plan = plan;
+    /* A broker that scopes guests by identity needs HOST_DATA; a spec without one gets
+     * the derived identity, in the launch as in the registration. */
+    CcmGuestSpec *spec_now = plan->spec;
+    if (manager->registration && manager->registration->ops->needs_scope &&
+        spec_now->platform == CCM_GUEST_PLATFORM_SEV_SNP && !spec_now->snp.host_data)
+        spec_now->snp.host_data = ccm_guest_identity_derive(manager->config.host_id,
+                                                            g->stored->name);
     int state = ccm_guest_state_from_string(g->stored->state);
     g->state = state < 0 ? CCM_GUEST_DEFINED : (CcmGuestState) state;
     g->dir = g_build_filename(manager->config.runtime_dir, "guests", g->stored->name, NULL);
@@ -202,6 +210,16 @@ void ccm_guest_free(CcmGuest *g)
     g_free(g);
 }
 
+char *ccm_guest_scope(const CcmGuest *g)
+{
+    const CcmGuestSpec *spec = g->plan->spec;
+    if (spec->platform != CCM_GUEST_PLATFORM_SEV_SNP || !spec->snp.host_data)
+        return NULL;
+    gsize n = 0;
+    const guint8 *b = g_bytes_get_data(spec->snp.host_data, &n);
+    return ccm_hex_encode(b, n);
+}
+
 json_object *ccm_guest_to_json(const CcmGuest *g)
 {
     json_object *o = json_object_new_object();
@@ -217,6 +235,18 @@ json_object *ccm_guest_to_json(const CcmGuest *g)
     if (ccm_guest_is_active(g) && g->process.pid)
         json_object_object_add(o, "pid", json_object_new_int64(g->process.pid));
     json_object_object_add(o, "spec", json_object_new_string(s->spec_path));
+    g_autofree char *scope = ccm_guest_scope(g);
+    if (scope && g->manager->registration->ops->needs_scope) {
+        /* Where the operator puts the guest's secrets: its repository at the broker. */
+        json_object *paths = json_object_new_array();
+        for (guint i = 0; i < g->plan->spec->resources->len; i++) {
+            g_autofree char *p = g_strdup_printf("ccm-%s/%s", scope,
+                                                 (const char *) g->plan->spec->resources->pdata[i]);
+            json_object_array_add(paths, json_object_new_string(p));
+        }
+        json_object_object_add(o, "identity", json_object_new_string(scope));
+        json_object_object_add(o, "resources", paths);
+    }
     return o;
 }
 
@@ -243,6 +273,13 @@ gboolean ccm_guest_expected_values(const CcmGuest *g, char **ret_measurement,
     default:
         g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT,
                     "ccmd cannot register reference values for Platform=%s yet",
+                    ccm_guest_platform_to_string(g->plan->spec->platform));
+        return FALSE;
+    }
+    if (g->manager->registration && g->manager->registration->ops->needs_scope &&
+        g->plan->spec->platform != CCM_GUEST_PLATFORM_SEV_SNP) {
+        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT,
+                    "Trustee has no verifier for Platform=%s; register it with Backend=file",
                     ccm_guest_platform_to_string(g->plan->spec->platform));
         return FALSE;
     }
@@ -669,7 +706,8 @@ static void render_and_register(CcmGuest *g, const CcmQemuCaps *caps)
         return;
     }
     CcmRegistration *r = g->manager->registration;
-    r->ops->register_async(r, ccm_guest_name(g), g->start_values, NULL, registered, g);
+    g_autofree char *scope = ccm_guest_scope(g);
+    r->ops->register_async(r, ccm_guest_name(g), scope, g->start_values, NULL, registered, g);
 }
 
 static void probed(GObject *source, GAsyncResult *res, gpointer userdata)

@@ -57,6 +57,9 @@ const CcmStoredGuest *ccm_guest_stored(const CcmGuest *guest);
 /* Whether a QEMU process belongs (or may belong) to the guest. */
 bool ccm_guest_is_active(const CcmGuest *guest);
 
+/* The guest's identity at the broker (hex of its SEV-SNP HOST_DATA), or NULL. */
+char *ccm_guest_scope(const CcmGuest *guest);
+
 /* The guest as the API shows it. */
 json_object *ccm_guest_to_json(const CcmGuest *guest);
 

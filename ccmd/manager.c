@@ -12,6 +12,7 @@
 
 #include "guest-spec.h"
 #include "log.h"
+#include "guest-identity.h"
 #include "manager.h"
 #include "registration-file.h"
 
@@ -28,6 +29,8 @@ static void config_clear(CcmManagerConfig *c)
     g_free(c->state_dir);
     g_free(c->runtime_dir);
     g_free(c->reference_values);
+    ccm_kbs_config_clear(&c->kbs);
+    g_free(c->host_id);
 }
 
 void ccm_manager_free(CcmManager *m)
@@ -72,9 +75,16 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     g_autofree char *db = g_build_filename(m->config.state_dir, "ccmd.db", NULL);
     if (!(m->store = ccm_store_open(db, error)))
         return NULL;
-    m->registration = ccm_registration_file_new(m->store, m->config.reference_values);
+    if (m->config.use_kbs) {
+        if (!(m->registration = ccm_registration_kbs_new(m->store, &m->config.kbs, error)))
+            return NULL;
+    } else {
+        m->registration = ccm_registration_file_new(m->store, m->config.reference_values);
+    }
     if (!m->registration->ops->sync(m->registration, error))
         return NULL;
+    if (!m->config.host_id)
+        m->config.host_id = ccm_host_id_default();
     m->caps_cache = g_build_filename(m->config.state_dir, "qemu-caps", NULL);
     m->probe.cache_dir = m->caps_cache;
     m->caps_memo = ccm_qemu_caps_memo_new();
@@ -234,7 +244,8 @@ void ccm_manager_remove_async(CcmManager *m, const char *name, GAsyncReadyCallba
     d->manager = m;
     d->name = g_strdup(name);
     g_task_set_task_data(task, d, remove_data_free);
-    m->registration->ops->withdraw_async(m->registration, name, NULL, withdrawn, task);
+    g_autofree char *scope = ccm_guest_scope(g);
+    m->registration->ops->withdraw_async(m->registration, name, scope, NULL, withdrawn, task);
 }
 
 gboolean ccm_manager_remove_finish(GAsyncResult *result, GError **error)

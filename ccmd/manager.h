@@ -2,11 +2,14 @@
 /* manager.h - ccmd's manager: the guests, the store, the registration backend */
 #pragma once
 
+#include <stdbool.h>
+
 #include <glib.h>
 
 #include "guest.h"
 #include "qemu-caps-memo.h"
 #include "qemu-probe.h"
+#include "registration-kbs.h"
 #include "registration.h"
 #include "state-store.h"
 
@@ -24,6 +27,9 @@ typedef struct CcmManagerConfig {
     char *state_dir;          /* the SQLite database and the reference values file */
     char *runtime_dir;        /* QMP sockets and pid files, one folder per guest */
     char *reference_values;   /* the exported RVPS message file */
+    bool use_kbs;             /* Backend=kbs: register with a Trustee KBS */
+    CcmKbsConfig kbs;
+    char *host_id;            /* this host's name in guest identities */
     guint stop_timeout_ms;    /* Stop: power-down, then quit after this */
     guint qmp_timeout_ms;     /* per QMP command */
     guint max_guests;

@@ -127,9 +127,9 @@ static gboolean replace(FileRegistration *f, const char *guest, GHashTable *valu
     return FALSE;
 }
 
-static void file_register(CcmRegistration *r, const char *guest, GHashTable *values,
-                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                          gpointer userdata)
+static void file_register(CcmRegistration *r, const char *guest, const char *scope,
+                          GHashTable *values, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer userdata)
 {
     FileRegistration *f = (FileRegistration *) r;
     GTask *task = g_task_new(NULL, cancellable, callback, userdata);
@@ -139,8 +139,9 @@ static void file_register(CcmRegistration *r, const char *guest, GHashTable *val
     complete(task, "registering", guest, error);
 }
 
-static void file_withdraw(CcmRegistration *r, const char *guest, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer userdata)
+static void file_withdraw(CcmRegistration *r, const char *guest, const char *scope,
+                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                          gpointer userdata)
 {
     FileRegistration *f = (FileRegistration *) r;
     GTask *task = g_task_new(NULL, cancellable, callback, userdata);

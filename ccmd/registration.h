@@ -2,6 +2,8 @@
 /* registration.h - where a guest's expected values go before it may start */
 #pragma once
 
+#include <stdbool.h>
+
 #include <gio/gio.h>
 
 #define CCM_REGISTRATION_ERROR (ccm_registration_error_quark())
@@ -20,13 +22,21 @@ typedef enum CcmRegistrationErrorCode {
  */
 typedef struct CcmRegistration CcmRegistration;
 
+/*
+ * @scope is the guest's identity at the broker, as hex (its SEV-SNP HOST_DATA; NULL
+ * for guests without one): a backend that shares one namespace between many guests
+ * and hosts names the guest's values under it (the file backend does not need it).
+ */
 typedef struct CcmRegistrationOps {
     const char *name;
-    void (*register_async)(CcmRegistration *r, const char *guest, GHashTable *values,
+    /* Whether guests need an identity (scope) to be registered. */
+    bool needs_scope;
+    void (*register_async)(CcmRegistration *r, const char *guest, const char *scope,
+                           GHashTable *values, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer userdata);
+    void (*withdraw_async)(CcmRegistration *r, const char *guest, const char *scope,
                            GCancellable *cancellable, GAsyncReadyCallback callback,
                            gpointer userdata);
-    void (*withdraw_async)(CcmRegistration *r, const char *guest, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer userdata);
     /* At ccmd's start: make the backend hold what the state database holds (e.g. after
      * the database was restored, or the exported file deleted). */
     gboolean (*sync)(CcmRegistration *r, GError **error);

@@ -109,7 +109,13 @@ static const KeySpec keys[] = {
     { "CCA", "DTB", VALUE_PATH, FIELD(cca.dtb) },
 };
 
-static const char *const sections[] = { "Guest", "SEV", "SEV-SNP", "TDX", "CCA", NULL };
+/* [Guest] first, then the platform sections, then the sections any platform may have. */
+static const char *const sections[] = { "Guest", "SEV", "SEV-SNP", "TDX", "CCA", "Broker", NULL };
+
+static bool is_platform_section(const char *section)
+{
+    return strcmp(section, "Guest") != 0 && strcmp(section, "Broker") != 0;
+}
 
 void ccm_guest_spec_free(CcmGuestSpec *spec)
 {
@@ -119,6 +125,8 @@ void ccm_guest_spec_free(CcmGuestSpec *spec)
     g_clear_pointer(&spec->labels, g_hash_table_unref);
     if (spec->disks)
         g_ptr_array_unref(spec->disks);
+    if (spec->resources)
+        g_ptr_array_unref(spec->resources);
     for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
         void *field = (char *) spec + keys[i].offset;
         switch (keys[i].kind) {
@@ -493,6 +501,40 @@ static gboolean parse_disks(CcmKeyfile *kf, CcmGuestSpec *spec, GError **error)
     return TRUE;
 }
 
+/* A KBS path segment: [A-Za-z0-9_-][A-Za-z0-9_.-]* (trustee's resource plugin rule). */
+static bool valid_segment(const char *s)
+{
+    if (!*s || !(g_ascii_isalnum(s[0]) || s[0] == '_' || s[0] == '-'))
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!(g_ascii_isalnum(*p) || *p == '_' || *p == '-' || *p == '.'))
+            return false;
+    return true;
+}
+
+static gboolean parse_resources(CcmKeyfile *kf, CcmGuestSpec *spec, GError **error)
+{
+    g_autoptr(GPtrArray) all = ccm_keyfile_get_all(kf, "Broker", "Resource");
+
+    for (guint i = 0; i < all->len; i++) {
+        const CcmKeyfileEntry *e = all->pdata[i];
+        g_auto(GStrv) parts = g_strsplit(e->value, "/", -1);
+        if (g_strv_length(parts) != 2 || !valid_segment(parts[0]) || !valid_segment(parts[1])) {
+            ccm_keyfile_set_error(error, kf, e,
+                                  "expected TYPE/TAG, each of letters, digits, '_', '-' and "
+                                  "'.' (the guest's repository is added by ccm)");
+            return FALSE;
+        }
+        for (guint j = 0; j < spec->resources->len; j++)
+            if (strcmp(spec->resources->pdata[j], e->value) == 0) {
+                ccm_keyfile_set_error(error, kf, e, "'%s' is listed twice", e->value);
+                return FALSE;
+            }
+        g_ptr_array_add(spec->resources, g_strdup(e->value));
+    }
+    return TRUE;
+}
+
 static gboolean parse_network(CcmKeyfile *kf, CcmGuestSpec *spec, GError **error)
 {
     CcmKeyfileEntry *e;
@@ -588,7 +630,7 @@ static gboolean check_sections(const CcmKeyfile *kf, const CcmGuestSpec *spec, G
     const char *platform = platform_names[spec->platform];
 
     for (int s = 1; sections[s]; s++) {
-        if (own && strcmp(sections[s], own) == 0)
+        if (!is_platform_section(sections[s]) || (own && strcmp(sections[s], own) == 0))
             continue;
         const CcmKeyfileEntry *e = first_in_section(kf, sections[s]);
         if (e) {
@@ -765,6 +807,8 @@ static gboolean check_unknown_keys(const CcmKeyfile *kf, GError **error)
             g_ptr_array_add(known[s], (gpointer) "Disk");
             g_ptr_array_add(known[s], (gpointer) "Network");
         }
+        if (strcmp(sections[s], "Broker") == 0)
+            g_ptr_array_add(known[s], (gpointer) "Resource");
         g_ptr_array_add(known[s], NULL);
         known_lists[s] = (const char *const *) known[s]->pdata;
     }
@@ -780,6 +824,7 @@ CcmGuestSpec *ccm_guest_spec_new(const char *source)
     spec->path = g_strdup(source);
     spec->given = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     spec->disks = g_ptr_array_new_with_free_func(ccm_guest_disk_free);
+    spec->resources = g_ptr_array_new_with_free_func(g_free);
     spec_defaults(spec);
     return spec;
 }
@@ -809,7 +854,8 @@ static CcmGuestSpec *spec_from_keyfile(CcmKeyfile *kf, GError **error)
     for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
         if (&keys[i] != platform_key && !parse_key(kf, &keys[i], spec, error))
             return NULL;
-    if (!parse_disks(kf, spec, error) || !parse_network(kf, spec, error))
+    if (!parse_disks(kf, spec, error) || !parse_network(kf, spec, error) ||
+        !parse_resources(kf, spec, error))
         return NULL;
 
     if (!check_unknown_keys(kf, error))

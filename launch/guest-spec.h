@@ -62,6 +62,7 @@ typedef struct CcmGuestSpec {
     char *qemu;                 /* QEMU binary; NULL: the platform's default */
     char *accelerator;          /* kvm or tcg */
     char *machine;              /* q35 (x86) or virt (Arm) unless set */
+    GPtrArray *resources;       /* [Broker] Resource=: "TYPE/TAG" strings */
 
     /* [SEV] (sev and sev-es) */
     struct {

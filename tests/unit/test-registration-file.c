@@ -69,7 +69,7 @@ static gboolean do_register(CcmRegistration *reg, const char *guest, const char 
     Result r = { 0 };
     if (name)
         g_hash_table_insert(values, (gpointer) name, (gpointer) value);
-    reg->ops->register_async(reg, guest, values, NULL, finished, &r);
+    reg->ops->register_async(reg, guest, NULL, values, NULL, finished, &r);
     while (!r.done)
         g_main_context_iteration(NULL, TRUE);
     if (r.error)
@@ -80,7 +80,7 @@ static gboolean do_register(CcmRegistration *reg, const char *guest, const char 
 static gboolean do_withdraw(CcmRegistration *reg, const char *guest, GError **error)
 {
     Result r = { 0 };
-    reg->ops->withdraw_async(reg, guest, NULL, finished, &r);
+    reg->ops->withdraw_async(reg, guest, NULL, NULL, finished, &r);
     while (!r.done)
         g_main_context_iteration(NULL, TRUE);
     if (r.error)
