@@ -26,7 +26,7 @@
 
 #include <gio/gunixsocketaddress.h>
 
-#include "guest-identity.h"
+#include "broker-values.h"
 #include "guest.h"
 #include "launch-plan.h"
 #include "log.h"
@@ -163,11 +163,8 @@ CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **er
     g->plan = plan;
     /* A broker that scopes guests by identity needs HOST_DATA; a spec without one gets
      * the derived identity, in the launch as in the registration. */
-    CcmGuestSpec *spec_now = plan->spec;
-    if (manager->registration && manager->registration->ops->needs_scope &&
-        spec_now->platform == CCM_GUEST_PLATFORM_SEV_SNP && !spec_now->snp.host_data)
-        spec_now->snp.host_data = ccm_guest_identity_derive(manager->config.host_id,
-                                                            g->stored->name);
+    if (manager->registration && manager->registration->ops->needs_scope)
+        ccm_broker_apply_identity(plan->spec, manager->config.host_id);
     int state = ccm_guest_state_from_string(g->stored->state);
     g->state = state < 0 ? CCM_GUEST_DEFINED : (CcmGuestState) state;
     g->dir = g_build_filename(manager->config.runtime_dir, "guests", g->stored->name, NULL);
@@ -212,12 +209,7 @@ void ccm_guest_free(CcmGuest *g)
 
 char *ccm_guest_scope(const CcmGuest *g)
 {
-    const CcmGuestSpec *spec = g->plan->spec;
-    if (spec->platform != CCM_GUEST_PLATFORM_SEV_SNP || !spec->snp.host_data)
-        return NULL;
-    gsize n = 0;
-    const guint8 *b = g_bytes_get_data(spec->snp.host_data, &n);
-    return ccm_hex_encode(b, n);
+    return ccm_broker_scope(g->plan->spec);
 }
 
 json_object *ccm_guest_to_json(const CcmGuest *g)
@@ -255,47 +247,14 @@ json_object *ccm_guest_to_json(const CcmGuest *g)
 gboolean ccm_guest_expected_values(const CcmGuest *g, char **ret_measurement,
                                    GHashTable **ret_values, GError **error)
 {
-    g_autoptr(GHashTable) values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    const char *name = NULL;
-
-    switch (g->plan->spec->platform) {
-    case CCM_GUEST_PLATFORM_NONE:
-        *ret_measurement = NULL;
-        *ret_values = g_steal_pointer(&values);
-        return TRUE;
-    case CCM_GUEST_PLATFORM_SEV_SNP:
-        name = "snp_launch_measurement"; /* Trustee's default policy name */
-        break;
-    case CCM_GUEST_PLATFORM_SEV:
-    case CCM_GUEST_PLATFORM_SEV_ES:
-        name = "sev_launch_digest";      /* Trustee has no legacy SEV verifier */
-        break;
-    default:
-        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT,
-                    "ccmd cannot register reference values for Platform=%s yet",
-                    ccm_guest_platform_to_string(g->plan->spec->platform));
-        return FALSE;
-    }
-    if (g->manager->registration && g->manager->registration->ops->needs_scope &&
-        g->plan->spec->platform != CCM_GUEST_PLATFORM_SEV_SNP) {
-        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT,
-                    "Trustee has no verifier for Platform=%s; register it with Backend=file",
-                    ccm_guest_platform_to_string(g->plan->spec->platform));
-        return FALSE;
-    }
-
-    uint8_t digest[CCM_DIGEST_MAX_SIZE];
-    size_t size = 0;
+    CcmRegistration *r = g->manager->registration;
     g_autoptr(GError) e = NULL;
-    if (!ccm_launch_plan_measure(g->plan, NULL, NULL, digest, &size, &e)) {
-        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT,
-                    "cannot compute the expected measurement: %s", e->message);
+
+    if (!ccm_broker_expected_values(g->plan, r && r->ops->needs_scope, ret_measurement,
+                                    ret_values, &e)) {
+        g_set_error_literal(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT, e->message);
         return FALSE;
     }
-    g_autofree char *hex = ccm_hex_encode(digest, size);
-    g_hash_table_insert(values, g_strdup(name), g_strdup_printf("[\"%s\"]", hex));
-    *ret_measurement = g_steal_pointer(&hex);
-    *ret_values = g_steal_pointer(&values);
     return TRUE;
 }
 

@@ -63,18 +63,6 @@ void ccm_measure_report_add_step(const CcmStep *step, void *userdata)
     g_array_append_val(report->steps, s);
 }
 
-char *ccm_hex_encode(const uint8_t *data, size_t size)
-{
-    static const char digits[] = "0123456789abcdef";
-    char *hex = g_malloc(2 * size + 1);
-
-    for (size_t i = 0; i < size; i++) {
-        hex[2 * i] = digits[data[i] >> 4];
-        hex[2 * i + 1] = digits[data[i] & 0xF];
-    }
-    hex[2 * size] = '\0';
-    return hex;
-}
 
 static const char *hash_name(size_t size)
 {

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "ccm/measure.h"
+#include "hex.h"
 
 /* A CcmStep with its strings and hashes owned. */
 typedef struct CcmReportStep {
@@ -58,7 +59,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmMeasureReport, ccm_measure_report_free)
 /* A CcmStepFunc that appends to the CcmMeasureReport passed as @userdata. */
 void ccm_measure_report_add_step(const CcmStep *step, void *userdata);
 
-char *ccm_hex_encode(const uint8_t *data, size_t size);
 
 /* The human-readable explanation, one line per step. */
 void ccm_measure_report_print_explain(const CcmMeasureReport *report, FILE *out);

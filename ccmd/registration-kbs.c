@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "admin-token.h"
+#include "broker-values.h"
 #include "kbs-admin.h"
 #include "registration-kbs.h"
 
@@ -159,9 +160,17 @@ static void kbs_register(CcmRegistration *r, const char *guest, const char *scop
     GHashTableIter it;
     gpointer name, value;
     g_hash_table_iter_init(&it, values);
-    while (g_hash_table_iter_next(&it, &name, &value))
-        g_hash_table_insert(ids, g_strdup_printf("ccm/%s/%s", scope, (const char *) name),
-                            encode_for_profile(k->kbs->profile, name, value));
+    while (g_hash_table_iter_next(&it, &name, &value)) {
+        g_autofree char *encoded = encode_for_profile(k->kbs->profile, name, value);
+        g_autoptr(GHashTable) one = g_hash_table_new(g_str_hash, g_str_equal);
+        g_hash_table_insert(one, name, encoded);
+        g_autoptr(GHashTable) scoped = ccm_broker_scoped_values(scope, one);
+        GHashTableIter si;
+        gpointer id, v;
+        g_hash_table_iter_init(&si, scoped);
+        while (g_hash_table_iter_next(&si, &id, &v))
+            g_hash_table_insert(ids, g_strdup(id), g_strdup(v));
+    }
     run(k, "registering", guest, ids, cancellable, callback, userdata);
 }
 
