@@ -25,6 +25,8 @@ static const struct {
     { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
+    { "register", ccmctl_register, "register a guest's expected values with a Trustee KBS" },
+    { "export", ccmctl_export, "print a guest's expected values for a key broker" },
     { "snp-id-block", ccmctl_snp_id_block, "sign an SEV-SNP ID block and ID authentication block" },
     { "snp-policy", ccmctl_snp_policy, "decode or encode an SEV-SNP guest policy" },
 };

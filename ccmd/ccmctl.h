@@ -15,6 +15,8 @@ int ccmctl_guest_command(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_render(int argc, char **argv);
+int ccmctl_register(int argc, char **argv);
+int ccmctl_export(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);
 int ccmctl_snp_policy(int argc, char **argv);
 

@@ -154,8 +154,39 @@ json_object *ccm_kbs_get_value(CcmKbs *kbs, const char *id, GError **error)
     return o;
 }
 
-gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *values, GError **error)
+char *ccm_kbs_encode_value(CcmTrusteeProfile profile, const char *name, const char *json)
 {
+    if (profile != CCM_TRUSTEE_0_15 || !g_str_has_suffix(name, "snp_launch_measurement"))
+        return g_strdup(json);
+    json_object *list = json_tokener_parse(json);
+    json_object *out = json_object_new_array();
+    for (size_t i = 0; list && json_object_is_type(list, json_type_array) &&
+                       i < json_object_array_length(list);
+         i++) {
+        const char *hex = json_object_get_string(json_object_array_get_idx(list, i));
+        size_t n = strlen(hex) / 2;
+        g_autofree guint8 *raw = g_malloc(n + 1);
+        for (size_t b = 0; b < n; b++)
+            raw[b] = (guint8) (g_ascii_xdigit_value(hex[2 * b]) << 4 |
+                               g_ascii_xdigit_value(hex[2 * b + 1]));
+        g_autofree char *b64 = g_base64_encode(raw, n);
+        json_object_array_add(out, json_object_new_string(b64));
+    }
+    json_object_put(list);
+    char *text = g_strdup(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
+    json_object_put(out);
+    return text;
+}
+
+gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *plain, GError **error)
+{
+    g_autoptr(GHashTable) values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    GHashTableIter pi;
+    gpointer pk, pv;
+    g_hash_table_iter_init(&pi, plain);
+    while (g_hash_table_iter_next(&pi, &pk, &pv))
+        g_hash_table_insert(values, g_strdup(pk), ccm_kbs_encode_value(kbs->profile, pk, pv));
+
     if (!ccm_kbs_register(kbs, values, error))
         return FALSE;
     GHashTableIter it;

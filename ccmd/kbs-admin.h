@@ -55,7 +55,12 @@ gboolean ccm_kbs_register(CcmKbs *kbs, GHashTable *values, GError **error);
 /* GET /kbs/v0/reference-value/@id: the stored JSON value (new reference). */
 json_object *ccm_kbs_get_value(CcmKbs *kbs, const char *id, GError **error);
 
-/* Register, then read every name back and compare (JSON equality). */
+/* @json as the trustee release compares it: before 0.18, an SNP measurement list in
+ * base64 of the raw bytes instead of hex; anything else unchanged. */
+char *ccm_kbs_encode_value(CcmTrusteeProfile profile, const char *name, const char *json);
+
+/* Encode for the profile, register, then read every name back and compare (JSON
+ * equality). */
 gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *values, GError **error);
 
 /* POST /kbs/v0/resource-policy and /kbs/v0/attestation-policy (policy text is Rego). */

@@ -58,31 +58,6 @@ static void job_free(gpointer p)
     g_free(j);
 }
 
-/* Trustee before 0.18 compares the SNP measurement as base64 of the raw bytes. */
-static char *encode_for_profile(CcmTrusteeProfile profile, const char *name, const char *json)
-{
-    if (profile != CCM_TRUSTEE_0_15 || strcmp(name, "snp_launch_measurement") != 0)
-        return g_strdup(json);
-    json_object *list = json_tokener_parse(json);
-    json_object *out = json_object_new_array();
-    for (size_t i = 0; list && json_object_is_type(list, json_type_array) &&
-                       i < json_object_array_length(list);
-         i++) {
-        const char *hex = json_object_get_string(json_object_array_get_idx(list, i));
-        size_t n = strlen(hex) / 2;
-        g_autofree guint8 *raw = g_malloc(n);
-        for (size_t b = 0; b < n; b++)
-            raw[b] = (guint8) (g_ascii_xdigit_value(hex[2 * b]) << 4 |
-                               g_ascii_xdigit_value(hex[2 * b + 1]));
-        g_autofree char *b64 = g_base64_encode(raw, n);
-        json_object_array_add(out, json_object_new_string(b64));
-    }
-    json_object_put(list);
-    char *text = g_strdup(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
-    json_object_put(out);
-    return text;
-}
-
 static void register_thread(GTask *task, gpointer source, gpointer data, GCancellable *c)
 {
     Job *j = data;
@@ -145,10 +120,7 @@ static void kbs_register(CcmRegistration *r, const char *guest, const char *scop
                          GAsyncReadyCallback callback, gpointer userdata)
 {
     KbsRegistration *k = (KbsRegistration *) r;
-    GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-
     if (g_hash_table_size(values) > 0 && !scope) {
-        g_hash_table_unref(ids);
         GTask *t = g_task_new(NULL, cancellable, callback, userdata);
         g_task_return_new_error(t, CCM_REGISTRATION_ERROR, CCM_REGISTRATION_ERROR_FAILED,
                                 "registering the reference values of '%s' failed: the broker "
@@ -157,21 +129,9 @@ static void kbs_register(CcmRegistration *r, const char *guest, const char *scop
         g_object_unref(t);
         return;
     }
-    GHashTableIter it;
-    gpointer name, value;
-    g_hash_table_iter_init(&it, values);
-    while (g_hash_table_iter_next(&it, &name, &value)) {
-        g_autofree char *encoded = encode_for_profile(k->kbs->profile, name, value);
-        g_autoptr(GHashTable) one = g_hash_table_new(g_str_hash, g_str_equal);
-        g_hash_table_insert(one, name, encoded);
-        g_autoptr(GHashTable) scoped = ccm_broker_scoped_values(scope, one);
-        GHashTableIter si;
-        gpointer id, v;
-        g_hash_table_iter_init(&si, scoped);
-        while (g_hash_table_iter_next(&si, &id, &v))
-            g_hash_table_insert(ids, g_strdup(id), g_strdup(v));
-    }
-    run(k, "registering", guest, ids, cancellable, callback, userdata);
+    /* The names are the guest's own; encodings follow the trustee release (kbs-admin.c). */
+    run(k, "registering", guest, ccm_broker_scoped_values(scope ? scope : "", values),
+        cancellable, callback, userdata);
 }
 
 static void kbs_withdraw(CcmRegistration *r, const char *guest, const char *scope,
