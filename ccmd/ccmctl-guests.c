@@ -83,6 +83,13 @@ static char *human(const char *command, json_object *reply)
                                    json_object_get_int64(pid));
         if (string_of(g, "measurement"))
             g_string_append_printf(s, "measurement: %s\n", string_of(g, "measurement"));
+        if (string_of(g, "identity"))
+            g_string_append_printf(s, "identity:    %s\n", string_of(g, "identity"));
+        json_object *resources = NULL;
+        json_object_object_get_ex(g, "resources", &resources);
+        for (size_t i = 0; resources && i < json_object_array_length(resources); i++)
+            g_string_append_printf(s, "resource:    %s\n",
+                                   json_object_get_string(json_object_array_get_idx(resources, i)));
         g_string_append_printf(s, "spec:        %s\nhistory:\n", string_of(g, "spec"));
         for (size_t i = 0; history && i < json_object_array_length(history); i++) {
             json_object *t = json_object_array_get_idx(history, i), *time = NULL;
