@@ -108,8 +108,23 @@ static char *render(const CcmMeasureReport *report, OutputFormat format)
     }
 }
 
+/* Whether the command line asks for --platform tdx (its own options and engine). */
+static bool wants_tdx(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--platform=tdx") == 0)
+            return true;
+        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], "tdx") == 0)
+            return true;
+    }
+    return false;
+}
+
 int ccmctl_measure(int argc, char **argv)
 {
+    if (wants_tdx(argc, argv))
+        return ccmctl_measure_tdx(argc, argv);
+
     g_auto(CcmMeasureRequest) request = { 0 };
     char *values[N_REQUEST_OPTIONS] = { NULL };
     g_autofree char *output = NULL;
@@ -121,7 +136,8 @@ int ccmctl_measure(int argc, char **argv)
 #define REQUEST_OPTION(opt, arg, help)                                                         \
     { ccm_measure_request_keys[opt], 0, 0, G_OPTION_ARG_FILENAME, &values[opt], help, arg }
     GOptionEntry entries[] = {
-        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev", "Confidential-computing platform"),
+        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev|tdx",
+                       "Confidential-computing platform (tdx: see ccmctl-measure(1))"),
         REQUEST_OPTION(OPT_FIRMWARE, "PATH", "OVMF image (-bios, or the CODE part of pflash)"),
         REQUEST_OPTION(OPT_KERNEL, "PATH", "Kernel for measured direct boot (kernel-hashes=on)"),
         REQUEST_OPTION(OPT_INITRD, "PATH", "Initrd (needs --kernel)"),

@@ -82,6 +82,8 @@ static const char *step_kind_name(CcmStepKind kind)
         return "kernel-hash";
     case CCM_STEP_VMSA:
         return "vmsa";
+    case CCM_STEP_TDX_SECTION:
+        return "tdx-section";
     }
     return "unknown";
 }
@@ -167,6 +169,7 @@ void ccm_measure_report_print_explain(const CcmMeasureReport *r, FILE *out)
                         : g_strdup_printf("%s [%u]", s->stage, s->index);
             break;
         case CCM_STEP_BYTES:
+        case CCM_STEP_TDX_SECTION:
             stage = g_strdup(s->stage);
             break;
         }
@@ -219,6 +222,7 @@ static json_object *step_to_json(const CcmReportStep *s, guint number)
     case CCM_STEP_SEED:
     case CCM_STEP_PAGES:
     case CCM_STEP_BYTES:
+    case CCM_STEP_TDX_SECTION:
         json_object_object_add(o, "stage", json_object_new_string(s->stage));
         if (s->kind == CCM_STEP_PAGES && strcmp(s->stage, "firmware") != 0)
             json_object_object_add(o, "section", json_object_new_int((int) s->index));

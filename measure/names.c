@@ -97,3 +97,33 @@ const char *ccm_sev_section_type_to_string(CcmSevSectionType type)
     }
     return NULL;
 }
+
+static const char *const tdvf_section_names[] = {
+    [CCM_TDVF_SECTION_BFV] = "BFV",
+    [CCM_TDVF_SECTION_CFV] = "CFV",
+    [CCM_TDVF_SECTION_TD_HOB] = "TD_HOB",
+    [CCM_TDVF_SECTION_TEMP_MEM] = "TempMem",
+    [CCM_TDVF_SECTION_PERM_MEM] = "PermMem",
+    [CCM_TDVF_SECTION_PAYLOAD] = "Payload",
+    [CCM_TDVF_SECTION_PAYLOAD_PARAM] = "PayloadParam",
+};
+
+const char *ccm_tdvf_section_type_to_string(CcmTdvfSectionType type)
+{
+    return lookup(tdvf_section_names, N_ELEMENTS(tdvf_section_names), (int) type);
+}
+
+static const char *const page_order_names[] = {
+    [CCM_TDX_PAGE_ORDER_PER_PAGE] = "per-page",
+    [CCM_TDX_PAGE_ORDER_PER_SECTION] = "per-section",
+};
+
+const char *ccm_tdx_page_order_to_string(CcmTdxPageOrder order)
+{
+    return lookup(page_order_names, N_ELEMENTS(page_order_names), (int) order);
+}
+
+int ccm_tdx_page_order_from_string(const char *name)
+{
+    return reverse(page_order_names, N_ELEMENTS(page_order_names), name);
+}

@@ -373,6 +373,74 @@ static void test_guest_spec(void)
     g_rmdir(dir);
 }
 
+#define TDX_BOOKWORM_PER_PAGE "4c7206f0f483c524f12c366c711e9049030a8d47c471ee5aa9c4999a08de4057fb887fed0744d5631a212967fb231c47"
+#define TDX_BOOKWORM_PER_SECTION "acccbcc870a381adab0d3919d90a7f268ac3b0364771f202ed4bb4e892d045b33db3b32e6924cba830a724eed443f7e1"
+
+/* --platform tdx: MRTD alone, JSON with what is not computed, and its errors. */
+static void test_tdx(void)
+{
+    g_autofree char *fw = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                "OVMF.bookworm.fd", NULL);
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "2G", "--register", "mrtd", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_assert_cmpstr(r.out, ==, TDX_BOOKWORM_PER_PAGE "\n");
+        g_assert_cmpstr(r.err, ==, "");
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform=tdx", "--firmware", fw, "--memory",
+                               "1073741824", "--page-order", "per-section", "--output", "hex",
+                               NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_assert_cmpstr(r.out, ==, TDX_BOOKWORM_PER_SECTION "\n");
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "512M", "--explain", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        json_object *o = json_tokener_parse(r.out), *v = NULL;
+        g_assert_nonnull(o);
+        g_assert_true(json_object_object_get_ex(o, "mrtd", &v));
+        g_assert_cmpstr(json_object_get_string(v), ==, TDX_BOOKWORM_PER_PAGE);
+        g_assert_true(json_object_object_get_ex(o, "not_computed", &v));
+        g_assert_cmpuint(json_object_array_length(v), ==, 4);
+        g_assert_true(json_object_object_get_ex(o, "memory", &v));
+        g_assert_cmpint(json_object_get_int64(v), ==, 512 << 20);
+        json_object_put(o);
+        g_assert_nonnull(strstr(r.err, "RTMR0-3 are not computed yet"));
+        g_assert_nonnull(strstr(r.err, "BFV"));
+        g_assert_nonnull(strstr(r.err, "TD_HOB"));
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "2G", "--register", "rtmr1", NULL);
+        assert_error(&r, 1, "rtmr1", "not compute the RTMRs yet");
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "2X", NULL);
+        assert_error(&r, 2, "--memory", "K, M or G");
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, NULL);
+        assert_error(&r, 2, "--memory SIZE is required", NULL);
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "2G", "--page-order", "sideways", NULL);
+        assert_error(&r, 2, "--page-order", "per-page or per-section");
+    }
+    {
+        /* An SEV-only fixture: the 4 KiB tail of an AmdSev build, whose metadata points
+         * outside it. */
+        g_autofree char *amd = data_path("fixtures-sev-snp-measure/ovmf_OvmfX64_suffix.bin");
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", amd, "--memory",
+                               "2G", "--register", "mrtd", NULL);
+        assert_error(&r, 1, "ovmf_OvmfX64_suffix.bin", "past the end");
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -386,5 +454,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-measure/stdout-failure", test_stdout_failure);
     g_test_add_func("/ccmctl-measure/batch", test_batch);
     g_test_add_func("/ccmctl-measure/guest-spec", test_guest_spec);
+    g_test_add_func("/ccmctl-measure/tdx", test_tdx);
     return g_test_run();
 }

@@ -183,6 +183,7 @@ typedef enum CcmStepKind {
     CCM_STEP_BYTES = 2,        /* bytes fed to the SEV/SEV-ES SHA-256 */
     CCM_STEP_KERNEL_HASH = 3,  /* one entry of the kernel-hashes table */
     CCM_STEP_VMSA = 4,         /* one vCPU's VMSA page */
+    CCM_STEP_TDX_SECTION = 5,  /* one TDVF section added (and extended) into MRTD */
 } CcmStepKind;
 
 /**
@@ -267,6 +268,62 @@ CCM_PUBLIC void ccm_sev_guest_set_step_callback(CcmSevGuest *guest, CcmStepFunc 
  */
 CCM_PUBLIC int ccm_sev_guest_measure(CcmSevGuest *guest, uint8_t *ret_digest,
                                      size_t *ret_digest_size, CcmError *reterr);
+
+/* ---- Intel TDX ------------------------------------------------------------------ */
+
+/* Section types of the TDVF descriptor (TDX metadata) of a firmware image. */
+typedef enum CcmTdvfSectionType {
+    CCM_TDVF_SECTION_BFV = 0,           /* boot firmware volume (code) */
+    CCM_TDVF_SECTION_CFV = 1,           /* configuration firmware volume (varstore) */
+    CCM_TDVF_SECTION_TD_HOB = 2,
+    CCM_TDVF_SECTION_TEMP_MEM = 3,
+    CCM_TDVF_SECTION_PERM_MEM = 4,
+    CCM_TDVF_SECTION_PAYLOAD = 5,
+    CCM_TDVF_SECTION_PAYLOAD_PARAM = 6,
+} CcmTdvfSectionType;
+
+#define CCM_TDVF_ATTR_MR_EXTEND 0x1u    /* the content is measured (TDH.MR.EXTEND) */
+#define CCM_TDVF_ATTR_PAGE_AUG 0x2u     /* accepted later by the guest: not in MRTD */
+
+typedef struct CcmTdvfSection {
+    uint32_t raw_offset;   /* in the file */
+    uint32_t raw_size;
+    uint64_t gpa;
+    uint64_t mem_size;
+    uint32_t type;         /* CcmTdvfSectionType */
+    uint32_t attributes;
+} CcmTdvfSection;
+
+CCM_PUBLIC const char *ccm_tdvf_section_type_to_string(CcmTdvfSectionType type);
+
+/*
+ * The order in which the host's KVM issues TDH.MEM.PAGE.ADD and TDH.MR.EXTEND inside a
+ * section. Per page: upstream KVM with QEMU 10.1+, and most QEMU 9 / 7.2 stacks. Per
+ * section: the QEMU 8.2 stacks (Canonical noble, Intel tdx-qemu-upstream-v5).
+ */
+typedef enum CcmTdxPageOrder {
+    CCM_TDX_PAGE_ORDER_PER_PAGE = 0,
+    CCM_TDX_PAGE_ORDER_PER_SECTION = 1,
+} CcmTdxPageOrder;
+
+CCM_PUBLIC const char *ccm_tdx_page_order_to_string(CcmTdxPageOrder order);
+CCM_PUBLIC int ccm_tdx_page_order_from_string(const char *name);
+
+/**
+ * ccm_tdx_mrtd() - the MRTD a TD booted from @image will report
+ * @name: the image's name, for messages
+ * @sections, @n_sections: if not NULL, receive the parsed TDVF sections (up to 32)
+ * @step: called once per section with the running MRTD (CCM_STEP_TDX_SECTION), or NULL
+ * @ret_mrtd: 48 bytes
+ *
+ * MRTD depends only on the firmware and the host's page order (tdx.md §2).
+ * Return: 0; -ENOENT for an image without TDX metadata; -EBADMSG for metadata that does
+ * not hold together (the message names the image and the section).
+ */
+CCM_PUBLIC int ccm_tdx_mrtd(const void *image, size_t size, const char *name,
+                            CcmTdxPageOrder order, CcmStepFunc step, void *userdata,
+                            CcmTdvfSection *sections, size_t *n_sections, uint8_t *ret_mrtd,
+                            CcmError *reterr);
 
 /* ---- Building blocks, exposed for tests and for tools that check one part --------- */
 

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * test-tdx-vectors.c - MRTD of real Debian OVMF images in both page orders, and the
+ * errors for images whose TDX metadata is missing or does not hold together
+ *
+ *   test-tdx-vectors --data DIR      (tests/data/tdx: the images and cases.tsv)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "ccm/measure.h"
+
+static char *arg_data;
+
+static char *hex(const uint8_t *b, size_t n)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(s, "%02x", b[i]);
+    return g_string_free(s, FALSE);
+}
+
+static GBytes *load(const char *file)
+{
+    g_autofree char *path = g_build_filename(arg_data, file, NULL);
+    g_autofree char *data = NULL;
+    gsize size = 0;
+    g_autoptr(GError) error = NULL;
+    if (!g_file_get_contents(path, &data, &size, &error))
+        g_error("%s", error->message);
+    return g_bytes_new_take(g_steal_pointer(&data), size);
+}
+
+typedef struct Case {
+    char *id, *firmware, *order, *mrtd, *source;
+} Case;
+
+static void test_case(gconstpointer data)
+{
+    const Case *c = data;
+    g_autoptr(GBytes) fw = load(c->firmware);
+    gsize size = 0;
+    const void *image = g_bytes_get_data(fw, &size);
+    uint8_t mrtd[CCM_SHA384_SIZE];
+    CcmTdvfSection sections[32];
+    size_t n = 0;
+    CcmError err = { 0 };
+    int order = ccm_tdx_page_order_from_string(c->order);
+
+    g_assert_cmpint(order, >=, 0);
+    int r = ccm_tdx_mrtd(image, size, c->firmware, (CcmTdxPageOrder) order, NULL, NULL,
+                         sections, &n, mrtd, &err);
+    if (r < 0)
+        g_error("%s: %s", c->id, err.message);
+    g_autofree char *got = hex(mrtd, sizeof(mrtd));
+    g_test_message("%s %s %s: %s (%s)", c->id, c->firmware, c->order, got, c->source);
+    g_assert_cmpstr(got, ==, c->mrtd);
+    /* Table order of the Debian images: BFV, CFV, TempMem, TempMem, TD_HOB, TempMem. */
+    g_assert_cmpuint(n, ==, 6);
+    g_assert_cmpuint(sections[0].type, ==, CCM_TDVF_SECTION_BFV);
+    g_assert_cmpuint(sections[0].attributes, ==, CCM_TDVF_ATTR_MR_EXTEND);
+    g_assert_cmpuint(sections[1].type, ==, CCM_TDVF_SECTION_CFV);
+    g_assert_cmpuint(sections[4].type, ==, CCM_TDVF_SECTION_TD_HOB);
+}
+
+/* Both orders differ: a wrong order must not pass by accident. */
+static void test_orders_differ(void)
+{
+    g_autoptr(GBytes) fw = load("OVMF.bookworm.fd");
+    gsize size = 0;
+    const void *image = g_bytes_get_data(fw, &size);
+    uint8_t a[CCM_SHA384_SIZE], b[CCM_SHA384_SIZE];
+    CcmError err = { 0 };
+    g_assert_cmpint(ccm_tdx_mrtd(image, size, "bookworm", CCM_TDX_PAGE_ORDER_PER_PAGE, NULL,
+                                 NULL, NULL, NULL, a, &err), ==, 0);
+    g_assert_cmpint(ccm_tdx_mrtd(image, size, "bookworm", CCM_TDX_PAGE_ORDER_PER_SECTION, NULL,
+                                 NULL, NULL, NULL, b, &err), ==, 0);
+    g_assert_true(memcmp(a, b, sizeof(a)) != 0);
+}
+
+/* expect: the call fails with @code and a message holding @needle. */
+static void expect_error(const void *image, size_t size, int code, const char *needle)
+{
+    uint8_t mrtd[CCM_SHA384_SIZE];
+    CcmError err = { 0 };
+    int r = ccm_tdx_mrtd(image, size, "fw.fd", CCM_TDX_PAGE_ORDER_PER_PAGE, NULL, NULL, NULL,
+                         NULL, mrtd, &err);
+    g_test_message("%d: %s", r, err.message);
+    g_assert_cmpint(r, ==, code);
+    g_assert_nonnull(strstr(err.message, "fw.fd"));
+    if (!strstr(err.message, needle))
+        g_error("message '%s' does not contain '%s'", err.message, needle);
+}
+
+/* Offset of the TDVF descriptor of @image (from the footer entry, as the parser does). */
+static size_t descriptor_offset(const uint8_t *image, size_t size)
+{
+    /* The bookworm image's descriptor is at 2095040 (expected.json). */
+    (void) image;
+    g_assert_cmpuint(size, ==, 2097152);
+    return 2095040;
+}
+
+static void test_bad_images(void)
+{
+    g_autoptr(GBytes) fw = load("OVMF.bookworm.fd");
+    gsize size = 0;
+    const uint8_t *orig = g_bytes_get_data(fw, &size);
+    g_autofree uint8_t *img = g_memdup2(orig, size);
+    size_t d = descriptor_offset(img, size);
+
+    /* An empty file, and a truncated image (the footer is gone). */
+    expect_error(NULL, 0, -EBADMSG, "empty");
+    expect_error(img, size - 4096, -EBADMSG, "fw.fd");
+    /* No TDX metadata at all: the footer table without the TDX offset entry (its GUID
+     * e47a6535-984a-4798-865e-4685a7bf8ec2, stored form, altered). */
+    static const uint8_t tdx_offset_guid[16] = { 0x35, 0x65, 0x7a, 0xe4, 0x4a, 0x98, 0x98, 0x47,
+                                                 0x86, 0x5e, 0x46, 0x85, 0xa7, 0xbf, 0x8e, 0xc2 };
+    uint8_t *g = memmem(img + size - 4096, 4096, tdx_offset_guid, 16);
+    g_assert_nonnull(g);
+    g[15] ^= 0xff;
+    expect_error(img, size, -ENOENT, "no TDX metadata");
+    g[15] ^= 0xff;
+
+    /* A wrong signature, version, count, then a section that lies. */
+    memcpy(img + d, "XXXX", 4);
+    expect_error(img, size, -EBADMSG, "\"TDVF\" signature");
+    memcpy(img + d, orig + d, 4);
+    img[d + 8] = 2;
+    expect_error(img, size, -EBADMSG, "version 2");
+    img[d + 8] = 1;
+    img[d + 12] = 40;
+    expect_error(img, size, -EBADMSG, "sections");
+    img[d + 12] = orig[d + 12];
+    /* Section 0 (BFV): raw size larger than the file allows. */
+    uint8_t *rec0 = img + d + 16;
+    rec0[6] = 0x30; /* raw_size 0x1e0000 -> 0x300000 */
+    expect_error(img, size, -EBADMSG, "larger than its memory");
+    memcpy(rec0, orig + d + 16, 32);
+    /* Section 2 (TempMem) misaligned. */
+    uint8_t *rec2 = img + d + 16 + 64;
+    rec2[8] = 0x10;
+    expect_error(img, size, -EBADMSG, "4 KiB pages");
+    memcpy(rec2, orig + d + 16 + 64, 32);
+    /* Section 3 moved onto section 2: overlap. */
+    uint8_t *rec3 = img + d + 16 + 96;
+    memcpy(rec3 + 8, rec2 + 8, 8);
+    expect_error(img, size, -EBADMSG, "overlap");
+    memcpy(rec3, orig + d + 16 + 96, 32);
+    /* Unknown section type. */
+    rec2[24] = 9;
+    expect_error(img, size, -EBADMSG, "unknown type 9");
+    memcpy(rec2, orig + d + 16 + 64, 32);
+    /* Two TD_HOBs. */
+    rec2[24] = CCM_TDVF_SECTION_TD_HOB;
+    expect_error(img, size, -EBADMSG, "exactly one TD_HOB");
+    memcpy(rec2, orig + d + 16 + 64, 32);
+    /* Restored: the image measures again. */
+    g_assert_cmpmem(img, size, orig, size);
+}
+
+static char **split_line(char *line)
+{
+    return g_strsplit(line, "\t", -1);
+}
+
+int main(int argc, char **argv)
+{
+    GOptionEntry entries[] = {
+        { "data", 0, 0, G_OPTION_ARG_FILENAME, &arg_data, "tests/data/tdx", "DIR" },
+        { NULL },
+    };
+    g_test_init(&argc, &argv, NULL);
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_ignore_unknown_options(ctx, TRUE);
+    if (!g_option_context_parse(ctx, &argc, &argv, NULL) || !arg_data)
+        g_error("usage: test-tdx-vectors --data DIR");
+
+    g_autofree char *path = g_build_filename(arg_data, "cases.tsv", NULL);
+    g_autofree char *text = NULL;
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        g_error("cannot read %s", path);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        if (**l == '#' || **l == '\0')
+            continue;
+        g_auto(GStrv) f = split_line(*l);
+        if (g_strv_length(f) != 5)
+            g_error("%s: a row without 5 columns: %s", path, *l);
+        Case *c = g_new0(Case, 1);
+        c->id = g_strdup(f[0]);
+        c->firmware = g_strdup(f[1]);
+        c->order = g_strdup(f[2]);
+        c->mrtd = g_strdup(f[3]);
+        c->source = g_strdup(f[4]);
+        g_autofree char *name = g_strdup_printf("/tdx/mrtd/%s", c->id);
+        g_test_add_data_func_full(name, c, test_case, NULL);
+    }
+    g_test_add_func("/tdx/orders-differ", test_orders_differ);
+    g_test_add_func("/tdx/bad-images", test_bad_images);
+    return g_test_run();
+}
