@@ -86,7 +86,9 @@ int ccm_tdvf_parse(const uint8_t *image, size_t size, const char *name,
         return ccm_error_set(reterr, -EBADMSG, "%s: the TDX metadata offset entry is %zu bytes",
                              name, e->size);
     uint32_t distance = ccm_load_le32(e->data + e->size - 4);
-    if (distance < 16 + 16 || distance > size)
+    /* The GUID's 16 bytes before the descriptor and its 16-byte header after its start
+     * must both be inside the file. */
+    if (distance < 16 || size < 16 || distance > size - 16)
         return ccm_error_set(reterr, -EBADMSG,
                              "%s: the TDX metadata offset 0x%x points outside the file", name,
                              distance);

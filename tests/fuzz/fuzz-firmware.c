@@ -43,10 +43,50 @@ static void measure(CcmFirmware *fw, CcmPlatform platform, CcmVmm vmm, int varia
     ccm_sev_guest_free(g);
 }
 
+/* The TDVF descriptor walk and MRTD, in both page orders; the same bytes as a CCEL event
+ * log, a TD quote and a TDREPORT. */
+static void exercise_tdx(const uint8_t *image, size_t size)
+{
+    uint8_t mrtd[CCM_SHA384_SIZE];
+    CcmError error;
+    CcmTdxEvent *events = NULL;
+    size_t n = 0;
+    CcmTdxReport report;
+
+    error.message[0] = '\0';
+    if (ccm_tdx_event_log_parse(image, size, "fuzz.log", &events, &n, &error) < 0) {
+        if (error.message[0] == '\0')
+            abort();
+    } else {
+        uint8_t rtmrs[4][CCM_SHA384_SIZE];
+        if (ccm_tdx_replay(events, n, rtmrs, &error) < 0)
+            abort();
+        free(events);
+    }
+    error.message[0] = '\0';
+    if (ccm_tdx_quote_parse(image, size, "fuzz.quote", &report, &error) < 0 &&
+        error.message[0] == '\0')
+        abort();
+    error.message[0] = '\0';
+    if (ccm_tdx_tdreport_parse(image, size, "fuzz.report", &report, &error) < 0 &&
+        error.message[0] == '\0')
+        abort();
+
+    for (int order = 0; order < 2; order++) {
+        error.message[0] = '\0';
+        if (ccm_tdx_mrtd(image, size, "fuzz.fd", (CcmTdxPageOrder) order, NULL, NULL, NULL,
+                         NULL, mrtd, &error) < 0 &&
+            error.message[0] == '\0')
+            abort();
+    }
+}
+
 static void exercise(const uint8_t *image, size_t size)
 {
     CcmFirmware *fw = NULL;
     CcmError error;
+
+    exercise_tdx(image, size);
 
     if (ccm_firmware_new_from_data(image, size, "fuzz.fd", &fw, &error) < 0) {
         if (error.message[0] == '\0')

@@ -9,7 +9,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include <glib.h>
+#include <json-c/json.h>
 
 #include "ccm/measure.h"
 
@@ -125,6 +128,17 @@ static void test_bad_images(void)
     expect_error(img, size, -ENOENT, "no TDX metadata");
     g[15] ^= 0xff;
 
+    /* The offset entry pointing at the very start of the file, so that the GUID before
+     * the descriptor would lie before the file (found by the fuzzer: read out of bounds). */
+    uint8_t *off_entry = memmem(img + size - 4096, 4096, tdx_offset_guid, 16);
+    g_assert_nonnull(off_entry);
+    uint8_t saved[4];
+    memcpy(saved, off_entry - 2 - 4, 4);
+    uint32_t whole = (uint32_t) size - 8;
+    memcpy(off_entry - 2 - 4, &whole, 4);
+    expect_error(img, size, -EBADMSG, "points outside the file");
+    memcpy(off_entry - 2 - 4, saved, 4);
+
     /* A wrong signature, version, count, then a section that lies. */
     memcpy(img + d, "XXXX", 4);
     expect_error(img, size, -EBADMSG, "\"TDVF\" signature");
@@ -160,6 +174,132 @@ static void test_bad_images(void)
     memcpy(rec2, orig + d + 16 + 64, 32);
     /* Restored: the image measures again. */
     g_assert_cmpmem(img, size, orig, size);
+}
+
+static void unhex(const char *text, uint8_t *out, size_t n)
+{
+    g_assert_cmpuint(strlen(text), >=, 2 * n);
+    for (size_t i = 0; i < n; i++)
+        out[i] = (uint8_t) (g_ascii_xdigit_value(text[2 * i]) << 4 |
+                            g_ascii_xdigit_value(text[2 * i + 1]));
+}
+
+/* dstack's CCEL sample: 18 events in RTMR0 and RTMR1, none in RTMR2 or RTMR3. */
+static void test_ccel(void)
+{
+    g_autoptr(GBytes) log = load("ccel.bin");
+    gsize size = 0;
+    const uint8_t *data = g_bytes_get_data(log, &size);
+    CcmTdxEvent *events = NULL;
+    size_t n = 0;
+    CcmError err = { 0 };
+
+    if (ccm_tdx_event_log_parse(data, size, "ccel.bin", &events, &n, &err) < 0)
+        g_error("%s", err.message);
+    g_assert_cmpuint(n, ==, 18);
+    for (size_t i = 0; i < n; i++) {
+        g_assert_cmpuint(events[i].rtmr, <=, 1);
+        g_assert_nonnull(ccm_tdx_event_type_to_string(events[i].type));
+    }
+    /* The first event is the TD HOB (EV_EFI_HANDOFF_TABLES2) in RTMR0. */
+    g_assert_cmpstr(ccm_tdx_event_type_to_string(events[0].type), ==, "EV_EFI_HANDOFF_TABLES2");
+    g_assert_cmpuint(events[0].rtmr, ==, 0);
+    uint8_t rtmrs[4][CCM_SHA384_SIZE], zero[CCM_SHA384_SIZE] = { 0 };
+    g_assert_cmpint(ccm_tdx_replay(events, n, rtmrs, &err), ==, 0);
+    g_assert_cmpmem(rtmrs[2], sizeof(zero), zero, sizeof(zero));
+    g_assert_cmpmem(rtmrs[3], sizeof(zero), zero, sizeof(zero));
+    g_assert_true(memcmp(rtmrs[0], zero, sizeof(zero)) != 0);
+
+    /* Truncated inside a record, and a record that lies about its data size. */
+    size_t cut = events[5].offset + 20;
+    CcmTdxEvent *e2 = NULL;
+    size_t n2 = 0;
+    g_assert_cmpint(ccm_tdx_event_log_parse(data, cut, "ccel.bin", &e2, &n2, &err), ==, -EBADMSG);
+    g_test_message("%s", err.message);
+    g_assert_nonnull(strstr(err.message, "cut off"));
+    g_autofree uint8_t *copy = g_memdup2(data, size);
+    /* event size field of record 3: after 12 header bytes and one SHA-384 (2 + 48). */
+    uint8_t *sz = copy + events[3].offset + 12 + 2 + 48;
+    sz[3] = 0x7f;
+    g_assert_cmpint(ccm_tdx_event_log_parse(copy, size, "ccel.bin", &e2, &n2, &err), ==,
+                    -EBADMSG);
+    g_test_message("%s", err.message);
+    g_assert_nonnull(strstr(err.message, "past the end"));
+    /* Not an event log at all. */
+    g_assert_cmpint(ccm_tdx_event_log_parse(copy + 4096, 4096, "ccel.bin", &e2, &n2, &err), ==,
+                    -EBADMSG);
+    g_assert_nonnull(strstr(err.message, "Spec ID"));
+    free(events);
+}
+
+/* A real quote and its JSON event log (dstack fixtures): the log replays to the quote's
+ * RTMRs, and the quote's MRTD is the known one. */
+static void check_quote_fixture(const char *file, int n_rtmrs, const char *mrtd_hex)
+{
+    g_autofree char *path = g_build_filename(arg_data, file, NULL);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    json_object *root = json_tokener_parse(text), *quote = NULL, *log = NULL;
+    g_assert_nonnull(root);
+    g_assert_true(json_object_object_get_ex(root, "quote", &quote));
+    g_assert_true(json_object_object_get_ex(root, "event_log", &log));
+    const char *qhex = json_object_get_string(quote);
+    size_t qsize = strlen(qhex) / 2;
+    g_autofree uint8_t *q = g_malloc(qsize);
+    unhex(qhex, q, qsize);
+    CcmTdxReport report;
+    CcmError err = { 0 };
+    if (ccm_tdx_quote_parse(q, qsize, file, &report, &err) < 0)
+        g_error("%s", err.message);
+    g_autofree char *mrtd = hex(report.mrtd, sizeof(report.mrtd));
+    g_assert_cmpstr(mrtd, ==, mrtd_hex);
+
+    json_object *events_json = json_tokener_parse(json_object_get_string(log));
+    g_assert_nonnull(events_json);
+    size_t n = json_object_array_length(events_json);
+    g_autofree CcmTdxEvent *events = g_new0(CcmTdxEvent, n);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *ev = json_object_array_get_idx(events_json, i), *imr = NULL, *dg = NULL;
+        g_assert_true(json_object_object_get_ex(ev, "imr", &imr));
+        g_assert_true(json_object_object_get_ex(ev, "digest", &dg));
+        const char *d = json_object_get_string(dg);
+        if (strlen(d) != 96)
+            continue; /* the "lite" format leaves RTMR3 digests out */
+        events[used].rtmr = (uint32_t) json_object_get_int(imr);
+        unhex(d, events[used].digest, CCM_SHA384_SIZE);
+        used++;
+    }
+    uint8_t rtmrs[4][CCM_SHA384_SIZE];
+    g_assert_cmpint(ccm_tdx_replay(events, used, rtmrs, &err), ==, 0);
+    for (int i = 0; i < n_rtmrs; i++) {
+        g_autofree char *want = hex(report.rtmr[i], CCM_SHA384_SIZE);
+        g_autofree char *got = hex(rtmrs[i], CCM_SHA384_SIZE);
+        g_test_message("%s RTMR%d quote %s replay %s", file, i, want, got);
+        g_assert_cmpstr(got, ==, want);
+    }
+    json_object_put(events_json);
+    json_object_put(root);
+
+    /* A quote cut short, and one of another TEE. */
+    g_assert_cmpint(ccm_tdx_quote_parse(q, 100, file, &report, &err), ==, -EBADMSG);
+    g_assert_nonnull(strstr(err.message, "too short"));
+    q[4] = 0;
+    g_assert_cmpint(ccm_tdx_quote_parse(q, qsize, file, &report, &err), ==, -EBADMSG);
+    g_assert_nonnull(strstr(err.message, "TEE type"));
+}
+
+static void test_quote_report(void)
+{
+    check_quote_fixture("quote-report.json", 4,
+                        "b24d3b24e9e3c16012376b52362ca09856c4adecb709d5fac33addf1c47e193da075b125b6c364115771390a5461e217");
+}
+
+static void test_quote_lite(void)
+{
+    /* RTMR3's digests are not in the lite log: RTMR0..2 only. */
+    check_quote_fixture("tdx-lite-getquote.json", 3,
+                        "fd685522ce791dfef67414614eb07d03fc07a32c5a66f36288b329dab92b724b1564c73d436ffb9ea84488c51ac5a1c5");
 }
 
 static char **split_line(char *line)
@@ -202,5 +342,8 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/tdx/orders-differ", test_orders_differ);
     g_test_add_func("/tdx/bad-images", test_bad_images);
+    g_test_add_func("/tdx/ccel", test_ccel);
+    g_test_add_func("/tdx/quote-report-replay", test_quote_report);
+    g_test_add_func("/tdx/quote-lite-replay", test_quote_lite);
     return g_test_run();
 }

@@ -325,6 +325,55 @@ CCM_PUBLIC int ccm_tdx_mrtd(const void *image, size_t size, const char *name,
                             CcmTdvfSection *sections, size_t *n_sections, uint8_t *ret_mrtd,
                             CcmError *reterr);
 
+/* A TD's event log (CCEL, TCG2 crypto-agile) and the registers it replays to. */
+typedef struct CcmTdxEvent {
+    uint32_t rtmr;             /* 0..3; CCEL's MR index minus one */
+    uint32_t type;             /* EV_* */
+    uint8_t digest[CCM_SHA384_SIZE];
+    const uint8_t *data;       /* the event data, inside the log */
+    size_t data_size;
+    size_t offset;             /* of the record in the log */
+} CcmTdxEvent;
+
+/**
+ * ccm_tdx_event_log_parse() - the measured events of a CCEL log area
+ * @ret_events: receives a malloc'd array (free() it) pointing into @log
+ *
+ * Reads the Spec ID event (which must list SHA-384), then every TCG_PCR_EVENT2 record
+ * up to the end of the log (0xFF or zero fill). EV_NO_ACTION records and records for
+ * MR index 0 or above 4 are skipped (not extended). Every size is checked against the
+ * log: a truncated log or one that lies about sizes is -EBADMSG naming the offset.
+ */
+CCM_PUBLIC int ccm_tdx_event_log_parse(const void *log, size_t size, const char *name,
+                                       CcmTdxEvent **ret_events, size_t *ret_n,
+                                       CcmError *reterr);
+
+/* RTMR0..3 from @events: each RTMR = SHA-384(RTMR || digest), from 48 zero bytes. */
+CCM_PUBLIC int ccm_tdx_replay(const CcmTdxEvent *events, size_t n,
+                              uint8_t ret_rtmrs[4][CCM_SHA384_SIZE], CcmError *reterr);
+
+/* "EV_SEPARATOR", "EV_EFI_PLATFORM_FIRMWARE_BLOB2", ...; NULL for an unknown type. */
+CCM_PUBLIC const char *ccm_tdx_event_type_to_string(uint32_t type);
+
+/* The measurement registers a TD quote (v4) or TDREPORT carries. */
+typedef struct CcmTdxReport {
+    uint8_t mrtd[CCM_SHA384_SIZE];
+    uint8_t rtmr[4][CCM_SHA384_SIZE];
+    uint8_t mrconfigid[CCM_SHA384_SIZE];
+    uint8_t mrowner[CCM_SHA384_SIZE];
+    uint8_t mrownerconfig[CCM_SHA384_SIZE];
+    uint64_t td_attributes;
+    uint64_t xfam;
+    uint8_t report_data[64];
+} CcmTdxReport;
+
+/* From a TD quote v4 (TEE type 0x81): the TD report body. The signature is not checked. */
+CCM_PUBLIC int ccm_tdx_quote_parse(const void *quote, size_t size, const char *name,
+                                   CcmTdxReport *ret, CcmError *reterr);
+/* From a 1024-byte TDREPORT (TDG.MR.REPORT): its TDINFO. The MAC is not checked. */
+CCM_PUBLIC int ccm_tdx_tdreport_parse(const void *report, size_t size, const char *name,
+                                      CcmTdxReport *ret, CcmError *reterr);
+
 /* ---- Building blocks, exposed for tests and for tools that check one part --------- */
 
 /* SHA-256 of a whole file. */
