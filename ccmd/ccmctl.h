@@ -16,6 +16,7 @@ int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);
 int ccmctl_render(int argc, char **argv);
+int ccmctl_verify(int argc, char **argv);
 int ccmctl_register(int argc, char **argv);
 int ccmctl_export(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);

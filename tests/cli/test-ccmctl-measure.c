@@ -441,6 +441,51 @@ static void test_tdx(void)
     }
 }
 
+/* ccmctl verify --platform tdx against dstack's real quotes. */
+static void test_tdx_verify(void)
+{
+    g_autofree char *q = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                               "quote-report.json", NULL);
+    g_autofree char *lite = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                  "tdx-lite-getquote.json", NULL);
+    g_autofree char *fw = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                "OVMF.bookworm.fd", NULL);
+    {
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log", q,
+                               "--json", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        json_object *o = json_tokener_parse(r.out), *v = NULL;
+        g_assert_nonnull(o);
+        g_assert_true(json_object_object_get_ex(o, "result", &v));
+        g_assert_cmpstr(json_object_get_string(v), ==, "match");
+        g_assert_true(json_object_object_get_ex(o, "events", &v));
+        g_assert_cmpuint(json_object_array_length(v), ==, 28);
+        json_object_put(o);
+    }
+    {
+        /* The lite log has no RTMR3 digests, and the quote's firmware is not bookworm's:
+         * both differ, exit 1, and the expected MRTDs are shown. */
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", lite, "--event-log",
+                               lite, "--firmware", fw, NULL);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_nonnull(strstr(r.out, "RTMR0   match"));
+        g_assert_nonnull(strstr(r.out, "RTMR3   differ"));
+        g_assert_nonnull(strstr(r.out, "MRTD    differ"));
+        g_assert_nonnull(strstr(r.out, "(per-section)"));
+    }
+    {
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", fw, "--event-log", q,
+                               NULL);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_nonnull(strstr(r.err, "expected a TDX quote v4"));
+    }
+    {
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, NULL);
+        g_assert_cmpint(r.status, ==, 2);
+        g_assert_nonnull(strstr(r.err, "--event-log"));
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -455,5 +500,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-measure/batch", test_batch);
     g_test_add_func("/ccmctl-measure/guest-spec", test_guest_spec);
     g_test_add_func("/ccmctl-measure/tdx", test_tdx);
+    g_test_add_func("/ccmctl-measure/tdx-verify", test_tdx_verify);
     return g_test_run();
 }
