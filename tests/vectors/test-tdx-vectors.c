@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <stdlib.h>
@@ -208,7 +209,10 @@ static void test_ccel(void)
     g_assert_cmpint(ccm_tdx_replay(events, n, rtmrs, &err), ==, 0);
     g_assert_cmpmem(rtmrs[2], sizeof(zero), zero, sizeof(zero));
     g_assert_cmpmem(rtmrs[3], sizeof(zero), zero, sizeof(zero));
-    g_assert_true(memcmp(rtmrs[0], zero, sizeof(zero)) != 0);
+    /* Regression values (shared/vectors/tdx/README.md; no quote comes with this log). */
+    g_autofree char *r0 = hex(rtmrs[0], CCM_SHA384_SIZE), *r1 = hex(rtmrs[1], CCM_SHA384_SIZE);
+    g_assert_cmpstr(r0, ==, "274c2344116db7c663470693b5ba62b8621eac28cb41d2f816ddf188f9f423f900a1c44d32386fd3c993dc814e62af9d");
+    g_assert_cmpstr(r1, ==, "bdcf4ee0f7fdfe7c73fbb19ded73193aee23a6726b86d3b282ea097cf4c9ed7a0db21b5c1ccd513e410d90e310836b26");
 
     /* Truncated inside a record, and a record that lies about its data size. */
     size_t cut = events[5].offset + 20;
@@ -302,6 +306,53 @@ static void test_quote_lite(void)
                         "fd685522ce791dfef67414614eb07d03fc07a32c5a66f36288b329dab92b724b1564c73d436ffb9ea84488c51ac5a1c5");
 }
 
+/* Every RTMR0 piece of rtmr0.tsv: CFV, TD HOB per RAM size, Secure Boot variables. */
+static void test_rtmr0_pieces(void)
+{
+    static const uint8_t efi_global[16] = { 0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
+                                            0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c };
+    static const uint8_t image_security[16] = { 0xcb, 0xb2, 0x19, 0xd7, 0x3a, 0x3d, 0x96, 0x45,
+                                                0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f };
+    g_autofree char *path = g_build_filename(arg_data, "rtmr0.tsv", NULL);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    unsigned checked = 0;
+    for (char **l = lines; *l; l++) {
+        if (**l == '#' || **l == '\0')
+            continue;
+        g_auto(GStrv) f = g_strsplit(*l, "\t", -1);
+        g_assert_cmpuint(g_strv_length(f), ==, 4);
+        g_autoptr(GBytes) fw = load(f[0]);
+        gsize size = 0;
+        const void *image = g_bytes_get_data(fw, &size);
+        CcmTdvfSection sections[32];
+        size_t n = 0;
+        uint8_t mrtd[CCM_SHA384_SIZE], digest[CCM_SHA384_SIZE];
+        CcmError err = { 0 };
+        g_assert_cmpint(ccm_tdx_mrtd(image, size, f[0], CCM_TDX_PAGE_ORDER_PER_PAGE, NULL, NULL,
+                                     sections, &n, mrtd, &err), ==, 0);
+        if (strcmp(f[1], "cfv") == 0) {
+            g_assert_cmpint(ccm_tdx_cfv_digest(image, size, sections, n, digest, &err), ==, 0);
+        } else if (strcmp(f[1], "td-hob") == 0) {
+            guint64 ram = g_ascii_strtoull(f[2], NULL, 10);
+            if (ccm_tdx_td_hob_digest(sections, n, ram, digest, &err) < 0)
+                g_error("%s", err.message);
+        } else {
+            const bool db = strcmp(f[2], "db") == 0 || strcmp(f[2], "dbx") == 0;
+            /* These Debian varstores are empty: every variable is measured empty. */
+            g_assert_cmpint(ccm_tdx_uefi_variable_digest(db ? image_security : efi_global, f[2],
+                                                         NULL, 0, digest), ==, 0);
+        }
+        g_autofree char *got = hex(digest, sizeof(digest));
+        g_test_message("%s %s %s: %s", f[0], f[1], f[2], got);
+        if (strcmp(got, f[3]) != 0)
+            g_error("%s %s %s: got %s, expected %s", f[0], f[1], f[2], got, f[3]);
+        checked++;
+    }
+    g_assert_cmpuint(checked, ==, 24);
+}
+
 static char **split_line(char *line)
 {
     return g_strsplit(line, "\t", -1);
@@ -343,6 +394,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tdx/orders-differ", test_orders_differ);
     g_test_add_func("/tdx/bad-images", test_bad_images);
     g_test_add_func("/tdx/ccel", test_ccel);
+    g_test_add_func("/tdx/rtmr0-pieces", test_rtmr0_pieces);
     g_test_add_func("/tdx/quote-report-replay", test_quote_report);
     g_test_add_func("/tdx/quote-lite-replay", test_quote_lite);
     return g_test_run();

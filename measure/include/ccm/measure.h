@@ -325,6 +325,36 @@ CCM_PUBLIC int ccm_tdx_mrtd(const void *image, size_t size, const char *name,
                             CcmTdvfSection *sections, size_t *n_sections, uint8_t *ret_mrtd,
                             CcmError *reterr);
 
+/* ---- TDX RTMR0: the events that come from the firmware and the RAM size ---- */
+
+/**
+ * ccm_tdx_td_hob_digest() - the digest of RTMR0's TD HOB event (EV_EFI_HANDOFF_TABLES2)
+ * @sections, @n: the firmware's TDVF sections (ccm_tdx_mrtd() returns them)
+ * @ram_size: the TD's RAM in bytes (QEMU -m)
+ *
+ * SHA-384 of the HOB list QEMU writes (tdx.md §3.2): the PHIT HOB, then one resource
+ * HOB per TD_HOB/TempMem section below the low-RAM limit (accepted memory), one per gap
+ * (unaccepted), and one for RAM above 4 GiB; without the end-of-list HOB. Models the
+ * simple q35 layout: one RAM range split at 2 GiB when RAM is 2.75 GiB or more.
+ */
+CCM_PUBLIC int ccm_tdx_td_hob_digest(const CcmTdvfSection *sections, size_t n,
+                                     uint64_t ram_size, uint8_t *ret_digest, CcmError *reterr);
+
+/* The digest of RTMR0's CFV event: SHA-384 of the configuration volume as in the file. */
+CCM_PUBLIC int ccm_tdx_cfv_digest(const void *image, size_t size, const CcmTdvfSection *sections,
+                                  size_t n, uint8_t *ret_digest, CcmError *reterr);
+
+/**
+ * ccm_tdx_uefi_variable_digest() - SHA-384 of a UEFI_VARIABLE_DATA record
+ * @vendor: the variable's vendor GUID, 16 bytes in EFI byte order
+ * @name: ASCII name (measured as UTF-16LE, without the NUL)
+ *
+ * What RTMR0's EV_EFI_VARIABLE_DRIVER_CONFIG events (SecureBoot, PK, KEK, db, dbx)
+ * hash; a variable that is not set is measured with @size 0.
+ */
+CCM_PUBLIC int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *name,
+                                            const void *data, size_t size, uint8_t *ret_digest);
+
 /* A TD's event log (CCEL, TCG2 crypto-agile) and the registers it replays to. */
 typedef struct CcmTdxEvent {
     uint32_t rtmr;             /* 0..3; CCEL's MR index minus one */
