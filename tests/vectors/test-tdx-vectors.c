@@ -353,6 +353,54 @@ static void test_rtmr0_pieces(void)
     g_assert_cmpuint(checked, ==, 24);
 }
 
+/* QEMU 7.2's real q35 blobs: the loader and RSDP rebuilt from the tables alone are
+ * byte-identical, and the three RTMR0 "ACPI DATA" digests are the known ones. */
+static void test_acpi(void)
+{
+    g_autoptr(GBytes) tables = load("acpi-qemu7.2-q35-2cpu-2G/etc_acpi_tables.bin");
+    g_autoptr(GBytes) rsdp = load("acpi-qemu7.2-q35-2cpu-2G/etc_acpi_rsdp.bin");
+    g_autoptr(GBytes) loader = load("acpi-qemu7.2-q35-2cpu-2G/etc_table-loader.bin");
+    gsize size = 0;
+    const uint8_t *t = g_bytes_get_data(tables, &size);
+    uint8_t my_rsdp[CCM_ACPI_RSDP_SIZE], my_loader[CCM_ACPI_LOADER_SIZE];
+    CcmError err = { 0 };
+
+    if (ccm_tdx_acpi_derive(t, size, my_rsdp, my_loader, &err) < 0)
+        g_error("%s", err.message);
+    gsize n = 0;
+    const void *want = g_bytes_get_data(rsdp, &n);
+    g_assert_cmpmem(my_rsdp, sizeof(my_rsdp), want, n);
+    want = g_bytes_get_data(loader, &n);
+    g_assert_cmpmem(my_loader, sizeof(my_loader), want, n);
+
+    static const struct {
+        const char *file, *digest;
+    } digests[] = {
+        { "acpi-qemu7.2-q35-2cpu-2G/etc_table-loader.bin",
+          "ae2561a3295148b13e912451d0338b960cadf6bcec704fb8fbfa4cee2254e9e444f9bc732e9cfc33c802da6d204f1a74" },
+        { "acpi-qemu7.2-q35-2cpu-2G/etc_acpi_rsdp.bin",
+          "23b71f23c7ce39cc48c1b7c9985c4fc4bd4cb50ffcd7fc8c80cc9754fb6a9044095caef65f3d75f9de708f101e36847f" },
+        { "acpi-qemu7.2-q35-2cpu-2G/etc_acpi_tables.bin",
+          "507daf131c610ce7a3bfc4d5dccc260ffc13fcd5731343f13bf54b53cab9ae11d67fcea07f277853325b051079b8cd6f" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(digests); i++) {
+        g_autoptr(GBytes) b = load(digests[i].file);
+        g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA384);
+        gsize bn = 0;
+        const guchar *bd = g_bytes_get_data(b, &bn);
+        g_checksum_update(sum, bd, (gssize) bn);
+        g_assert_cmpstr(g_checksum_get_string(sum), ==, digests[i].digest);
+    }
+
+    /* A blob cut inside a table, and one without an RSDT. */
+    g_assert_cmpint(ccm_tdx_acpi_derive(t, 0x2100, my_rsdp, my_loader, &err), ==, -EBADMSG);
+    g_assert_nonnull(strstr(err.message, "runs past the blob"));
+    g_autofree uint8_t *copy = g_memdup2(t, size);
+    memcpy(copy + 0x21d1, "XXXX", 4);
+    g_assert_cmpint(ccm_tdx_acpi_derive(copy, size, my_rsdp, my_loader, &err), ==, -ENOTSUP);
+    g_assert_nonnull(strstr(err.message, "no RSDT"));
+}
+
 static char **split_line(char *line)
 {
     return g_strsplit(line, "\t", -1);
@@ -395,6 +443,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tdx/bad-images", test_bad_images);
     g_test_add_func("/tdx/ccel", test_ccel);
     g_test_add_func("/tdx/rtmr0-pieces", test_rtmr0_pieces);
+    g_test_add_func("/tdx/acpi-loader-and-rsdp", test_acpi);
     g_test_add_func("/tdx/quote-report-replay", test_quote_report);
     g_test_add_func("/tdx/quote-lite-replay", test_quote_lite);
     return g_test_run();

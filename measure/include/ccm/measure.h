@@ -355,6 +355,21 @@ CCM_PUBLIC int ccm_tdx_cfv_digest(const void *image, size_t size, const CcmTdvfS
 CCM_PUBLIC int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *name,
                                             const void *data, size_t size, uint8_t *ret_digest);
 
+#define CCM_ACPI_RSDP_SIZE 20
+#define CCM_ACPI_LOADER_SIZE 4096
+
+/**
+ * ccm_tdx_acpi_derive() - QEMU's etc/acpi/rsdp and etc/table-loader for a tables blob
+ * @tables: QEMU's etc/acpi/tables fw_cfg file, as served (before the firmware patches it)
+ *
+ * Rebuilds the two small fw_cfg files from the tables alone, with the rule QEMU's q35
+ * ACPI builder follows (RSDT, 32-bit RSDP; tdx.md §4.4): to check blobs captured or
+ * dumped elsewhere, or to stand in for them. -EBADMSG for a blob whose tables do not
+ * hold together; -ENOTSUP for one this rule does not cover (no RSDT, an XSDT, no FACP).
+ */
+CCM_PUBLIC int ccm_tdx_acpi_derive(const void *tables, size_t size, uint8_t *ret_rsdp,
+                                   uint8_t *ret_loader, CcmError *reterr);
+
 /* A TD's event log (CCEL, TCG2 crypto-agile) and the registers it replays to. */
 typedef struct CcmTdxEvent {
     uint32_t rtmr;             /* 0..3; CCEL's MR index minus one */
