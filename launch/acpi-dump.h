@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* acpi-dump.h - QEMU's ACPI fw_cfg files for a VM shape, read from the QEMU binary itself */
+#pragma once
+
+#include <glib.h>
+
+#define CCM_ACPI_DUMP_ERROR (ccm_acpi_dump_error_quark())
+GQuark ccm_acpi_dump_error_quark(void);
+
+typedef enum CcmAcpiDumpErrorCode {
+    CCM_ACPI_DUMP_ERROR_START,     /* QEMU did not start (its message is quoted) */
+    CCM_ACPI_DUMP_ERROR_PROTOCOL,  /* an answer of the wrong shape */
+    CCM_ACPI_DUMP_ERROR_MISSING,   /* QEMU serves no such file for this machine */
+} CcmAcpiDumpErrorCode;
+
+typedef struct CcmAcpiBlobs {
+    GBytes *tables;   /* etc/acpi/tables */
+    GBytes *rsdp;     /* etc/acpi/rsdp */
+    GBytes *loader;   /* etc/table-loader */
+} CcmAcpiBlobs;
+
+void ccm_acpi_blobs_clear(CcmAcpiBlobs *blobs);
+
+/**
+ * ccm_acpi_dump() - start @qemu stopped with @shape_args and read its three ACPI files
+ * @shape_args: the guest's machine, -smp, -m and devices (NULL-terminated), exactly as
+ *              the launch will give them
+ *
+ * Runs QEMU under TCG with a qtest socket (no guest code runs), sets the q35 PCIEXBAR as
+ * the firmware would, and reads the files through fw_cfg DMA. Blocks (about half a
+ * second); not for a main loop.
+ */
+gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint timeout_ms,
+                       CcmAcpiBlobs *ret, GError **error);
