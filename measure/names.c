@@ -127,3 +127,18 @@ int ccm_tdx_page_order_from_string(const char *name)
 {
     return reverse(page_order_names, N_ELEMENTS(page_order_names), name);
 }
+
+static const char *const layout_names[] = {
+    [CCM_TDX_LAYOUT_EDK2_202411] = "edk2-202411",
+    [CCM_TDX_LAYOUT_EDK2_PRE_202411] = "edk2-pre-202411",
+};
+
+const char *ccm_tdx_layout_to_string(CcmTdxLayout layout)
+{
+    return lookup(layout_names, N_ELEMENTS(layout_names), (int) layout);
+}
+
+int ccm_tdx_layout_from_string(const char *name)
+{
+    return reverse(layout_names, N_ELEMENTS(layout_names), name);
+}

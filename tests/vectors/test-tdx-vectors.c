@@ -401,6 +401,72 @@ static void test_acpi(void)
     g_assert_nonnull(strstr(err.message, "no RSDT"));
 }
 
+/* dstack's CCEL log comes from a TD booted with trixie's firmware layout and 1 GiB: every
+ * predicted RTMR0 event but the three ACPI blobs (dstack's QEMU) equals the logged one,
+ * and with the logged ACPI digests the predicted RTMR0 is the replayed one. */
+static void test_predict_rtmr0_against_ccel(void)
+{
+    g_autoptr(GBytes) fw = load("OVMF.trixie.fd");
+    g_autoptr(GBytes) log = load("ccel.bin");
+    gsize fw_size = 0, log_size = 0;
+    const void *image = g_bytes_get_data(fw, &fw_size);
+    const void *log_data = g_bytes_get_data(log, &log_size);
+    CcmTdxEvent *events = NULL;
+    size_t n_events = 0, n = 0;
+    CcmTdxPredictedEvent predicted[CCM_TDX_MAX_PREDICTED];
+    CcmError err = { 0 };
+
+    g_assert_cmpint(ccm_tdx_event_log_parse(log_data, log_size, "ccel.bin", &events, &n_events,
+                                            &err), ==, 0);
+    g_assert_cmpint(ccm_tdx_predict_rtmr0(image, fw_size, "trixie", 1ull << 30,
+                                          CCM_TDX_LAYOUT_EDK2_202411, NULL, predicted, &n, &err),
+                    ==, 0);
+    /* The logged RTMR0 events, in order. */
+    CcmTdxEvent rtmr0[CCM_TDX_MAX_PREDICTED];
+    size_t n0 = 0;
+    for (size_t i = 0; i < n_events; i++)
+        if (events[i].rtmr == 0)
+            rtmr0[n0++] = events[i];
+    g_assert_cmpuint(n0, ==, n);
+    uint8_t acpi[3][CCM_SHA384_SIZE];
+    size_t n_acpi = 0;
+    for (size_t i = 0; i < n; i++) {
+        g_assert_cmpuint(predicted[i].type, ==, rtmr0[i].type);
+        g_autofree char *want = hex(rtmr0[i].digest, CCM_SHA384_SIZE);
+        if (!predicted[i].known) {
+            g_test_message("%-44s unknown (logged %s)", predicted[i].description, want);
+            memcpy(acpi[n_acpi++], rtmr0[i].digest, CCM_SHA384_SIZE);
+            continue;
+        }
+        g_autofree char *got = hex(predicted[i].digest, CCM_SHA384_SIZE);
+        g_test_message("%-44s %s", predicted[i].description, got);
+        g_assert_cmpstr(got, ==, want);
+    }
+    g_assert_cmpuint(n_acpi, ==, 3);
+
+    /* With the ACPI digests, the predicted events replay to the log's RTMR0. */
+    g_assert_cmpint(ccm_tdx_predict_rtmr0(image, fw_size, "trixie", 1ull << 30,
+                                          CCM_TDX_LAYOUT_EDK2_202411,
+                                          (const uint8_t (*)[CCM_SHA384_SIZE]) acpi, predicted,
+                                          &n, &err), ==, 0);
+    CcmTdxEvent as_events[CCM_TDX_MAX_PREDICTED] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        g_assert_true(predicted[i].known);
+        memcpy(as_events[i].digest, predicted[i].digest, CCM_SHA384_SIZE);
+    }
+    uint8_t mine[4][CCM_SHA384_SIZE], theirs[4][CCM_SHA384_SIZE];
+    g_assert_cmpint(ccm_tdx_replay(as_events, n, mine, &err), ==, 0);
+    g_assert_cmpint(ccm_tdx_replay(events, n_events, theirs, &err), ==, 0);
+    g_assert_cmpmem(mine[0], CCM_SHA384_SIZE, theirs[0], CCM_SHA384_SIZE);
+
+    /* The older layout adds the ReadyToBoot separator to RTMR0. */
+    g_assert_cmpint(ccm_tdx_predict_rtmr0(image, fw_size, "trixie", 1ull << 30,
+                                          CCM_TDX_LAYOUT_EDK2_PRE_202411, NULL, predicted, &n,
+                                          &err), ==, 0);
+    g_assert_cmpuint(n, ==, n0 + 1);
+    free(events);
+}
+
 static char **split_line(char *line)
 {
     return g_strsplit(line, "\t", -1);
@@ -444,6 +510,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tdx/ccel", test_ccel);
     g_test_add_func("/tdx/rtmr0-pieces", test_rtmr0_pieces);
     g_test_add_func("/tdx/acpi-loader-and-rsdp", test_acpi);
+    g_test_add_func("/tdx/predict-rtmr0-vs-ccel", test_predict_rtmr0_against_ccel);
     g_test_add_func("/tdx/quote-report-replay", test_quote_report);
     g_test_add_func("/tdx/quote-lite-replay", test_quote_lite);
     return g_test_run();

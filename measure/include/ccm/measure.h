@@ -370,6 +370,44 @@ CCM_PUBLIC int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *n
 CCM_PUBLIC int ccm_tdx_acpi_derive(const void *tables, size_t size, uint8_t *ret_rsdp,
                                    uint8_t *ret_loader, CcmError *reterr);
 
+/* Where the OVMF release puts its events (tdx.md §3.2). */
+typedef enum CcmTdxLayout {
+    CCM_TDX_LAYOUT_EDK2_202411 = 0,     /* edk2-stable202411 to 202502 (Debian trixie) */
+    CCM_TDX_LAYOUT_EDK2_PRE_202411 = 1, /* older: the ReadyToBoot separator in RTMR0 */
+} CcmTdxLayout;
+
+CCM_PUBLIC const char *ccm_tdx_layout_to_string(CcmTdxLayout layout);
+CCM_PUBLIC int ccm_tdx_layout_from_string(const char *name);
+
+/* One predicted event; @known is 0 when its digest needs an input not given (ACPI). */
+typedef struct CcmTdxPredictedEvent {
+    uint32_t rtmr;
+    uint32_t type;
+    int known;
+    uint8_t digest[CCM_SHA384_SIZE];
+    const char *description;   /* static text */
+} CcmTdxPredictedEvent;
+
+#define CCM_TDX_MAX_PREDICTED 32
+
+/**
+ * ccm_tdx_predict_rtmr0() - RTMR0's events for direct boot, in log order
+ * @ram_size: the TD's RAM in bytes
+ * @acpi: SHA-384 of etc/table-loader, etc/acpi/rsdp and etc/acpi/tables, or NULL (then
+ *        those three events are listed with known = 0)
+ * @ret_events: room for CCM_TDX_MAX_PREDICTED events
+ *
+ * TD HOB, CFV, the Secure Boot variables (read from the CFV's authenticated variable
+ * store), the separator, the three ACPI blobs, BootOrder and Boot0000 (UiApp), and for
+ * older OVMF the ReadyToBoot separator. Models direct boot with the OVMF releases of
+ * @layout; later releases (202505+) add events this does not model.
+ */
+CCM_PUBLIC int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name,
+                                     uint64_t ram_size, CcmTdxLayout layout,
+                                     const uint8_t acpi[3][CCM_SHA384_SIZE],
+                                     CcmTdxPredictedEvent *ret_events, size_t *ret_n,
+                                     CcmError *reterr);
+
 /* A TD's event log (CCEL, TCG2 crypto-agile) and the registers it replays to. */
 typedef struct CcmTdxEvent {
     uint32_t rtmr;             /* 0..3; CCEL's MR index minus one */

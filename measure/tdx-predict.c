@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tdx-predict.c - RTMR0's events for a direct-boot TD, predicted from files and RAM size
+ *
+ * The order and content follow OVMF (tdx.md §3.2): TD HOB, configuration volume, the
+ * Secure Boot policy variables (SecureBoot, PK, KEK, db, dbx) as found in the CFV's
+ * authenticated variable store, the separator, QEMU's three ACPI blobs, then at
+ * ReadyToBoot BootOrder and Boot0000, whose digests cover the variable data only in
+ * these releases. OVMF before edk2-stable202411 also puts the ReadyToBoot separator
+ * into RTMR0.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "digest.h"
+#include "error.h"
+#include "guid.h"
+#include "tdvf.h"
+
+#define EV_SEPARATOR 0x4u
+#define EV_PLATFORM_CONFIG_FLAGS 0xau
+#define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
+#define EV_EFI_VARIABLE_BOOT 0x80000002u
+#define EV_EFI_PLATFORM_FIRMWARE_BLOB2 0x8000000au
+#define EV_EFI_HANDOFF_TABLES2 0x8000000bu
+
+static const CcmGuid efi_global =
+    CCM_GUID_INIT(0x8be4df61, 0x93ca, 0x11d2, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c);
+static const CcmGuid image_security =
+    CCM_GUID_INIT(0xd719b2cb, 0x3d3a, 0x4596, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f);
+static const CcmGuid auth_store =
+    CCM_GUID_INIT(0xaaf32c78, 0x947b, 0x439a, 0xa1, 0x80, 0x2e, 0x14, 0x4e, 0xc3, 0x77, 0x92);
+
+/* Boot0000 in direct boot: the UiApp load option (attributes 0x109, FV and FvFile
+ * device-path nodes, end node), as OVMF creates it. */
+static const uint8_t boot0000[] = {
+    0x09, 0x01, 0x00, 0x00, 0x2c, 0x00, 'U', 0, 'i', 0, 'A', 0, 'p', 0, 'p', 0, 0, 0,
+    0x04, 0x07, 0x14, 0x00, 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e,
+    0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0x21, 0xaa, 0x2c, 0x46, 0x14, 0x76,
+    0x03, 0x45, 0x83, 0x6e, 0x8a, 0xb6, 0xf4, 0x66, 0x23, 0x31, 0x7f, 0xff, 0x04, 0x00,
+};
+
+#define AUTH_HEADER 60
+#define VAR_ADDED 0x3f
+
+/* The data of live variable @name/@vendor in the CFV's authenticated store, or NULL. */
+static const uint8_t *find_variable(const uint8_t *cfv, size_t size, const char *name,
+                                    const CcmGuid *vendor, size_t *ret_size)
+{
+    const uint8_t *store = NULL;
+    for (size_t off = 0; off + 28 <= size; off += 8)
+        if (ccm_guid_equal_bytes(&auth_store, cfv + off)) {
+            store = cfv + off;
+            break;
+        }
+    if (!store)
+        return NULL;
+    size_t end = MIN(size - (size_t) (store - cfv), (size_t) ccm_load_le32(store + 16));
+    size_t off = 28;
+    size_t name_len = strlen(name);
+    while (off + AUTH_HEADER <= end && ccm_load_le16(store + off) == 0x55aa) {
+        const uint8_t *h = store + off;
+        uint32_t name_size = ccm_load_le32(h + 36), data_size = ccm_load_le32(h + 40);
+        if (name_size > end || data_size > end ||
+            off + AUTH_HEADER + (size_t) name_size + data_size > end)
+            return NULL;
+        const uint8_t *n = h + AUTH_HEADER;
+        bool same = h[2] == VAR_ADDED && ccm_guid_equal_bytes(vendor, h + 44) &&
+                    name_size == 2 * (name_len + 1);
+        for (size_t i = 0; same && i < name_len; i++)
+            same = n[2 * i] == (uint8_t) name[i] && n[2 * i + 1] == 0;
+        if (same) {
+            *ret_size = data_size;
+            return n + name_size;
+        }
+        off += AUTH_HEADER + name_size + data_size;
+        off = (off + 3) & ~(size_t) 3;
+    }
+    return NULL;
+}
+
+static int sha384(const void *data, size_t size, uint8_t *out)
+{
+    CcmHasher h;
+    int r = ccm_hasher_init(&h, CCM_HASH_SHA384);
+    if (r == 0)
+        r = ccm_hasher_digest(&h, data, size, out);
+    ccm_hasher_done(&h);
+    return r;
+}
+
+int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint64_t ram_size,
+                          CcmTdxLayout layout, const uint8_t acpi[3][CCM_SHA384_SIZE],
+                          CcmTdxPredictedEvent *ev, size_t *ret_n, CcmError *reterr)
+{
+    CcmTdvfSection sections[CCM_TDVF_MAX_SECTIONS];
+    size_t n_sections = 0, n = 0;
+    int r;
+
+    if (!image || !name || !ev || !ret_n || !ccm_tdx_layout_to_string(layout))
+        return ccm_error_set(reterr, -EINVAL, "ccm_tdx_predict_rtmr0: bad arguments");
+    if ((r = ccm_tdvf_parse(image, size, name, sections, &n_sections, reterr)) < 0)
+        return r;
+
+#define ADD(type_, desc_)                                                                      \
+    (ev[n] = (CcmTdxPredictedEvent) { .rtmr = 0, .type = (type_), .known = 1,                  \
+                                      .description = (desc_) },                                \
+     &ev[n++])
+
+    CcmTdxPredictedEvent *e = ADD(EV_EFI_HANDOFF_TABLES2, "TD HOB");
+    if ((r = ccm_tdx_td_hob_digest(sections, n_sections, ram_size, e->digest, reterr)) < 0)
+        return r;
+    e = ADD(EV_EFI_PLATFORM_FIRMWARE_BLOB2, "configuration firmware volume (varstore)");
+    if ((r = ccm_tdx_cfv_digest(image, size, sections, n_sections, e->digest, reterr)) < 0)
+        return r;
+
+    const uint8_t *cfv = NULL;
+    size_t cfv_size = 0;
+    for (size_t i = 0; i < n_sections; i++)
+        if (sections[i].type == CCM_TDVF_SECTION_CFV) {
+            cfv = (const uint8_t *) image + sections[i].raw_offset;
+            cfv_size = sections[i].raw_size;
+        }
+    static const struct {
+        const char *name;
+        const CcmGuid *vendor;
+        const char *description;
+    } policy[] = {
+        { "PK", &efi_global, "Secure Boot: PK" },
+        { "KEK", &efi_global, "Secure Boot: KEK" },
+        { "db", &image_security, "Secure Boot: db" },
+        { "dbx", &image_security, "Secure Boot: dbx" },
+    };
+    size_t pk_size = 0;
+    const uint8_t *pk = find_variable(cfv, cfv_size, "PK", &efi_global, &pk_size);
+    size_t sbe_size = 0;
+    const uint8_t *sbe = find_variable(cfv, cfv_size, "SecureBootEnable",
+                                       &(const CcmGuid) CCM_GUID_INIT(0xf0a30bc7, 0xaf08, 0x4556,
+                                                                      0x99, 0xc4, 0x00, 0x10,
+                                                                      0x09, 0xc9, 0x3a, 0x44),
+                                       &sbe_size);
+    /* SecureBoot is volatile: 1 once PK is enrolled, unless SecureBootEnable says 0. */
+    const uint8_t one = 1;
+    bool secure = pk && pk_size > 0 && !(sbe && sbe_size == 1 && sbe[0] == 0);
+    e = ADD(EV_EFI_VARIABLE_DRIVER_CONFIG, "Secure Boot: SecureBoot");
+    if ((r = ccm_tdx_uefi_variable_digest(efi_global.bytes, "SecureBoot", &one, secure ? 1 : 0,
+                                          e->digest)) < 0)
+        return ccm_error_set(reterr, r, "SHA-384 failed");
+    for (size_t i = 0; i < sizeof(policy) / sizeof(policy[0]); i++) {
+        size_t vsize = 0;
+        const uint8_t *v = find_variable(cfv, cfv_size, policy[i].name, policy[i].vendor, &vsize);
+        e = ADD(EV_EFI_VARIABLE_DRIVER_CONFIG, policy[i].description);
+        if ((r = ccm_tdx_uefi_variable_digest(policy[i].vendor->bytes, policy[i].name, v,
+                                              v ? vsize : 0, e->digest)) < 0)
+            return ccm_error_set(reterr, r, "SHA-384 failed");
+    }
+    static const uint8_t zero4[4] = { 0 };
+    e = ADD(EV_SEPARATOR, "separator");
+    (void) sha384(zero4, sizeof(zero4), e->digest);
+
+    static const char *const acpi_names[3] = { "ACPI DATA: etc/table-loader",
+                                               "ACPI DATA: etc/acpi/rsdp",
+                                               "ACPI DATA: etc/acpi/tables" };
+    for (int i = 0; i < 3; i++) {
+        e = ADD(EV_PLATFORM_CONFIG_FLAGS, acpi_names[i]);
+        if (acpi)
+            memcpy(e->digest, acpi[i], CCM_SHA384_SIZE);
+        else
+            e->known = 0;
+    }
+    static const uint8_t boot_order[2] = { 0, 0 };
+    e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder");
+    (void) sha384(boot_order, sizeof(boot_order), e->digest);
+    e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (UiApp)");
+    (void) sha384(boot0000, sizeof(boot0000), e->digest);
+    if (layout == CCM_TDX_LAYOUT_EDK2_PRE_202411) {
+        e = ADD(EV_SEPARATOR, "ReadyToBoot separator");
+        (void) sha384(zero4, sizeof(zero4), e->digest);
+    }
+#undef ADD
+    *ret_n = n;
+    return 0;
+}
