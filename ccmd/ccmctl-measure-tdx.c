@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * ccmctl-measure-tdx.c - ccmctl measure --platform tdx: the TD's MRTD
+ * ccmctl-measure-tdx.c - ccmctl measure --platform tdx: MRTD and RTMR0 of a TD
  *
- * MRTD comes from the firmware file and the host's page order alone (tdx.md §2). The
- * RTMRs (platform configuration, kernel, command line and initrd, ACPI tables) are not
- * computed yet: asking for one is an error that says so, and the default JSON lists
- * them under "not_computed" with a warning on stderr, so nobody mistakes a partial
- * answer for a whole one.
+ * MRTD comes from the firmware file and the host's page order (tdx.md §2). RTMR0 comes
+ * from the firmware, the RAM size and QEMU's three ACPI blobs (§3.2): given with
+ * --acpi-dir, or read from the QEMU binary with --qemu; without them its three ACPI
+ * events are listed with "digest": null and RTMR0 is null, with a warning. RTMR1 to
+ * RTMR3 (kernel, command line and initrd, workload) are not computed yet: asking for one
+ * is an error that says so, and the JSON lists them under "not_computed".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <gio/gio.h>
 #include <json-c/json.h>
 
+#include "acpi-dump.h"
 #include "ccm/measure.h"
 #include "ccmctl.h"
 #include "hex.h"
@@ -53,10 +55,67 @@ static gboolean parse_size(const char *text, guint64 *ret)
     return TRUE;
 }
 
+/* One ACPI file of @dir under either name (sysfs' or the dump's). */
+static GBytes *read_acpi_file(const char *dir, const char *a, const char *b, GError **error)
+{
+    const char *names[] = { a, b };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *path = g_build_filename(dir, names[i], NULL);
+        g_autofree char *data = NULL;
+        gsize size = 0;
+        if (g_file_get_contents(path, &data, &size, NULL))
+            return g_bytes_new_take(g_steal_pointer(&data), size);
+    }
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s has neither %s nor %s", dir, a, b);
+    return NULL;
+}
+
+static gboolean acpi_from_dir(const char *dir, CcmAcpiBlobs *b, GError **error)
+{
+    *b = (CcmAcpiBlobs) { 0 };
+    if (!(b->loader = read_acpi_file(dir, "table-loader", "etc_table-loader.bin", error)) ||
+        !(b->rsdp = read_acpi_file(dir, "rsdp", "etc_acpi_rsdp.bin", error)) ||
+        !(b->tables = read_acpi_file(dir, "tables", "etc_acpi_tables.bin", error))) {
+        ccm_acpi_blobs_clear(b);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Warns when the loader or RSDP is not what the tables imply (a capture gone wrong). */
+static void cross_check(const CcmAcpiBlobs *b)
+{
+    gsize n = 0;
+    const void *t = g_bytes_get_data(b->tables, &n);
+    uint8_t rsdp[CCM_ACPI_RSDP_SIZE], loader[CCM_ACPI_LOADER_SIZE];
+    CcmError err = { 0 };
+    if (ccm_tdx_acpi_derive(t, n, rsdp, loader, &err) < 0) {
+        fprintf(stderr, "ccmctl measure: note: cannot cross-check the ACPI blobs: %s\n",
+                err.message);
+        return;
+    }
+    g_autoptr(GBytes) r = g_bytes_new(rsdp, sizeof(rsdp));
+    g_autoptr(GBytes) l = g_bytes_new(loader, sizeof(loader));
+    if (!g_bytes_equal(r, b->rsdp) || !g_bytes_equal(l, b->loader))
+        fprintf(stderr, "ccmctl measure: warning: the ACPI RSDP or table-loader is not what "
+                        "the tables imply; check how the blobs were captured\n");
+}
+
+static void sha384_bytes(GBytes *b, uint8_t *out)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA384);
+    gsize n = 0;
+    const guchar *d = g_bytes_get_data(b, &n);
+    g_checksum_update(sum, d, (gssize) n);
+    gsize len = CCM_SHA384_SIZE;
+    g_checksum_get_digest(sum, out, &len);
+}
+
 int ccmctl_measure_tdx(int argc, char **argv)
 {
     g_autofree char *platform = NULL, *firmware = NULL, *memory = NULL, *order_name = NULL;
-    g_autofree char *reg = NULL, *output = NULL;
+    g_autofree char *reg = NULL, *output = NULL, *acpi_dir = NULL, *qemu = NULL;
+    g_autofree char *layout_name = NULL, *event_log = NULL;
     gint vcpus = 1;
     gboolean explain = FALSE;
     g_autoptr(GError) error = NULL;
@@ -69,16 +128,24 @@ int ccmctl_measure_tdx(int argc, char **argv)
         { "page-order", 0, 0, G_OPTION_ARG_STRING, &order_name,
           "per-page (default: QEMU 10.1+/upstream KVM) or per-section (QEMU 8.2 stacks)",
           "ORDER" },
-        { "register", 0, 0, G_OPTION_ARG_STRING, &reg, "Print this register alone (mrtd)",
+        { "layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
+          "OVMF event layout: edk2-202411 (default) or edk2-pre-202411", "LAYOUT" },
+        { "acpi-dir", 0, 0, G_OPTION_ARG_FILENAME, &acpi_dir,
+          "QEMU's ACPI blobs: tables, rsdp, table-loader", "DIR" },
+        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
+          "Read the ACPI blobs from this QEMU (q35, -smp, -m; TCG, stopped)", "PATH" },
+        { "register", 0, 0, G_OPTION_ARG_STRING, &reg, "Print this register alone (mrtd, rtmr0)",
           "REGISTER" },
         { "output", 0, 0, G_OPTION_ARG_STRING, &output, "hex or json (default json)", "FORMAT" },
+        { "event-log", 0, 0, G_OPTION_ARG_STRING, &event_log,
+          "Print the predicted event log (json)", "json" },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "Explain every section on stderr",
           NULL },
         { NULL },
     };
     g_set_prgname("ccmctl measure");
     g_autoptr(GOptionContext) context =
-        g_option_context_new("--platform tdx - the TD's expected MRTD");
+        g_option_context_new("--platform tdx - the TD's expected MRTD and RTMR0");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 success, 1 measurement failed, "
                                               "2 usage error. See ccmctl-measure(1).\n");
@@ -87,6 +154,7 @@ int ccmctl_measure_tdx(int argc, char **argv)
 
     guint64 mem = 0;
     int order = ccm_tdx_page_order_from_string(order_name ? order_name : "per-page");
+    int layout = ccm_tdx_layout_from_string(layout_name ? layout_name : "edk2-202411");
     const char *usage = NULL;
     if (argc > 1)
         usage = "--platform tdx takes no guest spec yet; give --firmware and --memory";
@@ -100,20 +168,33 @@ int ccmctl_measure_tdx(int argc, char **argv)
         usage = "--vcpus: expected 1 to 4096";
     else if (order < 0)
         usage = "--page-order: expected per-page or per-section";
+    else if (layout < 0)
+        usage = "--layout: expected edk2-202411 or edk2-pre-202411";
+    else if (acpi_dir && qemu)
+        usage = "--acpi-dir and --qemu are alternatives";
     else if (output && strcmp(output, "hex") != 0 && strcmp(output, "json") != 0)
         usage = "--output: expected hex or json";
+    else if (event_log && strcmp(event_log, "json") != 0)
+        usage = "--event-log: expected json";
+    else if (reg && strcmp(reg, "mrtd") != 0 && strcmp(reg, "rtmr0") != 0 &&
+             strcmp(reg, "rtmr1") != 0 && strcmp(reg, "rtmr2") != 0 && strcmp(reg, "rtmr3") != 0)
+        usage = "--register: expected mrtd, rtmr0, rtmr1, rtmr2 or rtmr3";
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("measure", error);
     }
-    if (reg && strcmp(reg, "mrtd") != 0) {
-        if (strcmp(reg, "rtmr0") == 0 || strcmp(reg, "rtmr1") == 0 ||
-            strcmp(reg, "rtmr2") == 0 || strcmp(reg, "rtmr3") == 0)
-            g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                        "--register %s: ccm does not compute the RTMRs yet (only mrtd)", reg);
-        else
-            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--register %s: expected mrtd, rtmr0, rtmr1, rtmr2 or rtmr3", reg);
+    if (reg && (strcmp(reg, "rtmr1") == 0 || strcmp(reg, "rtmr2") == 0 ||
+                strcmp(reg, "rtmr3") == 0)) {
+        g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "--register %s: ccm does not compute RTMR1 to RTMR3 yet (mrtd and rtmr0 "
+                    "only)",
+                    reg);
+        return ccmctl_fail("measure", error);
+    }
+    if (reg && strcmp(reg, "rtmr0") == 0 && !acpi_dir && !qemu) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--register rtmr0 needs QEMU's ACPI tables: --acpi-dir DIR or "
+                            "--qemu PATH");
         return ccmctl_fail("measure", error);
     }
 
@@ -134,42 +215,121 @@ int ccmctl_measure_tdx(int argc, char **argv)
         g_set_error_literal(&error, G_IO_ERROR, g_io_error_from_errno(-r), err.message);
         return ccmctl_fail("measure", error);
     }
-    if (explain)
+
+    /* RTMR0: firmware, RAM size, and the ACPI blobs when we have them. */
+    CcmAcpiBlobs blobs = { 0 };
+    gboolean have_acpi = FALSE;
+    if (acpi_dir) {
+        if (!acpi_from_dir(acpi_dir, &blobs, &error)) {
+            g_string_free(ex.text, TRUE);
+            return ccmctl_fail("measure", error);
+        }
+        have_acpi = TRUE;
+    } else if (qemu) {
+        g_autofree char *smp = g_strdup_printf("%d", vcpus);
+        g_autofree char *m = g_strdup_printf("%" G_GUINT64_FORMAT "K", mem >> 10);
+        const char *shape[] = { "-machine", "q35", "-smp", smp, "-m", m, "-nodefaults", NULL };
+        if (!ccm_acpi_dump(qemu, shape, 60000, &blobs, &error)) {
+            g_string_free(ex.text, TRUE);
+            return ccmctl_fail("measure", error);
+        }
+        have_acpi = TRUE;
+    }
+    uint8_t acpi[3][CCM_SHA384_SIZE];
+    if (have_acpi) {
+        cross_check(&blobs);
+        sha384_bytes(blobs.loader, acpi[0]);
+        sha384_bytes(blobs.rsdp, acpi[1]);
+        sha384_bytes(blobs.tables, acpi[2]);
+        ccm_acpi_blobs_clear(&blobs);
+    }
+    CcmTdxPredictedEvent events[CCM_TDX_MAX_PREDICTED];
+    size_t n_events = 0;
+    r = ccm_tdx_predict_rtmr0(data, size, firmware, mem, (CcmTdxLayout) layout,
+                              have_acpi ? (const uint8_t (*)[CCM_SHA384_SIZE]) acpi : NULL,
+                              events, &n_events, &err);
+    if (r < 0) {
+        g_string_free(ex.text, TRUE);
+        g_set_error_literal(&error, G_IO_ERROR, g_io_error_from_errno(-r), err.message);
+        return ccmctl_fail("measure", error);
+    }
+    uint8_t rtmrs[4][CCM_SHA384_SIZE];
+    if (have_acpi) {
+        CcmTdxEvent replay[CCM_TDX_MAX_PREDICTED] = { 0 };
+        for (size_t i = 0; i < n_events; i++)
+            memcpy(replay[i].digest, events[i].digest, CCM_SHA384_SIZE);
+        (void) ccm_tdx_replay(replay, n_events, rtmrs, &err);
+    }
+
+    if (explain) {
         fprintf(stderr, "TDVF sections of %s, page order %s:\n"
                         "#   section   GPA            pages  operations          MRTD after the "
                         "section\n%s",
                 firmware, ccm_tdx_page_order_to_string((CcmTdxPageOrder) order), ex.text->str);
-    g_string_free(ex.text, TRUE);
-    /* What went through SHA-384: 128 bytes per added page, 6144 more per extended one. */
-    guint64 hashed = 0;
-    for (size_t i = 0; i < n_sections; i++) {
-        if (sections[i].attributes & CCM_TDVF_ATTR_PAGE_AUG)
-            continue;
-        guint64 pages = sections[i].mem_size / 4096;
-        hashed += pages * 128;
-        if (sections[i].attributes & CCM_TDVF_ATTR_MR_EXTEND)
-            hashed += pages * 16 * (128 + 256);
+        fprintf(stderr, "\nRTMR0 events (%s, %" G_GUINT64_FORMAT " bytes of RAM):\n",
+                ccm_tdx_layout_to_string((CcmTdxLayout) layout), mem);
+        for (size_t i = 0; i < n_events; i++) {
+            g_autofree char *d = events[i].known
+                                     ? ccm_hex_encode(events[i].digest, CCM_SHA384_SIZE)
+                                     : g_strdup("(needs --acpi-dir or --qemu)");
+            fprintf(stderr, "%-3zu %-32s %-44s %s\n", i,
+                    ccm_tdx_event_type_to_string(events[i].type), events[i].description, d);
+        }
     }
-    if (explain)
-        fprintf(stderr, "MRTD hashed %" G_GUINT64_FORMAT " bytes\n", hashed);
+    g_string_free(ex.text, TRUE);
+    if (!have_acpi && !reg)
+        fprintf(stderr, "ccmctl measure: warning: RTMR0 is unknown without QEMU's ACPI tables "
+                        "(--acpi-dir or --qemu); RTMR1-3 are not computed yet\n");
 
-    g_autofree char *hex = ccm_hex_encode(mrtd, sizeof(mrtd));
     g_autofree char *text = NULL;
-    if (reg || (output && strcmp(output, "hex") == 0)) {
+    if (event_log) {
+        json_object *list = json_object_new_array();
+        for (size_t i = 0; i < n_events; i++) {
+            json_object *o = json_object_new_object();
+            g_autofree char *d = ccm_hex_encode(events[i].digest, CCM_SHA384_SIZE);
+            json_object_object_add(o, "rtmr", json_object_new_int((int) events[i].rtmr));
+            json_object_object_add(o, "type", json_object_new_string(
+                                                  ccm_tdx_event_type_to_string(events[i].type)));
+            json_object_object_add(o, "digest",
+                                   events[i].known ? json_object_new_string(d) : NULL);
+            json_object_object_add(o, "description",
+                                   json_object_new_string(events[i].description));
+            json_object_array_add(list, o);
+        }
+        text = g_strconcat(json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY |
+                                                                    JSON_C_TO_STRING_NOSLASHESCAPE),
+                           "\n", NULL);
+        json_object_put(list);
+    } else if (reg || (output && strcmp(output, "hex") == 0)) {
+        const uint8_t *value = reg && strcmp(reg, "rtmr0") == 0 ? rtmrs[0] : mrtd;
+        g_autofree char *hex = ccm_hex_encode(value, CCM_SHA384_SIZE);
         text = g_strconcat(hex, "\n", NULL);
     } else {
-        fprintf(stderr, "ccmctl measure: warning: RTMR0-3 are not computed yet; only MRTD\n");
+        g_autofree char *hex = ccm_hex_encode(mrtd, sizeof(mrtd));
+        g_autofree char *r0 = have_acpi ? ccm_hex_encode(rtmrs[0], CCM_SHA384_SIZE) : NULL;
+        guint64 hashed = 0;
+        for (size_t i = 0; i < n_sections; i++) {
+            if (sections[i].attributes & CCM_TDVF_ATTR_PAGE_AUG)
+                continue;
+            guint64 pages = sections[i].mem_size / 4096;
+            hashed += pages * 128;
+            if (sections[i].attributes & CCM_TDVF_ATTR_MR_EXTEND)
+                hashed += pages * 16 * (128 + 256);
+        }
         json_object *o = json_object_new_object();
         json_object_object_add(o, "platform", json_object_new_string("tdx"));
         json_object_object_add(o, "firmware", json_object_new_string(firmware));
         json_object_object_add(o, "page_order", json_object_new_string(
                                                     ccm_tdx_page_order_to_string(order)));
+        json_object_object_add(o, "layout", json_object_new_string(
+                                                ccm_tdx_layout_to_string(layout)));
         json_object_object_add(o, "memory", json_object_new_int64((int64_t) mem));
         json_object_object_add(o, "vcpus", json_object_new_int(vcpus));
         json_object_object_add(o, "mrtd", json_object_new_string(hex));
         json_object_object_add(o, "hashed_bytes", json_object_new_int64((int64_t) hashed));
+        json_object_object_add(o, "rtmr0", r0 ? json_object_new_string(r0) : NULL);
         json_object *missing = json_object_new_array();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 1; i < 4; i++) {
             g_autofree char *name = g_strdup_printf("rtmr%d", i);
             json_object_array_add(missing, json_object_new_string(name));
         }

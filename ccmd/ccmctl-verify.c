@@ -146,7 +146,7 @@ static gboolean load_events(const char *path, GArray *events, char **ret_data, G
 int ccmctl_verify(int argc, char **argv)
 {
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
-    g_autofree char *firmware = NULL;
+    g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;
     gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
@@ -158,6 +158,10 @@ int ccmctl_verify(int argc, char **argv)
           "FILE" },
         { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &firmware,
           "The TDVF/OVMF image the TD booted (for MRTD)", "PATH" },
+        { "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
+          "The TD's RAM (with --firmware and --event-log: check RTMR0 event by event)", "SIZE" },
+        { "layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
+          "OVMF event layout: edk2-202411 (default) or edk2-pre-202411", "LAYOUT" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
@@ -179,6 +183,10 @@ int ccmctl_verify(int argc, char **argv)
         usage = "give --event-log FILE, --firmware PATH, or both";
     else if (argc > 1)
         usage = "a guest spec is not taken yet; give --firmware";
+    else if (memory && (!firmware || !log))
+        usage = "--memory checks RTMR0 event by event: it needs --firmware and --event-log";
+    else if (layout_name && ccm_tdx_layout_from_string(layout_name) < 0)
+        usage = "--layout: expected edk2-202411 or edk2-pre-202411";
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("verify", error);
@@ -281,6 +289,77 @@ int ccmctl_verify(int argc, char **argv)
                                    d);
         }
         json_object_object_add(out, "events", list);
+
+        /* RTMR0 event by event: what the firmware and RAM size predict, against the log. */
+        guint64 mem = 0;
+        char *end = NULL;
+        if (memory) {
+            mem = g_ascii_strtoull(memory, &end, 10);
+            if (end && (*end == 'G' || *end == 'g'))
+                mem <<= 30;
+            else if (end && (*end == 'M' || *end == 'm'))
+                mem <<= 20;
+        }
+        if (memory && firmware && mem) {
+            g_autoptr(GMappedFile) fw = g_mapped_file_new(firmware, FALSE, &error);
+            if (!fw) {
+                json_object_put(out);
+                return ccmctl_fail("verify", error);
+            }
+            CcmTdxPredictedEvent predicted[CCM_TDX_MAX_PREDICTED];
+            size_t np = 0;
+            int layout = ccm_tdx_layout_from_string(layout_name ? layout_name : "edk2-202411");
+            if (ccm_tdx_predict_rtmr0(g_mapped_file_get_contents(fw),
+                                      g_mapped_file_get_length(fw), firmware, mem,
+                                      (CcmTdxLayout) layout, NULL, predicted, &np, &err) < 0) {
+                json_object_put(out);
+                g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, err.message);
+                return ccmctl_fail("verify", error);
+            }
+            json_object *cmp = json_object_new_array();
+            size_t k = 0;
+            const char *first_differ = NULL;
+            g_string_append_printf(text, "\nRTMR0 events against %s with %s of RAM (%s):\n",
+                                   firmware, memory,
+                                   ccm_tdx_layout_to_string((CcmTdxLayout) layout));
+            for (guint i = 0; i < events->len; i++) {
+                const CcmTdxEvent *e = &g_array_index(events, CcmTdxEvent, i);
+                if (e->rtmr != 0)
+                    continue;
+                const char *result;
+                const char *desc = k < np ? predicted[k].description : "(not predicted)";
+                if (k >= np || predicted[k].type != e->type)
+                    result = "differ";
+                else if (!predicted[k].known)
+                    result = "unknown";
+                else
+                    result = memcmp(predicted[k].digest, e->digest, CCM_SHA384_SIZE) == 0
+                                 ? "match"
+                                 : "differ";
+                if (strcmp(result, "differ") == 0 && !first_differ)
+                    first_differ = desc;
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "event", json_object_new_string(desc));
+                json_object_object_add(o, "result", json_object_new_string(result));
+                json_object_array_add(cmp, o);
+                g_string_append_printf(text, "  %-8s %s\n", result, desc);
+                k++;
+            }
+            for (; k < np; k++) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "event", json_object_new_string(predicted[k].description));
+                json_object_object_add(o, "result", json_object_new_string("missing"));
+                json_object_array_add(cmp, o);
+                g_string_append_printf(text, "  %-8s %s\n", "missing", predicted[k].description);
+                if (!first_differ)
+                    first_differ = predicted[k].description;
+            }
+            json_object_object_add(out, "rtmr0_events", cmp);
+            if (first_differ) {
+                g_string_append_printf(text, "first difference: %s\n", first_differ);
+                all_match = FALSE;
+            }
+        }
     }
     json_object_object_add(out, "result", json_object_new_string(all_match ? "match"
                                                                            : "differ"));

@@ -404,18 +404,54 @@ static void test_tdx(void)
         g_assert_true(json_object_object_get_ex(o, "mrtd", &v));
         g_assert_cmpstr(json_object_get_string(v), ==, TDX_BOOKWORM_PER_PAGE);
         g_assert_true(json_object_object_get_ex(o, "not_computed", &v));
-        g_assert_cmpuint(json_object_array_length(v), ==, 4);
+        g_assert_cmpuint(json_object_array_length(v), ==, 3);
+        g_assert_true(json_object_object_get_ex(o, "rtmr0", &v));
+        g_assert_null(v); /* no ACPI tables given */
         g_assert_true(json_object_object_get_ex(o, "memory", &v));
         g_assert_cmpint(json_object_get_int64(v), ==, 512 << 20);
         json_object_put(o);
-        g_assert_nonnull(strstr(r.err, "RTMR0-3 are not computed yet"));
+        g_assert_nonnull(strstr(r.err, "RTMR0 is unknown without QEMU's ACPI tables"));
         g_assert_nonnull(strstr(r.err, "BFV"));
         g_assert_nonnull(strstr(r.err, "TD_HOB"));
     }
     {
         g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2G", "--register", "rtmr1", NULL);
-        assert_error(&r, 1, "rtmr1", "not compute the RTMRs yet");
+        assert_error(&r, 1, "rtmr1", "does not compute RTMR1 to RTMR3 yet");
+    }
+    {
+        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "2G", "--register", "rtmr0", NULL);
+        assert_error(&r, 2, "rtmr0 needs QEMU's ACPI tables", NULL);
+    }
+    {
+        /* With the recorded QEMU 7.2 blobs: RTMR0 alone equals the JSON's, and the
+         * predicted event log lists 13 RTMR0 events, all with digests. */
+        g_autofree char *acpi = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                      "acpi-qemu7.2-q35-2cpu-2G", NULL);
+        g_auto(Result) one = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                                 "2G", "--acpi-dir", acpi, "--register", "rtmr0", NULL);
+        g_assert_cmpint(one.status, ==, 0);
+        g_assert_cmpuint(strlen(one.out), ==, 97);
+        g_auto(Result) all = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                                 "2G", "--acpi-dir", acpi, NULL);
+        g_assert_cmpint(all.status, ==, 0);
+        json_object *o = json_tokener_parse(all.out), *v = NULL;
+        g_assert_true(json_object_object_get_ex(o, "rtmr0", &v));
+        g_autofree char *line = g_strconcat(json_object_get_string(v), "\n", NULL);
+        g_assert_cmpstr(line, ==, one.out);
+        json_object_put(o);
+        g_auto(Result) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                                 "2G", "--acpi-dir", acpi, "--event-log", "json", NULL);
+        g_assert_cmpint(log.status, ==, 0);
+        json_object *list = json_tokener_parse(log.out);
+        g_assert_cmpuint(json_object_array_length(list), ==, 13);
+        for (size_t i = 0; i < 13; i++) {
+            json_object *ev = json_object_array_get_idx(list, i), *d = NULL;
+            g_assert_true(json_object_object_get_ex(ev, "digest", &d));
+            g_assert_nonnull(d);
+        }
+        json_object_put(list);
     }
     {
         g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
@@ -478,6 +514,35 @@ static void test_tdx_verify(void)
                                NULL);
         g_assert_cmpint(r.status, ==, 1);
         g_assert_nonnull(strstr(r.err, "expected a TDX quote v4"));
+    }
+    {
+        /* RTMR0 event by event against dstack's CCEL log (trixie layout, 1 GiB): every
+         * event but the three ACPI ones (dstack's QEMU) matches; with 2 GiB the TD HOB is
+         * named as the first difference. */
+        g_autofree char *ccel = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                      "ccel.bin", NULL);
+        g_autofree char *trixie = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                        "OVMF.trixie.fd", NULL);
+        g_auto(Result) ok = run("verify", "--platform", "tdx", "--quote", q, "--event-log", ccel,
+                                "--firmware", trixie, "--memory", "1G", "--json", NULL);
+        json_object *o = json_tokener_parse(ok.out), *list = NULL;
+        g_assert_nonnull(o);
+        g_assert_true(json_object_object_get_ex(o, "rtmr0_events", &list));
+        g_assert_cmpuint(json_object_array_length(list), ==, 13);
+        unsigned match = 0, unknown = 0;
+        for (size_t i = 0; i < 13; i++) {
+            json_object *res = NULL;
+            json_object_object_get_ex(json_object_array_get_idx(list, i), "result", &res);
+            match += strcmp(json_object_get_string(res), "match") == 0;
+            unknown += strcmp(json_object_get_string(res), "unknown") == 0;
+        }
+        g_assert_cmpuint(match, ==, 10);
+        g_assert_cmpuint(unknown, ==, 3);
+        json_object_put(o);
+        g_auto(Result) wrong = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                                   ccel, "--firmware", trixie, "--memory", "2G", NULL);
+        g_assert_cmpint(wrong.status, ==, 1);
+        g_assert_nonnull(strstr(wrong.out, "first difference: TD HOB"));
     }
     {
         g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, NULL);
