@@ -116,6 +116,7 @@ int ccmctl_measure_tdx(int argc, char **argv)
     g_autofree char *platform = NULL, *firmware = NULL, *memory = NULL, *order_name = NULL;
     g_autofree char *reg = NULL, *output = NULL, *acpi_dir = NULL, *qemu = NULL;
     g_autofree char *layout_name = NULL, *event_log = NULL;
+    g_autofree char *kernel = NULL, *initrd = NULL, *append = NULL;
     gint vcpus = 1;
     gboolean explain = FALSE;
     g_autoptr(GError) error = NULL;
@@ -125,6 +126,12 @@ int ccmctl_measure_tdx(int argc, char **argv)
         { "memory", 0, 0, G_OPTION_ARG_STRING, &memory, "Guest RAM: bytes or N[K|M|G]",
           "SIZE" },
         { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "vCPUs (-smp N)", "N" },
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel, "Kernel for direct boot (RTMR1)",
+          "PATH" },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Initrd (needs --kernel; RTMR2)",
+          "PATH" },
+        { "append", 0, 0, G_OPTION_ARG_STRING, &append,
+          "Kernel command line (needs --kernel; RTMR2)", "STRING" },
         { "page-order", 0, 0, G_OPTION_ARG_STRING, &order_name,
           "per-page (default: QEMU 10.1+/upstream KVM) or per-section (QEMU 8.2 stacks)",
           "ORDER" },
@@ -174,6 +181,8 @@ int ccmctl_measure_tdx(int argc, char **argv)
         usage = "--acpi-dir and --qemu are alternatives";
     else if (output && strcmp(output, "hex") != 0 && strcmp(output, "json") != 0)
         usage = "--output: expected hex or json";
+    else if ((initrd || append) && !kernel)
+        usage = "--initrd and --append need --kernel";
     else if (event_log && strcmp(event_log, "json") != 0)
         usage = "--event-log: expected json";
     else if (reg && strcmp(reg, "mrtd") != 0 && strcmp(reg, "rtmr0") != 0 &&
@@ -183,12 +192,14 @@ int ccmctl_measure_tdx(int argc, char **argv)
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("measure", error);
     }
-    if (reg && (strcmp(reg, "rtmr1") == 0 || strcmp(reg, "rtmr2") == 0 ||
-                strcmp(reg, "rtmr3") == 0)) {
-        g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "--register %s: ccm does not compute RTMR1 to RTMR3 yet (mrtd and rtmr0 "
-                    "only)",
-                    reg);
+    if (reg && strcmp(reg, "rtmr3") == 0) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--register rtmr3: the firmware leaves RTMR3 to the workload");
+        return ccmctl_fail("measure", error);
+    }
+    if (reg && (strcmp(reg, "rtmr1") == 0 || strcmp(reg, "rtmr2") == 0) && !kernel) {
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    "--register %s needs --kernel (direct boot)", reg);
         return ccmctl_fail("measure", error);
     }
     if (reg && strcmp(reg, "rtmr0") == 0 && !acpi_dir && !qemu) {
@@ -253,12 +264,92 @@ int ccmctl_measure_tdx(int argc, char **argv)
         g_set_error_literal(&error, G_IO_ERROR, g_io_error_from_errno(-r), err.message);
         return ccmctl_fail("measure", error);
     }
+    /* RTMR1 (kernel image and the boot actions) and RTMR2 (the kernel's EFI stub measures
+     * its command line and initrd, from Linux 6.9 on). */
+    gboolean stub_measures = FALSE;
+    if (kernel) {
+        g_autoptr(GMappedFile) kf = g_mapped_file_new(kernel, FALSE, &error);
+        if (!kf) {
+            g_string_free(ex.text, TRUE);
+            return ccmctl_fail("measure", error);
+        }
+        const char *kd = g_mapped_file_get_contents(kf);
+        gsize ks = g_mapped_file_get_length(kf);
+        gint64 initrd_size = -1;
+        g_autoptr(GMappedFile) rf = NULL;
+        if (initrd) {
+            if (!(rf = g_mapped_file_new(initrd, FALSE, &error))) {
+                g_string_free(ex.text, TRUE);
+                return ccmctl_fail("measure", error);
+            }
+            initrd_size = (gint64) g_mapped_file_get_length(rf);
+        }
+        guint64 low = mem >= 0xb0000000ull ? 0x80000000ull : mem;
+        CcmTdxPredictedEvent *k = &events[n_events++];
+        *k = (CcmTdxPredictedEvent) { .rtmr = 1, .type = 0x80000003, .known = 1,
+                                      .description = "kernel image (Authenticode)" };
+        if (ccm_tdx_kernel_digest(kd, ks, low, initrd_size, k->digest, &err) < 0) {
+            g_string_free(ex.text, TRUE);
+            g_autofree char *msg = g_strdup_printf("%s: %s", kernel, err.message);
+            g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, msg);
+            return ccmctl_fail("measure", error);
+        }
+        static const char *const actions[] = { "Calling EFI Application from Boot Option",
+                                               NULL, "Exit Boot Services Invocation",
+                                               "Exit Boot Services Returned with Success" };
+        for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
+            if (!actions[i] && layout == CCM_TDX_LAYOUT_EDK2_PRE_202411)
+                continue; /* that separator went to RTMR0 */
+            CcmTdxPredictedEvent *a = &events[n_events++];
+            g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA384);
+            if (actions[i])
+                g_checksum_update(sum, (const guchar *) actions[i], (gssize) strlen(actions[i]));
+            else
+                g_checksum_update(sum, (const guchar *) "\0\0\0\0", 4);
+            gsize len = CCM_SHA384_SIZE;
+            *a = (CcmTdxPredictedEvent) { .rtmr = 1, .type = actions[i] ? 0x80000007 : 0x4,
+                                          .known = 1,
+                                          .description = actions[i] ? actions[i] : "separator" };
+            g_checksum_get_digest(sum, a->digest, &len);
+        }
+        g_autofree char *version = ccm_tdx_kernel_version(kd, ks);
+        unsigned major = 0, minor = 0;
+        stub_measures = version && sscanf(version, "%u.%u", &major, &minor) == 2 &&
+                        (major > 6 || (major == 6 && minor >= 9));
+        if (!stub_measures)
+            fprintf(stderr, "ccmctl measure: note: kernel %s is older than 6.9: its EFI stub "
+                            "does not measure the command line and initrd; RTMR2 stays zero\n",
+                    version ? version : "(version unknown)");
+        if (stub_measures) {
+            CcmTdxPredictedEvent *c = &events[n_events++];
+            *c = (CcmTdxPredictedEvent) { .rtmr = 2, .type = 0x6, .known = 1,
+                                          .description = "command line (LoadOptions)" };
+            (void) ccm_tdx_cmdline_digest(append ? append : "", initrd != NULL, c->digest);
+            if (initrd) {
+                CcmTdxPredictedEvent *i = &events[n_events++];
+                *i = (CcmTdxPredictedEvent) { .rtmr = 2, .type = 0x6, .known = 1,
+                                              .description = "initrd" };
+                g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA384);
+                g_checksum_update(sum, (const guchar *) g_mapped_file_get_contents(rf),
+                                  (gssize) g_mapped_file_get_length(rf));
+                gsize len = CCM_SHA384_SIZE;
+                g_checksum_get_digest(sum, i->digest, &len);
+            }
+        }
+    }
+
     uint8_t rtmrs[4][CCM_SHA384_SIZE];
-    if (have_acpi) {
+    {
+        /* Replay what is known; RTMR0 counts only with every ACPI digest. */
         CcmTdxEvent replay[CCM_TDX_MAX_PREDICTED] = { 0 };
-        for (size_t i = 0; i < n_events; i++)
-            memcpy(replay[i].digest, events[i].digest, CCM_SHA384_SIZE);
-        (void) ccm_tdx_replay(replay, n_events, rtmrs, &err);
+        size_t nr = 0;
+        for (size_t i = 0; i < n_events; i++) {
+            if (!events[i].known)
+                continue;
+            replay[nr].rtmr = events[i].rtmr;
+            memcpy(replay[nr++].digest, events[i].digest, CCM_SHA384_SIZE);
+        }
+        (void) ccm_tdx_replay(replay, nr, rtmrs, &err);
     }
 
     if (explain) {
@@ -279,7 +370,7 @@ int ccmctl_measure_tdx(int argc, char **argv)
     g_string_free(ex.text, TRUE);
     if (!have_acpi && !reg)
         fprintf(stderr, "ccmctl measure: warning: RTMR0 is unknown without QEMU's ACPI tables "
-                        "(--acpi-dir or --qemu); RTMR1-3 are not computed yet\n");
+                        "(--acpi-dir or --qemu)\n");
 
     g_autofree char *text = NULL;
     if (event_log) {
@@ -301,7 +392,10 @@ int ccmctl_measure_tdx(int argc, char **argv)
                            "\n", NULL);
         json_object_put(list);
     } else if (reg || (output && strcmp(output, "hex") == 0)) {
-        const uint8_t *value = reg && strcmp(reg, "rtmr0") == 0 ? rtmrs[0] : mrtd;
+        const uint8_t *value = !reg || strcmp(reg, "mrtd") == 0 ? mrtd
+                               : strcmp(reg, "rtmr0") == 0      ? rtmrs[0]
+                               : strcmp(reg, "rtmr1") == 0      ? rtmrs[1]
+                                                                : rtmrs[2];
         g_autofree char *hex = ccm_hex_encode(value, CCM_SHA384_SIZE);
         text = g_strconcat(hex, "\n", NULL);
     } else {
@@ -329,10 +423,16 @@ int ccmctl_measure_tdx(int argc, char **argv)
         json_object_object_add(o, "hashed_bytes", json_object_new_int64((int64_t) hashed));
         json_object_object_add(o, "rtmr0", r0 ? json_object_new_string(r0) : NULL);
         json_object *missing = json_object_new_array();
-        for (int i = 1; i < 4; i++) {
-            g_autofree char *name = g_strdup_printf("rtmr%d", i);
-            json_object_array_add(missing, json_object_new_string(name));
+        if (kernel) {
+            g_autofree char *r1 = ccm_hex_encode(rtmrs[1], CCM_SHA384_SIZE);
+            g_autofree char *r2 = ccm_hex_encode(rtmrs[2], CCM_SHA384_SIZE);
+            json_object_object_add(o, "rtmr1", json_object_new_string(r1));
+            json_object_object_add(o, "rtmr2", json_object_new_string(r2));
+        } else {
+            json_object_array_add(missing, json_object_new_string("rtmr1"));
+            json_object_array_add(missing, json_object_new_string("rtmr2"));
         }
+        json_object_object_add(o, "rtmr3", NULL); /* the workload's */
         json_object_object_add(o, "not_computed", missing);
         text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
                                                                  JSON_C_TO_STRING_NOSLASHESCAPE),

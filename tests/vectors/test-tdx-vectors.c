@@ -467,6 +467,96 @@ static void test_predict_rtmr0_against_ccel(void)
     free(events);
 }
 
+/* A small synthetic bzImage with an EFI stub PE header: one section, PE32+. */
+static uint8_t *fake_bzimage(size_t *ret_size)
+{
+    size_t size = 0x3000 + 5; /* trailing bytes not a multiple of 8 */
+    uint8_t *k = g_malloc0(size);
+    k[0] = 'M';
+    k[1] = 'Z';
+    k[0x3c] = 0x40;
+    memcpy(k + 0x40, "PE\0\0", 4);
+    k[0x40 + 6] = 1;                 /* one section */
+    k[0x40 + 20] = 240;              /* PE32+ optional header size */
+    size_t opt = 0x40 + 24;
+    k[opt] = 0x0b;
+    k[opt + 1] = 0x02;               /* PE32+ */
+    k[opt + 60] = 0x00;
+    k[opt + 61] = 0x10;              /* SizeOfHeaders 0x1000 */
+    k[opt + 108] = 16;               /* 16 data directories */
+    size_t sec = opt + 240;
+    memcpy(sec + k, ".text", 5);
+    k[sec + 17] = 0x10;              /* raw size 0x1000 */
+    k[sec + 21] = 0x10;              /* raw pointer 0x1000 */
+    memcpy(k + 0x202, "HdrS", 4);
+    k[0x206] = 0x0f;
+    k[0x207] = 0x02;                 /* protocol 2.15 */
+    k[0x211] = 0x01;                 /* LOADED_HIGH */
+    k[0x236] = 0x02;                 /* CAN_BE_LOADED_ABOVE_4G */
+    k[0x20e] = 0x00;
+    k[0x20f] = 0x02;                 /* version string at 0x400 */
+    memcpy(k + 0x400, "6.12.0-test", 12);
+    for (size_t i = 0x1000; i < size; i++)
+        k[i] = (uint8_t) i;
+    *ret_size = size;
+    return k;
+}
+
+static void test_kernel_digest(void)
+{
+    size_t size = 0;
+    g_autofree uint8_t *k = fake_bzimage(&size);
+    uint8_t a[CCM_SHA384_SIZE], b[CCM_SHA384_SIZE];
+    CcmError err = { 0 };
+
+    if (ccm_tdx_kernel_digest(k, size, 2ull << 30, -1, a, &err) < 0)
+        g_error("%s", err.message);
+    /* The checksum field is not hashed. */
+    k[0x40 + 24 + 64] ^= 0xff;
+    g_assert_cmpint(ccm_tdx_kernel_digest(k, size, 2ull << 30, -1, b, &err), ==, 0);
+    g_assert_cmpmem(a, sizeof(a), b, sizeof(b));
+    /* Section content is. */
+    k[0x1800] ^= 1;
+    g_assert_cmpint(ccm_tdx_kernel_digest(k, size, 2ull << 30, -1, b, &err), ==, 0);
+    g_assert_true(memcmp(a, b, sizeof(a)) != 0);
+    k[0x1800] ^= 1;
+    /* QEMU's patch: the same kernel with an initrd hashes differently, and with a kernel
+     * that can load the initrd above 4 GiB its place depends on low RAM only through the
+     * clamp: 1 GiB and 2 GiB of low RAM put it at different addresses. */
+    uint8_t c[CCM_SHA384_SIZE], d[CCM_SHA384_SIZE];
+    g_assert_cmpint(ccm_tdx_kernel_digest(k, size, 1ull << 30, 1 << 20, c, &err), ==, 0);
+    g_assert_cmpint(ccm_tdx_kernel_digest(k, size, 2ull << 30, 1 << 20, d, &err), ==, 0);
+    g_assert_true(memcmp(a, c, sizeof(a)) != 0);
+    g_assert_true(memcmp(c, d, sizeof(c)) != 0);
+    /* The file is never changed. */
+    g_assert_cmpuint(k[0x210], ==, 0);
+    g_autofree char *version = ccm_tdx_kernel_version(k, size);
+    g_assert_cmpstr(version, ==, "6.12.0-test");
+    /* Not a bzImage. */
+    k[0x202] = 'X';
+    g_assert_cmpint(ccm_tdx_kernel_digest(k, size, 2ull << 30, -1, b, &err), ==, -EBADMSG);
+    g_assert_nonnull(strstr(err.message, "HdrS"));
+}
+
+static void test_cmdline_digest(void)
+{
+    /* SHA-384 of UTF-16LE "a" + NUL, and of "a initrd=initrd" + NUL. */
+    uint8_t got[CCM_SHA384_SIZE];
+    g_assert_cmpint(ccm_tdx_cmdline_digest("a", 0, got), ==, 0);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA384);
+    g_checksum_update(sum, (const guchar *) "a\0\0\0", 4);
+    g_autofree char *h = hex(got, sizeof(got));
+    g_assert_cmpstr(h, ==, g_checksum_get_string(sum));
+    g_assert_cmpint(ccm_tdx_cmdline_digest("a", 1, got), ==, 0);
+    const char *text = "a initrd=initrd";
+    g_autoptr(GChecksum) sum2 = g_checksum_new(G_CHECKSUM_SHA384);
+    for (const char *p = text; *p; p++)
+        g_checksum_update(sum2, (const guchar *) (char[2]) { *p, 0 }, 2);
+    g_checksum_update(sum2, (const guchar *) "\0\0", 2);
+    g_autofree char *h2 = hex(got, sizeof(got));
+    g_assert_cmpstr(h2, ==, g_checksum_get_string(sum2));
+}
+
 static char **split_line(char *line)
 {
     return g_strsplit(line, "\t", -1);
@@ -511,6 +601,8 @@ int main(int argc, char **argv)
     g_test_add_func("/tdx/rtmr0-pieces", test_rtmr0_pieces);
     g_test_add_func("/tdx/acpi-loader-and-rsdp", test_acpi);
     g_test_add_func("/tdx/predict-rtmr0-vs-ccel", test_predict_rtmr0_against_ccel);
+    g_test_add_func("/tdx/kernel-digest", test_kernel_digest);
+    g_test_add_func("/tdx/cmdline-digest", test_cmdline_digest);
     g_test_add_func("/tdx/quote-report-replay", test_quote_report);
     g_test_add_func("/tdx/quote-lite-replay", test_quote_lite);
     return g_test_run();

@@ -388,7 +388,7 @@ typedef struct CcmTdxPredictedEvent {
     const char *description;   /* static text */
 } CcmTdxPredictedEvent;
 
-#define CCM_TDX_MAX_PREDICTED 32
+#define CCM_TDX_MAX_PREDICTED 32 /* RTMR0 events; callers add RTMR1/2 after them */
 
 /**
  * ccm_tdx_predict_rtmr0() - RTMR0's events for direct boot, in log order
@@ -407,6 +407,26 @@ CCM_PUBLIC int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char 
                                      const uint8_t acpi[3][CCM_SHA384_SIZE],
                                      CcmTdxPredictedEvent *ret_events, size_t *ret_n,
                                      CcmError *reterr);
+
+/**
+ * ccm_tdx_kernel_digest() - the digest of RTMR1's kernel event
+ * @kernel: the bzImage file
+ * @low_ram: the TD's RAM below 4 GiB (q35: RAM, or 2 GiB when RAM >= 2.75 GiB)
+ * @initrd_size: the initrd's size, or -1 without one
+ *
+ * PE/COFF Authenticode SHA-384 of the kernel as QEMU hands it to the firmware, after it
+ * patched the setup header (loader type, heap, command line and initrd placement; tdx.md
+ * §3.3). -EBADMSG for a file that is not a bzImage with a PE header (EFI stub).
+ */
+CCM_PUBLIC int ccm_tdx_kernel_digest(const void *kernel, size_t size, uint64_t low_ram,
+                                     int64_t initrd_size, uint8_t *ret_digest, CcmError *reterr);
+
+/* RTMR2's command-line event digest: SHA-384 of @append (plus " initrd=initrd" when
+ * @with_initrd) as UTF-16LE with its NUL, the way OVMF passes the load options. */
+CCM_PUBLIC int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_digest);
+
+/* The kernel's version from its setup header ("6.1.0-26-cloud-amd64 ..."), or NULL. */
+CCM_PUBLIC char *ccm_tdx_kernel_version(const void *kernel, size_t size);
 
 /* A TD's event log (CCEL, TCG2 crypto-agile) and the registers it replays to. */
 typedef struct CcmTdxEvent {

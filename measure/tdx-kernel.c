@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tdx-kernel.c - RTMR1's kernel image digest and RTMR2's command line, for direct boot
+ *
+ * OVMF measures the kernel it gets from QEMU's fw_cfg as a PE image (the EFI stub's
+ * header): the Authenticode SHA-384. QEMU patches the bzImage setup header before it
+ * serves it (x86_load_linux: loader type, heap end, command line address, and the
+ * initrd's address and size), so the digest is of the patched image (tdx.md §3.3).
+ * Authenticode hashes the headers without the checksum and the certificate-table
+ * directory entry, the sections in file order, then what follows them (without a
+ * certificate table), padded to 8 bytes as the peers that match hardware do.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "digest.h"
+#include "error.h"
+
+#define ACPI_DATA_SIZE 0x28000u
+#define CMDLINE_ADDR 0x20000u
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* QEMU's setup-header patch; -EBADMSG if @k is not a bzImage QEMU would load. */
+static int patch_header(uint8_t *k, size_t size, uint64_t low_ram, int64_t initrd_size,
+                        CcmError *reterr)
+{
+    if (size < 0x1000 || memcmp(k + 0x202, "HdrS", 4) != 0)
+        return ccm_error_set(reterr, -EBADMSG, "the kernel has no Linux setup header (\"HdrS\" "
+                                               "at 0x202): not a bzImage");
+    uint16_t protocol = ccm_load_le16(k + 0x206);
+    if (protocol < 0x202 || !(k[0x211] & 0x01))
+        return ccm_error_set(reterr, -EBADMSG,
+                             "the kernel's boot protocol 0x%x (or a kernel not loaded high) is "
+                             "older than direct TDX boot supports",
+                             protocol);
+    k[0x210] = 0xb0;                          /* type_of_loader: QEMU */
+    k[0x211] |= 0x80;                         /* loadflags: CAN_USE_HEAP */
+    ccm_store_le16(k + 0x224, (uint16_t) (CMDLINE_ADDR - 0x10000 - 0x200)); /* heap_end_ptr */
+    ccm_store_le32(k + 0x228, CMDLINE_ADDR);  /* cmd_line_ptr */
+    if (initrd_size >= 0) {
+        uint64_t initrd_max;
+        if (protocol >= 0x20c && (ccm_load_le16(k + 0x236) & 0x2))
+            initrd_max = 0xffffffffull;
+        else if (protocol >= 0x203)
+            initrd_max = ccm_load_le32(k + 0x22c);
+        else
+            initrd_max = 0x37ffffffull;
+        uint64_t below_4g = min_u64(low_ram, 0x100000000ull);
+        if (initrd_max >= below_4g - ACPI_DATA_SIZE)
+            initrd_max = below_4g - ACPI_DATA_SIZE - 1;
+        if ((uint64_t) initrd_size > initrd_max)
+            return ccm_error_set(reterr, -EBADMSG,
+                                 "the initrd (%" PRId64 " bytes) does not fit below the TD's "
+                                 "low RAM",
+                                 initrd_size);
+        ccm_store_le32(k + 0x218, (uint32_t) ((initrd_max - (uint64_t) initrd_size) & ~0xfffull));
+        ccm_store_le32(k + 0x21c, (uint32_t) initrd_size);
+    }
+    return 0;
+}
+
+static int authenticode(CcmHasher *h, const uint8_t *img, size_t size, CcmError *reterr)
+{
+    if (size < 0x40 || img[0] != 'M' || img[1] != 'Z')
+        return ccm_error_set(reterr, -EBADMSG, "the kernel has no PE header (an EFI stub is "
+                                               "needed for TDX direct boot)");
+    uint32_t pe = ccm_load_le32(img + 0x3c);
+    if ((uint64_t) pe + 24 > size || memcmp(img + pe, "PE\0\0", 4) != 0)
+        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE header is missing or outside "
+                                               "the file");
+    uint16_t n_sections = ccm_load_le16(img + pe + 6);
+    uint16_t opt_size = ccm_load_le16(img + pe + 20);
+    size_t opt = pe + 24;
+    if (opt + opt_size > size || opt_size < 2)
+        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE optional header is cut off");
+    uint16_t magic = ccm_load_le16(img + opt);
+    bool pe32plus = magic == 0x20b;
+    if (magic != 0x10b && !pe32plus)
+        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE optional header magic 0x%x is "
+                                               "not PE32 or PE32+",
+                             magic);
+    size_t checksum = opt + 64;
+    size_t dirs = opt + (pe32plus ? 112 : 96);
+    uint32_t n_dirs = ccm_load_le32(img + opt + (pe32plus ? 108 : 92));
+    size_t cert_dir = dirs + 4 * 8;
+    uint32_t size_of_headers = ccm_load_le32(img + opt + 60);
+    size_t sections = opt + opt_size;
+    if (size_of_headers > size || checksum + 4 > size_of_headers ||
+        (n_dirs > 4 && cert_dir + 8 > size_of_headers) ||
+        sections + (size_t) n_sections * 40 > size)
+        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE headers do not fit the file");
+    uint32_t cert_size = n_dirs > 4 ? ccm_load_le32(img + cert_dir + 4) : 0;
+    int r;
+
+    /* Headers: up to the checksum, skip it, up to the certificate entry, skip it, rest. */
+    if ((r = ccm_hasher_update(h, img, checksum)) < 0)
+        return r;
+    if (n_dirs > 4) {
+        if ((r = ccm_hasher_update(h, img + checksum + 4, cert_dir - checksum - 4)) < 0 ||
+            (r = ccm_hasher_update(h, img + cert_dir + 8, size_of_headers - cert_dir - 8)) < 0)
+            return r;
+    } else if ((r = ccm_hasher_update(h, img + checksum + 4,
+                                      size_of_headers - checksum - 4)) < 0) {
+        return r;
+    }
+    /* Sections with raw data, in file order. */
+    uint32_t order[96];
+    size_t n = 0;
+    if (n_sections > 96)
+        return ccm_error_set(reterr, -EBADMSG, "the kernel has %u PE sections", n_sections);
+    for (uint16_t i = 0; i < n_sections; i++) {
+        const uint8_t *s = img + sections + 40 * i;
+        if (ccm_load_le32(s + 16) == 0)
+            continue;
+        size_t j = n;
+        while (j > 0 && ccm_load_le32(img + sections + 40 * order[j - 1] + 20) >
+                            ccm_load_le32(s + 20)) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+        n++;
+    }
+    uint64_t hashed = size_of_headers;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *s = img + sections + 40 * order[i];
+        uint32_t raw_size = ccm_load_le32(s + 16), raw_ptr = ccm_load_le32(s + 20);
+        if ((uint64_t) raw_ptr + raw_size > size)
+            return ccm_error_set(reterr, -EBADMSG, "a PE section of the kernel lies past the "
+                                                   "end of the file");
+        if ((r = ccm_hasher_update(h, img + raw_ptr, raw_size)) < 0)
+            return r;
+        hashed += raw_size;
+    }
+    /* What follows the sections, without a certificate table, padded to 8 bytes. */
+    if (size > hashed + cert_size) {
+        size_t rest = (size_t) (size - hashed - cert_size);
+        if ((r = ccm_hasher_update(h, img + hashed, rest)) < 0)
+            return r;
+        static const uint8_t zeros[8] = { 0 };
+        if (rest % 8 && (r = ccm_hasher_update(h, zeros, 8 - rest % 8)) < 0)
+            return r;
+    }
+    return 0;
+}
+
+int ccm_tdx_kernel_digest(const void *kernel, size_t size, uint64_t low_ram,
+                          int64_t initrd_size, uint8_t *ret_digest, CcmError *reterr)
+{
+    if (!kernel || !ret_digest)
+        return ccm_error_set(reterr, -EINVAL, "ccm_tdx_kernel_digest: bad arguments");
+    uint8_t *k = malloc(size);
+    if (!k)
+        return ccm_error_set(reterr, -ENOMEM, "out of memory for the kernel");
+    memcpy(k, kernel, size);
+    CcmHasher h;
+    int r = patch_header(k, size, low_ram, initrd_size, reterr);
+    if (r == 0 && (r = ccm_hasher_init(&h, CCM_HASH_SHA384)) == 0) {
+        if ((r = ccm_hasher_start(&h)) == 0 && (r = authenticode(&h, k, size, reterr)) == 0)
+            r = ccm_hasher_finish(&h, ret_digest);
+        ccm_hasher_done(&h);
+    }
+    free(k);
+    if (r < 0 && reterr && reterr->message[0] == '\0')
+        return ccm_error_set(reterr, r, "SHA-384 failed");
+    return r;
+}
+
+int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_digest)
+{
+    const char *suffix = with_initrd ? " initrd=initrd" : "";
+    size_t n = strlen(append ? append : "") + strlen(suffix);
+    uint8_t *u = calloc(n + 1, 2);
+    if (!u)
+        return -ENOMEM;
+    size_t i = 0;
+    for (const char *p = append ? append : ""; *p; p++, i++)
+        u[2 * i] = (uint8_t) *p;
+    for (const char *p = suffix; *p; p++, i++)
+        u[2 * i] = (uint8_t) *p;
+    CcmHasher h;
+    int r = ccm_hasher_init(&h, CCM_HASH_SHA384);
+    if (r == 0)
+        r = ccm_hasher_digest(&h, u, 2 * (n + 1), ret_digest);
+    ccm_hasher_done(&h);
+    free(u);
+    return r;
+}
+
+char *ccm_tdx_kernel_version(const void *kernel, size_t size)
+{
+    const uint8_t *k = kernel;
+    if (!k || size < 0x210 || memcmp(k + 0x202, "HdrS", 4) != 0)
+        return NULL;
+    size_t off = (size_t) ccm_load_le16(k + 0x20e) + 0x200;
+    if (off >= size)
+        return NULL;
+    size_t len = strnlen((const char *) k + off, size - off);
+    if (len == 0 || len == size - off)
+        return NULL;
+    return strndup((const char *) k + off, len);
+}
