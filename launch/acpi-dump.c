@@ -277,6 +277,7 @@ gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint ti
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GSubprocess) p = NULL;
     g_autoptr(GSocketConnection) conn = NULL;
+    g_autoptr(GError) e = NULL;
     gboolean ok = FALSE;
     *ret = (CcmAcpiBlobs) { 0 };
 
@@ -298,7 +299,6 @@ gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint ti
     if (!p)
         goto out;
     gint64 deadline = g_get_monotonic_time() + (gint64) (timeout_ms ? timeout_ms : 30000) * 1000;
-    g_autoptr(GError) e = NULL;
     conn = connect_qtest(p, path, deadline, &e);
     if (!conn) {
         g_subprocess_force_exit(p);
