@@ -108,6 +108,40 @@ static char *render(const CcmMeasureReport *report, OutputFormat format)
     }
 }
 
+/* A Platform=tdx spec: the TDX engine with the spec's firmware, RAM, vCPUs and direct
+ * boot, exactly as its options would give them (the spec is the only source). */
+static int measure_tdx_spec(CcmGuestSpec *owned_spec, const char *output, gboolean explain)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(owned_spec, NULL, &error);
+    if (!plan)
+        return ccmctl_fail("measure", error);
+    const CcmGuestSpec *spec = plan->spec;
+    if (output && strcmp(output, "hex") != 0 && strcmp(output, "json") != 0) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--output: a TDX guest's measurement is hex or json");
+        return ccmctl_fail("measure", error);
+    }
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(args, g_strdup("measure"));
+    g_ptr_array_add(args, g_strdup("--platform=tdx"));
+    g_ptr_array_add(args, g_strdup_printf("--firmware=%s", plan->firmware->path));
+    g_ptr_array_add(args, g_strdup_printf("--memory=%" G_GUINT64_FORMAT, spec->memory));
+    g_ptr_array_add(args, g_strdup_printf("--vcpus=%u", spec->vcpus));
+    if (spec->kernel)
+        g_ptr_array_add(args, g_strdup_printf("--kernel=%s", spec->kernel));
+    if (spec->initrd)
+        g_ptr_array_add(args, g_strdup_printf("--initrd=%s", spec->initrd));
+    if (spec->kernel && spec->cmdline)
+        g_ptr_array_add(args, g_strdup_printf("--append=%s", spec->cmdline));
+    if (output)
+        g_ptr_array_add(args, g_strdup_printf("--output=%s", output));
+    if (explain)
+        g_ptr_array_add(args, g_strdup("--explain"));
+    g_ptr_array_add(args, NULL);
+    return ccmctl_measure_tdx((int) args->len - 1, (char **) args->pdata);
+}
+
 /* Whether the command line asks for --platform tdx (its own options and engine). */
 static bool wants_tdx(int argc, char **argv)
 {
@@ -220,6 +254,8 @@ int ccmctl_measure(int argc, char **argv)
         g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(spec_path, &error);
         if (!spec)
             return ccmctl_fail("measure", error);
+        if (spec->platform == CCM_GUEST_PLATFORM_TDX)
+            return measure_tdx_spec(g_steal_pointer(&spec), output, explain);
         g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
         if (!plan ||
             !ccm_measure_plan_run(plan, format == OUTPUT_FIRMWARE_DIGEST, &report, &error))

@@ -477,6 +477,25 @@ static void test_tdx(void)
     }
 }
 
+/* A Platform=tdx guest spec drives the same engine: the same MRTD as the options. */
+static void test_tdx_spec(void)
+{
+    g_autofree char *fw = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                "OVMF.bookworm.fd", NULL);
+    g_autofree char *dir = g_dir_make_tmp("ccm-tdx-spec-XXXXXX", NULL);
+    g_autofree char *spec = g_build_filename(dir, "td1.guest", NULL);
+    g_autofree char *text = g_strdup_printf("[Guest]\nPlatform=tdx\nVCPUs=2\nMemory=2G\n"
+                                            "Firmware=%s\n", fw);
+    g_assert_true(g_file_set_contents(spec, text, -1, NULL));
+    g_auto(Result) r = run("measure", spec, "--output", "hex", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, TDX_BOOKWORM_PER_PAGE "\n");
+    g_auto(Result) bad = run("measure", spec, "--output", "base64", NULL);
+    assert_error(&bad, 2, "hex or json", NULL);
+    g_unlink(spec);
+    g_rmdir(dir);
+}
+
 /* ccmctl verify --platform tdx against dstack's real quotes. */
 static void test_tdx_verify(void)
 {
@@ -566,5 +585,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-measure/guest-spec", test_guest_spec);
     g_test_add_func("/ccmctl-measure/tdx", test_tdx);
     g_test_add_func("/ccmctl-measure/tdx-verify", test_tdx_verify);
+    g_test_add_func("/ccmctl-measure/tdx-spec", test_tdx_spec);
     return g_test_run();
 }
