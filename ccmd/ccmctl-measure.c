@@ -139,7 +139,10 @@ static int measure_tdx_spec(CcmGuestSpec *owned_spec, const char *output, gboole
     if (explain)
         g_ptr_array_add(args, g_strdup("--explain"));
     g_ptr_array_add(args, NULL);
-    return ccmctl_measure_tdx((int) args->len - 1, (char **) args->pdata);
+    /* Option parsing reorders the vector it is given: hand it a copy, @args keeps the
+     * strings. */
+    g_autofree char **argv = g_memdup2(args->pdata, sizeof(char *) * args->len);
+    return ccmctl_measure_tdx((int) args->len - 1, argv);
 }
 
 /* Whether the command line asks for --platform tdx (its own options and engine). */
