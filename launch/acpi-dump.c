@@ -16,8 +16,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/stat.h>
 
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
@@ -326,4 +330,100 @@ out:
     (void) unlink(path);
     (void) rmdir(dir);
     return ok;
+}
+
+static const char *const blob_names[] = { "tables", "rsdp", "table-loader" };
+
+static GBytes **blob_slot(CcmAcpiBlobs *b, size_t i)
+{
+    return i == 0 ? &b->tables : i == 1 ? &b->rsdp : &b->loader;
+}
+
+/* The cache folder for @qemu and @shape_args; NULL when @qemu cannot be found. */
+static char *cache_entry(const char *qemu, const char *const *shape_args, const char *cache_dir,
+                         GError **error)
+{
+    g_autofree char *path = strchr(qemu, '/') ? g_strdup(qemu) : g_find_program_in_path(qemu);
+    struct stat st;
+    if (!path || stat(path, &st) < 0) {
+        g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_START,
+                    "%s: no such QEMU binary", qemu);
+        return NULL;
+    }
+    g_autofree char *real = realpath(path, NULL);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_autofree char *stamp = g_strdup_printf("%s\n%jd\n%jd.%09ld\n", real ? real : path,
+                                             (intmax_t) st.st_size,
+                                             (intmax_t) st.st_mtim.tv_sec,
+                                             (long) st.st_mtim.tv_nsec);
+    g_checksum_update(sum, (const guchar *) stamp, -1);
+    for (const char *const *a = shape_args; a && *a; a++)
+        g_checksum_update(sum, (const guchar *) *a, (gssize) strlen(*a) + 1);
+    const char *dir = cache_dir ? cache_dir : g_getenv("CCM_ACPI_CACHE");
+    g_autofree char *default_dir = NULL;
+    if (!dir)
+        dir = default_dir = g_build_filename(g_get_user_cache_dir(), "ccm", "acpi", NULL);
+    return g_build_filename(dir, g_checksum_get_string(sum), NULL);
+}
+
+static gboolean cache_read(const char *entry, CcmAcpiBlobs *ret)
+{
+    *ret = (CcmAcpiBlobs) { 0 };
+    for (size_t i = 0; i < G_N_ELEMENTS(blob_names); i++) {
+        g_autofree char *file = g_build_filename(entry, blob_names[i], NULL);
+        char *data = NULL;
+        gsize size = 0;
+        if (!g_file_get_contents(file, &data, &size, NULL) || size == 0) {
+            g_free(data);
+            ccm_acpi_blobs_clear(ret);
+            return FALSE;
+        }
+        *blob_slot(ret, i) = g_bytes_new_take(data, size);
+    }
+    return TRUE;
+}
+
+/* Writes a complete entry under a temporary name and renames it into place. */
+static void cache_write(const char *entry, CcmAcpiBlobs *blobs)
+{
+    g_autofree char *parent = g_path_get_dirname(entry);
+    if (g_mkdir_with_parents(parent, 0700) < 0)
+        return;
+    g_autofree char *tmp = g_strconcat(entry, ".XXXXXX", NULL);
+    if (!g_mkdtemp(tmp))
+        return;
+    gboolean ok = TRUE;
+    for (size_t i = 0; ok && i < G_N_ELEMENTS(blob_names); i++) {
+        g_autofree char *file = g_build_filename(tmp, blob_names[i], NULL);
+        gsize size = 0;
+        const char *data = g_bytes_get_data(*blob_slot(blobs, i), &size);
+        ok = g_file_set_contents(file, data, (gssize) size, NULL);
+    }
+    if (ok && rename(tmp, entry) == 0)
+        return;
+    for (size_t i = 0; i < G_N_ELEMENTS(blob_names); i++) {
+        g_autofree char *file = g_build_filename(tmp, blob_names[i], NULL);
+        (void) unlink(file);
+    }
+    (void) rmdir(tmp);
+}
+
+gboolean ccm_acpi_dump_cached(const char *qemu, const char *const *shape_args,
+                              guint timeout_ms, const char *cache_dir, CcmAcpiBlobs *ret,
+                              gboolean *ret_cached, GError **error)
+{
+    g_autofree char *entry = cache_entry(qemu, shape_args, cache_dir, error);
+    if (!entry)
+        return FALSE;
+    if (cache_read(entry, ret)) {
+        if (ret_cached)
+            *ret_cached = TRUE;
+        return TRUE;
+    }
+    if (!ccm_acpi_dump(qemu, shape_args, timeout_ms, ret, error))
+        return FALSE;
+    cache_write(entry, ret);
+    if (ret_cached)
+        *ret_cached = FALSE;
+    return TRUE;
 }

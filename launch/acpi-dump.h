@@ -32,3 +32,16 @@ void ccm_acpi_blobs_clear(CcmAcpiBlobs *blobs);
  */
 gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint timeout_ms,
                        CcmAcpiBlobs *ret, GError **error);
+
+/**
+ * ccm_acpi_dump_cached() - ccm_acpi_dump(), kept per QEMU binary and VM shape
+ * @cache_dir: NULL: $CCM_ACPI_CACHE, else $XDG_CACHE_HOME/ccm/acpi
+ * @ret_cached: set to whether the blobs came from the cache (may be NULL)
+ *
+ * The key is the QEMU binary's resolved path, size and mtime plus every shape argument,
+ * so an upgraded QEMU or any change to the shape dumps again. A cache that cannot be
+ * written is not an error (the next call dumps again).
+ */
+gboolean ccm_acpi_dump_cached(const char *qemu, const char *const *shape_args,
+                              guint timeout_ms, const char *cache_dir, CcmAcpiBlobs *ret,
+                              gboolean *ret_cached, GError **error);

@@ -329,6 +329,82 @@ static const char *default_cpu(const CcmLaunchPlan *plan)
     return strcmp(plan->accelerator, "kvm") == 0 ? "host" : "max";
 }
 
+/*
+ * The guest's devices. With @placeholders the backends are stand-ins that open nothing
+ * (a null block driver, user networking, a null serial): the shape QEMU builds its ACPI
+ * tables from is the same, and a dump can run while the guest itself is running.
+ */
+static void add_devices(const CcmLaunchPlan *plan, gboolean placeholders, GPtrArray *argv)
+{
+    const CcmGuestSpec *spec = plan->spec;
+    bool confidential = spec->platform != CCM_GUEST_PLATFORM_NONE;
+    /* Confidential guests only reach virtio devices through bounce buffers. */
+    const char *virtio_cc = confidential ? ",iommu_platform=on,disable-legacy=on" : "";
+    for (guint i = 0; i < spec->disks->len; i++) {
+        const CcmGuestDisk *d = spec->disks->pdata[i];
+        g_autofree char *file = opt_escape(d->path);
+        add(argv, "-drive");
+        if (placeholders)
+            addf(argv, "driver=null-co,if=none,id=disk%u%s", i, d->readonly ? ",readonly=on" : "");
+        else
+            addf(argv, "file=%s,format=%s,if=none,id=disk%u%s", file, d->format, i,
+                 d->readonly ? ",readonly=on" : "");
+        add(argv, "-device");
+        addf(argv, "virtio-blk-pci,drive=disk%u%s", i, virtio_cc);
+    }
+    if (spec->network != CCM_NETWORK_NONE) {
+        add(argv, "-netdev");
+        if (spec->network == CCM_NETWORK_USER || placeholders)
+            add(argv, "user,id=net0");
+        else
+            addf(argv, "tap,id=net0,ifname=%s,script=no,downscript=no", spec->network_ifname);
+        add(argv, "-device");
+        addf(argv, "virtio-net-pci,netdev=net0%s", virtio_cc);
+    }
+    if (spec->serial_log) {
+        g_autofree char *log = opt_escape(spec->serial_log);
+        add(argv, "-chardev");
+        if (placeholders)
+            add(argv, "null,id=serial0");
+        else
+            addf(argv, "file,id=serial0,path=%s", log);
+        add(argv, "-serial");
+        add(argv, "chardev:serial0");
+    }
+}
+
+/* The -machine value: the board and what the platform needs of it. */
+static char *machine_option(const CcmLaunchPlan *plan, gboolean with_guest_support)
+{
+    const CcmGuestSpec *spec = plan->spec;
+    bool confidential = spec->platform != CCM_GUEST_PLATFORM_NONE;
+    GString *machine = g_string_new(plan->machine);
+    if (confidential && with_guest_support)
+        g_string_append(machine, ",confidential-guest-support=cc0");
+    if (spec->platform == CCM_GUEST_PLATFORM_TDX)
+        g_string_append(machine, ",kernel-irqchip=split");
+    if (confidential && spec->platform != CCM_GUEST_PLATFORM_CCA)
+        g_string_append(machine, ",smm=off");
+    return g_string_free(machine, FALSE);
+}
+
+GPtrArray *ccm_qemu_argv_acpi_shape(const CcmLaunchPlan *plan)
+{
+    const CcmGuestSpec *spec = plan->spec;
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    add(argv, "-machine");
+    g_ptr_array_add(argv, machine_option(plan, FALSE));
+    add(argv, "-smp");
+    addf(argv, "%u", spec->vcpus);
+    add(argv, "-m");
+    addf(argv, "%" G_GUINT64_FORMAT "M", spec->memory >> 20);
+    add(argv, "-nodefaults");
+    add(argv, "-no-user-config");
+    add_devices(plan, TRUE, argv);
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
 GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *caps,
                                 const CcmQemuArgvOptions *options, GError **error)
 {
@@ -378,15 +454,8 @@ GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *ca
     g_autofree char *name = opt_escape(spec->name);
     addf(argv, "guest=%s,debug-threads=on", name);
 
-    g_autoptr(GString) machine = g_string_new(plan->machine);
-    if (confidential)
-        g_string_append(machine, ",confidential-guest-support=cc0");
-    if (spec->platform == CCM_GUEST_PLATFORM_TDX)
-        g_string_append(machine, ",kernel-irqchip=split");
-    if (confidential && spec->platform != CCM_GUEST_PLATFORM_CCA)
-        g_string_append(machine, ",smm=off");
     add(argv, "-machine");
-    add(argv, machine->str);
+    g_ptr_array_add(argv, machine_option(plan, TRUE));
     add(argv, "-accel");
     add(argv, plan->accelerator);
     if (!bare) {
@@ -433,33 +502,7 @@ GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *ca
         add(argv, spec->cmdline);
     }
 
-    /* Confidential guests only reach virtio devices through bounce buffers. */
-    const char *virtio_cc = confidential ? ",iommu_platform=on,disable-legacy=on" : "";
-    for (guint i = 0; i < spec->disks->len; i++) {
-        const CcmGuestDisk *d = spec->disks->pdata[i];
-        g_autofree char *file = opt_escape(d->path);
-        add(argv, "-drive");
-        addf(argv, "file=%s,format=%s,if=none,id=disk%u%s", file, d->format, i,
-             d->readonly ? ",readonly=on" : "");
-        add(argv, "-device");
-        addf(argv, "virtio-blk-pci,drive=disk%u%s", i, virtio_cc);
-    }
-    if (spec->network != CCM_NETWORK_NONE) {
-        add(argv, "-netdev");
-        if (spec->network == CCM_NETWORK_USER)
-            add(argv, "user,id=net0");
-        else
-            addf(argv, "tap,id=net0,ifname=%s,script=no,downscript=no", spec->network_ifname);
-        add(argv, "-device");
-        addf(argv, "virtio-net-pci,netdev=net0%s", virtio_cc);
-    }
-    if (spec->serial_log) {
-        g_autofree char *log = opt_escape(spec->serial_log);
-        add(argv, "-chardev");
-        addf(argv, "file,id=serial0,path=%s", log);
-        add(argv, "-serial");
-        add(argv, "chardev:serial0");
-    }
+    add_devices(plan, FALSE, argv);
     if (options->qmp_socket || options->qmp_fd >= 0) {
         add(argv, "-chardev");
         if (options->qmp_fd >= 0) {

@@ -30,3 +30,11 @@ typedef struct CcmQemuArgvOptions {
  */
 GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *caps,
                                 const CcmQemuArgvOptions *options, GError **error);
+
+/**
+ * ccm_qemu_argv_acpi_shape() - what of @plan's command line decides QEMU's ACPI tables
+ *
+ * The machine (without its confidential-guest-support, which needs KVM), -smp, -m and
+ * the devices with stand-in backends; for ccm_acpi_dump(). NULL-terminated.
+ */
+GPtrArray *ccm_qemu_argv_acpi_shape(const CcmLaunchPlan *plan);

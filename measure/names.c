@@ -131,6 +131,7 @@ int ccm_tdx_page_order_from_string(const char *name)
 static const char *const layout_names[] = {
     [CCM_TDX_LAYOUT_EDK2_202411] = "edk2-202411",
     [CCM_TDX_LAYOUT_EDK2_PRE_202411] = "edk2-pre-202411",
+    [CCM_TDX_LAYOUT_EDK2_202505] = "edk2-202505",
 };
 
 const char *ccm_tdx_layout_to_string(CcmTdxLayout layout)

@@ -103,6 +103,13 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
         return ccm_error_set(reterr, -EINVAL, "ccm_tdx_predict_rtmr0: bad arguments");
     if ((r = ccm_tdvf_parse(image, size, name, sections, &n_sections, reterr)) < 0)
         return r;
+    if (layout == CCM_TDX_LAYOUT_EDK2_202505)
+        return ccm_error_set(reterr, -EOPNOTSUPP,
+                             "%s: OVMF from edk2-stable202505 on logs RTMR0 events this does "
+                             "not model (fw_cfg boot items, authority events, whole-variable "
+                             "digests); RTMR0 can only be checked by replaying the TD's event "
+                             "log",
+                             name);
 
 #define ADD(type_, desc_)                                                                      \
     (ev[n] = (CcmTdxPredictedEvent) { .rtmr = 0, .type = (type_), .known = 1,                  \

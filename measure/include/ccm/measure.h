@@ -374,10 +374,27 @@ CCM_PUBLIC int ccm_tdx_acpi_derive(const void *tables, size_t size, uint8_t *ret
 typedef enum CcmTdxLayout {
     CCM_TDX_LAYOUT_EDK2_202411 = 0,     /* edk2-stable202411 to 202502 (Debian trixie) */
     CCM_TDX_LAYOUT_EDK2_PRE_202411 = 1, /* older: the ReadyToBoot separator in RTMR0 */
+    CCM_TDX_LAYOUT_EDK2_202505 = 2,     /* edk2-stable202505 on: RTMR0 is not predicted */
 } CcmTdxLayout;
 
 CCM_PUBLIC const char *ccm_tdx_layout_to_string(CcmTdxLayout layout);
 CCM_PUBLIC int ccm_tdx_layout_from_string(const char *name);
+
+/* A firmware image we know by its SHA-384: which edk2 generation built it (tdx.md §7). */
+typedef struct CcmTdxFirmwareProfile {
+    const char *name;         /* e.g. "debian-trixie-ovmf-2025.02-8+deb13u1" */
+    const char *file;         /* where the distribution installs it */
+    CcmTdxLayout layout;
+    int secure_boot_keys;     /* 1 when the varstore enrolls keys (Secure Boot on) */
+    const char *sha384;       /* lowercase hex of the whole image */
+} CcmTdxFirmwareProfile;
+
+/**
+ * ccm_tdx_firmware_profile_find() - the profile of @image, or NULL for an image we do
+ * not know (then the caller chooses a layout and should say that it did)
+ */
+CCM_PUBLIC const CcmTdxFirmwareProfile *ccm_tdx_firmware_profile_find(const void *image,
+                                                                      size_t size);
 
 /* One predicted event; @known is 0 when its digest needs an input not given (ACPI). */
 typedef struct CcmTdxPredictedEvent {
@@ -400,7 +417,8 @@ typedef struct CcmTdxPredictedEvent {
  * TD HOB, CFV, the Secure Boot variables (read from the CFV's authenticated variable
  * store), the separator, the three ACPI blobs, BootOrder and Boot0000 (UiApp), and for
  * older OVMF the ReadyToBoot separator. Models direct boot with the OVMF releases of
- * @layout; later releases (202505+) add events this does not model.
+ * @layout; -EOPNOTSUPP for CCM_TDX_LAYOUT_EDK2_202505, whose extra events (fw_cfg boot
+ * items, authority events, whole-variable digests) are not modelled.
  */
 CCM_PUBLIC int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name,
                                      uint64_t ram_size, CcmTdxLayout layout,

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tdx-expected.c - a TD's expected MRTD, event log and RTMRs
+ *
+ * The one place that turns TDX inputs (firmware, RAM, vCPUs, direct boot, QEMU's ACPI
+ * tables) into what the TD will report: `ccmctl measure` prints it, `ccmctl verify`
+ * compares a quote and its event log with it event by event. MRTD and RTMR0 come from
+ * libccm-measure; RTMR1 (kernel, boot actions) and RTMR2 (command line, initrd) are
+ * added here in log order (tdx.md §3.3, §3.4).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "acpi-dump.h"
+#include "qemu-argv.h"
+#include "tdx-expected.h"
+
+#define EV_SEPARATOR 0x4
+#define EV_EVENT_TAG 0x6
+#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003
+#define EV_EFI_ACTION 0x80000007
+
+void ccm_tdx_expected_clear(CcmTdxExpected *e)
+{
+    if (e->notes)
+        g_ptr_array_unref(e->notes);
+    if (e->explain)
+        g_string_free(e->explain, TRUE);
+    *e = (CcmTdxExpected) { 0 };
+}
+
+static void note(CcmTdxExpected *e, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static void note(CcmTdxExpected *e, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_ptr_array_add(e->notes, g_strdup_vprintf(format, ap));
+    va_end(ap);
+}
+
+static gboolean fail(GError **error, int code, const CcmError *err)
+{
+    g_set_error_literal(error, G_IO_ERROR, g_io_error_from_errno(-code), err->message);
+    return FALSE;
+}
+
+static void explain_step(const CcmStep *step, void *userdata)
+{
+    GString *text = userdata;
+    g_autofree char *hex = g_malloc(2 * step->digest_size + 1);
+    for (size_t i = 0; i < step->digest_size; i++)
+        g_snprintf(hex + 2 * i, 3, "%02x", step->digest[i]);
+    g_string_append_printf(text, "%-3u %-9s 0x%-12" G_GINT64_MODIFIER "x %6" G_GUINT64_FORMAT
+                                 "  %-19s %s\n",
+                           step->index, step->stage, (gint64) step->gpa, step->n_pages,
+                           step->detail, hex);
+}
+
+/* One ACPI file of @dir under either name (sysfs' or the dump's). */
+static GBytes *read_acpi_file(const char *dir, const char *a, const char *b, GError **error)
+{
+    const char *names[] = { a, b };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *path = g_build_filename(dir, names[i], NULL);
+        g_autofree char *data = NULL;
+        gsize size = 0;
+        if (g_file_get_contents(path, &data, &size, NULL))
+            return g_bytes_new_take(g_steal_pointer(&data), size);
+    }
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s has neither %s nor %s", dir, a, b);
+    return NULL;
+}
+
+static gboolean acpi_from_dir(const char *dir, CcmAcpiBlobs *b, GError **error)
+{
+    *b = (CcmAcpiBlobs) { 0 };
+    if (!(b->loader = read_acpi_file(dir, "table-loader", "etc_table-loader.bin", error)) ||
+        !(b->rsdp = read_acpi_file(dir, "rsdp", "etc_acpi_rsdp.bin", error)) ||
+        !(b->tables = read_acpi_file(dir, "tables", "etc_acpi_tables.bin", error))) {
+        ccm_acpi_blobs_clear(b);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Notes when the loader or RSDP is not what the tables imply (a capture gone wrong). */
+static void cross_check(const CcmAcpiBlobs *b, CcmTdxExpected *e)
+{
+    gsize n = 0;
+    const void *t = g_bytes_get_data(b->tables, &n);
+    uint8_t rsdp[CCM_ACPI_RSDP_SIZE], loader[CCM_ACPI_LOADER_SIZE];
+    CcmError err = { 0 };
+    if (ccm_tdx_acpi_derive(t, n, rsdp, loader, &err) < 0) {
+        note(e, "note: cannot cross-check the ACPI blobs: %s", err.message);
+        return;
+    }
+    g_autoptr(GBytes) r = g_bytes_new(rsdp, sizeof(rsdp));
+    g_autoptr(GBytes) l = g_bytes_new(loader, sizeof(loader));
+    if (!g_bytes_equal(r, b->rsdp) || !g_bytes_equal(l, b->loader))
+        note(e, "warning: the ACPI RSDP or table-loader is not what the tables imply; check "
+                "how the blobs were captured");
+}
+
+static void sha384(const void *data, gsize size, uint8_t *out)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA384);
+    g_checksum_update(sum, data, (gssize) size);
+    gsize len = CCM_SHA384_SIZE;
+    g_checksum_get_digest(sum, out, &len);
+}
+
+static void sha384_bytes(GBytes *b, uint8_t *out)
+{
+    gsize n = 0;
+    const void *d = g_bytes_get_data(b, &n);
+    sha384(d, n, out);
+}
+
+static gboolean read_acpi(const CcmTdxInputs *in, CcmTdxExpected *e, uint8_t acpi[3][48],
+                          GError **error)
+{
+    CcmAcpiBlobs blobs = { 0 };
+    if (in->acpi_dir) {
+        if (!acpi_from_dir(in->acpi_dir, &blobs, error))
+            return FALSE;
+    } else if (in->qemu) {
+        g_autofree char *smp = g_strdup_printf("%u", in->vcpus);
+        g_autofree char *m = g_strdup_printf("%" G_GUINT64_FORMAT "K", in->memory >> 10);
+        const char *simple[] = { "-machine", "q35", "-smp", smp, "-m", m, "-nodefaults", NULL };
+        const char *const *shape = in->acpi_shape ? in->acpi_shape : simple;
+        if (!ccm_acpi_dump_cached(in->qemu, shape, 60000, in->acpi_cache_dir, &blobs,
+                                  &e->acpi_cached, error))
+            return FALSE;
+    } else {
+        return TRUE;
+    }
+    cross_check(&blobs, e);
+    sha384_bytes(blobs.loader, acpi[0]);
+    sha384_bytes(blobs.rsdp, acpi[1]);
+    sha384_bytes(blobs.tables, acpi[2]);
+    ccm_acpi_blobs_clear(&blobs);
+    e->have_acpi = TRUE;
+    return TRUE;
+}
+
+static CcmTdxPredictedEvent *add_event(CcmTdxExpected *e, uint32_t rtmr, uint32_t type,
+                                       const char *description)
+{
+    g_assert(e->n_events < G_N_ELEMENTS(e->events));
+    CcmTdxPredictedEvent *ev = &e->events[e->n_events++];
+    *ev = (CcmTdxPredictedEvent) { .rtmr = rtmr, .type = type, .known = 1,
+                                   .description = description };
+    return ev;
+}
+
+/* RTMR1: the kernel, the boot actions and (202411+) the ReadyToBoot separator; RTMR2:
+ * the command line and initrd the EFI stub measures from Linux 6.9 on. */
+static gboolean add_direct_boot(const CcmTdxInputs *in, CcmTdxExpected *e, GError **error)
+{
+    g_autoptr(GMappedFile) kf = g_mapped_file_new(in->kernel, FALSE, error);
+    if (!kf)
+        return FALSE;
+    const char *kd = g_mapped_file_get_contents(kf);
+    gsize ks = g_mapped_file_get_length(kf);
+    g_autoptr(GMappedFile) rf = NULL;
+    gint64 initrd_size = -1;
+    if (in->initrd) {
+        if (!(rf = g_mapped_file_new(in->initrd, FALSE, error)))
+            return FALSE;
+        initrd_size = (gint64) g_mapped_file_get_length(rf);
+    }
+    CcmError err = { 0 };
+    guint64 low = in->memory >= 0xb0000000ull ? 0x80000000ull : in->memory;
+    CcmTdxPredictedEvent *k = add_event(e, 1, EV_EFI_BOOT_SERVICES_APPLICATION,
+                                        "kernel image (Authenticode)");
+    int r = ccm_tdx_kernel_digest(kd, ks, low, initrd_size, k->digest, &err);
+    if (r < 0) {
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", in->kernel,
+                    err.message);
+        return FALSE;
+    }
+    static const char *const actions[] = { "Calling EFI Application from Boot Option", NULL,
+                                           "Exit Boot Services Invocation",
+                                           "Exit Boot Services Returned with Success" };
+    for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
+        if (!actions[i] && e->layout == CCM_TDX_LAYOUT_EDK2_PRE_202411)
+            continue; /* that separator went to RTMR0 */
+        CcmTdxPredictedEvent *a = add_event(e, 1, actions[i] ? EV_EFI_ACTION : EV_SEPARATOR,
+                                            actions[i] ? actions[i] : "separator");
+        if (actions[i])
+            sha384(actions[i], strlen(actions[i]), a->digest);
+        else
+            sha384("\0\0\0\0", 4, a->digest);
+    }
+    g_autofree char *version = ccm_tdx_kernel_version(kd, ks);
+    unsigned major = 0, minor = 0;
+    gboolean stub_measures = version && sscanf(version, "%u.%u", &major, &minor) == 2 &&
+                             (major > 6 || (major == 6 && minor >= 9));
+    if (!stub_measures) {
+        note(e, "note: kernel %s is older than 6.9: its EFI stub does not measure the command "
+                "line and initrd; RTMR2 stays zero",
+             version ? version : "(version unknown)");
+        return TRUE;
+    }
+    CcmTdxPredictedEvent *c = add_event(e, 2, EV_EVENT_TAG, "command line (LoadOptions)");
+    (void) ccm_tdx_cmdline_digest(in->append ? in->append : "", in->initrd != NULL, c->digest);
+    if (in->initrd)
+        sha384(g_mapped_file_get_contents(rf), g_mapped_file_get_length(rf),
+               add_event(e, 2, EV_EVENT_TAG, "initrd")->digest);
+    return TRUE;
+}
+
+gboolean ccm_tdx_expected_compute(const CcmTdxInputs *in, CcmTdxExpected *e, GError **error)
+{
+    *e = (CcmTdxExpected) { .notes = g_ptr_array_new_with_free_func(g_free) };
+    g_autoptr(GMappedFile) file = g_mapped_file_new(in->firmware, FALSE, error);
+    if (!file)
+        return FALSE;
+    const char *data = g_mapped_file_get_contents(file);
+    gsize size = g_mapped_file_get_length(file);
+    CcmError err = { 0 };
+    if (in->explain)
+        e->explain = g_string_new(NULL);
+    int r = ccm_tdx_mrtd(data, size, in->firmware, in->page_order,
+                         in->explain ? explain_step : NULL, e->explain, e->sections,
+                         &e->n_sections, e->mrtd, &err);
+    if (r < 0)
+        return fail(error, r, &err);
+    for (size_t i = 0; i < e->n_sections; i++) {
+        if (e->sections[i].attributes & CCM_TDVF_ATTR_PAGE_AUG)
+            continue;
+        guint64 pages = e->sections[i].mem_size / 4096;
+        e->hashed_bytes += pages * 128;
+        if (e->sections[i].attributes & CCM_TDVF_ATTR_MR_EXTEND)
+            e->hashed_bytes += pages * 16 * (128 + 256);
+    }
+
+    /* Which edk2 generation logs the events: the profile of a known image, else what the
+     * caller said, else the 202411-202502 layout (and say that it was assumed). */
+    e->profile = ccm_tdx_firmware_profile_find(data, size);
+    if (in->layout >= 0) {
+        e->layout = (CcmTdxLayout) in->layout;
+        if (e->profile && e->profile->layout != e->layout)
+            note(e, "note: %s is %s, whose event layout is %s; using %s as asked", in->firmware,
+                 e->profile->name, ccm_tdx_layout_to_string(e->profile->layout),
+                 ccm_tdx_layout_to_string(e->layout));
+    } else if (e->profile) {
+        e->layout = e->profile->layout;
+    } else {
+        e->layout = CCM_TDX_LAYOUT_EDK2_202411;
+        note(e, "note: %s is not a firmware image ccm knows; assuming the edk2-stable202411 "
+                "to 202502 event layout (give --layout to choose)",
+             in->firmware);
+    }
+    e->rtmr0_modelled = e->layout != CCM_TDX_LAYOUT_EDK2_202505;
+
+    uint8_t acpi[3][CCM_SHA384_SIZE];
+    if (!read_acpi(in, e, acpi, error))
+        return FALSE;
+    if (e->rtmr0_modelled) {
+        r = ccm_tdx_predict_rtmr0(data, size, in->firmware, in->memory, e->layout,
+                                  e->have_acpi ? (const uint8_t (*)[CCM_SHA384_SIZE]) acpi
+                                               : NULL,
+                                  e->events, &e->n_events, &err);
+        if (r < 0)
+            return fail(error, r, &err);
+    } else {
+        note(e, "warning: %s is %s (edk2-stable202505 or later): its RTMR0 and RTMR1 events "
+                "are not modelled; only MRTD and RTMR2 are predicted, check RTMR0 and RTMR1 "
+                "by replaying the TD's event log",
+             in->firmware, e->profile ? e->profile->name : "an image");
+    }
+    if (in->kernel) {
+        if (!add_direct_boot(in, e, error))
+            return FALSE;
+        e->rtmr12 = TRUE;
+    }
+    if (!e->rtmr0_modelled) {
+        /* RTMR1's layout moved too: keep only RTMR2's events. */
+        size_t k = 0;
+        for (size_t i = 0; i < e->n_events; i++)
+            if (e->events[i].rtmr == 2)
+                e->events[k++] = e->events[i];
+        e->n_events = k;
+    }
+
+    /* Replay what is known; RTMR0 counts only with every ACPI digest. */
+    CcmTdxEvent replay[CCM_TDX_EXPECTED_MAX_EVENTS] = { 0 };
+    size_t nr = 0;
+    for (size_t i = 0; i < e->n_events; i++) {
+        if (!e->events[i].known)
+            continue;
+        replay[nr].rtmr = e->events[i].rtmr;
+        replay[nr].type = e->events[i].type;
+        memcpy(replay[nr++].digest, e->events[i].digest, CCM_SHA384_SIZE);
+    }
+    (void) ccm_tdx_replay(replay, nr, e->rtmrs, &err);
+    return TRUE;
+}
+
+void ccm_tdx_inputs_from_plan(const CcmLaunchPlan *plan, gboolean use_qemu, CcmTdxInputs *ret,
+                              GPtrArray **ret_shape)
+{
+    const CcmGuestSpec *spec = plan->spec;
+    *ret = (CcmTdxInputs) {
+        .firmware = plan->firmware->path,
+        .memory = spec->memory,
+        .vcpus = spec->vcpus,
+        .kernel = spec->kernel,
+        .initrd = spec->initrd,
+        .append = spec->kernel ? spec->cmdline : NULL,
+        .page_order = CCM_TDX_PAGE_ORDER_PER_PAGE,
+        .layout = -1,
+    };
+    *ret_shape = NULL;
+    if (use_qemu) {
+        *ret_shape = ccm_qemu_argv_acpi_shape(plan);
+        ret->qemu = plan->qemu_binary;
+        ret->acpi_shape = (const char *const *) (*ret_shape)->pdata;
+    }
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tdx-firmware-profile.c - the TDVF images we know, by SHA-384, and their edk2 generation
+ *
+ * The event layout of RTMR0 and RTMR1 moved between edk2 releases (tdx.md §3.2) and
+ * nothing in a compressed OVMF image says which release built it, so the generation is
+ * recorded per image digest. Add a row when a distribution ships a new build.
+ */
+#include <string.h>
+
+#include "ccm/measure.h"
+#include "digest.h"
+
+static const CcmTdxFirmwareProfile profiles[] = {
+    {
+        .name = "debian-bookworm-ovmf-2022.11-6+deb12u2",
+        .file = "/usr/share/ovmf/OVMF.fd",
+        .layout = CCM_TDX_LAYOUT_EDK2_PRE_202411,
+        .sha384 = "fa0dd56f4e3156e03cb377d56b5785bda51999a9c01fcf4e3d00e8848d6fe02a"
+                  "94d95e2c1fab707a000bb08674a7ce6a",
+    },
+    {
+        .name = "debian-trixie-ovmf-2025.02-8+deb13u1",
+        .file = "/usr/share/ovmf/OVMF.fd",
+        .layout = CCM_TDX_LAYOUT_EDK2_202411,
+        .sha384 = "6b26bfdf4a92cdb061eb305d723495f09948dcaf82e939519d546952772c5e30"
+                  "4a8adec5c294c6e1810f8f6bd1a946b0",
+    },
+    {
+        .name = "debian-sid-ovmf-inteltdx-2026.08+ds-2",
+        .file = "/usr/share/ovmf/OVMF.inteltdx.ms.fd",
+        .layout = CCM_TDX_LAYOUT_EDK2_202505,
+        .secure_boot_keys = 1,
+        .sha384 = "233c782278a7b10f62fa98f19268f853ef39cc41e64544a6cdbf71344f163bc5"
+                  "41973605655826370a468c7862bb1ef2",
+    },
+};
+
+const CcmTdxFirmwareProfile *ccm_tdx_firmware_profile_find(const void *image, size_t size)
+{
+    uint8_t digest[CCM_SHA384_SIZE];
+    char hex[2 * CCM_SHA384_SIZE + 1];
+
+    CcmHasher h;
+    if (!image || ccm_hasher_init(&h, CCM_HASH_SHA384) < 0)
+        return NULL;
+    int r = ccm_hasher_digest(&h, image, size, digest);
+    ccm_hasher_done(&h);
+    if (r < 0)
+        return NULL;
+    for (size_t i = 0; i < sizeof(digest); i++) {
+        hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+        hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+    }
+    hex[sizeof(hex) - 1] = '\0';
+    for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+        if (strcmp(profiles[i].sha384, hex) == 0)
+            return &profiles[i];
+    return NULL;
+}
