@@ -156,8 +156,18 @@ int ccmctl_measure_tdx(int argc, char **argv)
         .qemu = qemu,
         .explain = explain,
     };
+    return ccmctl_measure_tdx_run(&in, reg, output, event_log);
+}
+
+int ccmctl_measure_tdx_run(const CcmTdxInputs *in, const char *reg, const char *output,
+                           const char *event_log)
+{
+    g_autoptr(GError) error = NULL;
+    const char *firmware = in->firmware;
+    const char *kernel = in->kernel;
+    guint64 mem = in->memory;
     CcmTdxExpected ex;
-    if (!ccm_tdx_expected_compute(&in, &ex, &error)) {
+    if (!ccm_tdx_expected_compute(in, &ex, &error)) {
         ccm_tdx_expected_clear(&ex);
         return ccmctl_fail("measure", error);
     }
@@ -176,11 +186,11 @@ int ccmctl_measure_tdx(int argc, char **argv)
     uint8_t (*rtmrs)[CCM_SHA384_SIZE] = ex.rtmrs;
     gboolean have_acpi = ex.have_acpi && ex.rtmr0_modelled;
 
-    if (explain) {
+    if (in->explain) {
         fprintf(stderr, "TDVF sections of %s, page order %s:\n"
                         "#   section   GPA            pages  operations          MRTD after the "
                         "section\n%s",
-                firmware, ccm_tdx_page_order_to_string((CcmTdxPageOrder) order),
+                firmware, ccm_tdx_page_order_to_string(in->page_order),
                 ex.explain->str);
         fprintf(stderr, "\nPredicted events (%s%s%s, %" G_GUINT64_FORMAT " bytes of RAM):\n",
                 ccm_tdx_layout_to_string(ex.layout), ex.profile ? ", " : "",
@@ -230,13 +240,13 @@ int ccmctl_measure_tdx(int argc, char **argv)
         json_object_object_add(o, "platform", json_object_new_string("tdx"));
         json_object_object_add(o, "firmware", json_object_new_string(firmware));
         json_object_object_add(o, "page_order", json_object_new_string(
-                                                    ccm_tdx_page_order_to_string(order)));
+                                                    ccm_tdx_page_order_to_string(in->page_order)));
         json_object_object_add(o, "layout", json_object_new_string(
                                                 ccm_tdx_layout_to_string(ex.layout)));
         json_object_object_add(o, "firmware_profile",
                                ex.profile ? json_object_new_string(ex.profile->name) : NULL);
         json_object_object_add(o, "memory", json_object_new_int64((int64_t) mem));
-        json_object_object_add(o, "vcpus", json_object_new_int(vcpus));
+        json_object_object_add(o, "vcpus", json_object_new_int((int) in->vcpus));
         json_object_object_add(o, "mrtd", json_object_new_string(hex));
         json_object_object_add(o, "hashed_bytes", json_object_new_int64((int64_t) ex.hashed_bytes));
         json_object_object_add(o, "rtmr0", r0 ? json_object_new_string(r0) : NULL);

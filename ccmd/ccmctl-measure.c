@@ -17,6 +17,7 @@
 #include "launch-plan.h"
 #include "measure-plan.h"
 #include "measure-request.h"
+#include "tdx-expected.h"
 
 typedef enum OutputFormat {
     OUTPUT_HEX,
@@ -109,40 +110,26 @@ static char *render(const CcmMeasureReport *report, OutputFormat format)
 }
 
 /* A Platform=tdx spec: the TDX engine with the spec's firmware, RAM, vCPUs and direct
- * boot, exactly as its options would give them (the spec is the only source). */
+ * boot, and the ACPI tables of the QEMU that will launch it with the guest's shape (read
+ * once per shape, then cached); the spec is the only source. --output hex is MRTD alone
+ * and needs no QEMU. */
 static int measure_tdx_spec(CcmGuestSpec *owned_spec, const char *output, gboolean explain)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(owned_spec, NULL, &error);
     if (!plan)
         return ccmctl_fail("measure", error);
-    const CcmGuestSpec *spec = plan->spec;
     if (output && strcmp(output, "hex") != 0 && strcmp(output, "json") != 0) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                             "--output: a TDX guest's measurement is hex or json");
         return ccmctl_fail("measure", error);
     }
-    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(args, g_strdup("measure"));
-    g_ptr_array_add(args, g_strdup("--platform=tdx"));
-    g_ptr_array_add(args, g_strdup_printf("--firmware=%s", plan->firmware->path));
-    g_ptr_array_add(args, g_strdup_printf("--memory=%" G_GUINT64_FORMAT, spec->memory));
-    g_ptr_array_add(args, g_strdup_printf("--vcpus=%u", spec->vcpus));
-    if (spec->kernel)
-        g_ptr_array_add(args, g_strdup_printf("--kernel=%s", spec->kernel));
-    if (spec->initrd)
-        g_ptr_array_add(args, g_strdup_printf("--initrd=%s", spec->initrd));
-    if (spec->kernel && spec->cmdline)
-        g_ptr_array_add(args, g_strdup_printf("--append=%s", spec->cmdline));
-    if (output)
-        g_ptr_array_add(args, g_strdup_printf("--output=%s", output));
-    if (explain)
-        g_ptr_array_add(args, g_strdup("--explain"));
-    g_ptr_array_add(args, NULL);
-    /* Option parsing reorders the vector it is given: hand it a copy, @args keeps the
-     * strings. */
-    g_autofree char **argv = g_memdup2(args->pdata, sizeof(char *) * args->len);
-    return ccmctl_measure_tdx((int) args->len - 1, argv);
+    gboolean mrtd_only = output && strcmp(output, "hex") == 0;
+    CcmTdxInputs in;
+    g_autoptr(GPtrArray) shape = NULL;
+    ccm_tdx_inputs_from_plan(plan, !mrtd_only, &in, &shape);
+    in.explain = explain;
+    return ccmctl_measure_tdx_run(&in, NULL, output, NULL);
 }
 
 /* Whether the command line asks for --platform tdx (its own options and engine). */

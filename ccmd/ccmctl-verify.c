@@ -21,7 +21,10 @@
 
 #include "ccm/measure.h"
 #include "ccmctl.h"
+#include "guest-spec.h"
 #include "hex.h"
+#include "launch-plan.h"
+#include "tdx-expected.h"
 
 /* Hex text (whitespace allowed) to bytes; FALSE if it is not hex. */
 static gboolean unhex_text(const char *text, GByteArray *out)
@@ -78,10 +81,21 @@ static gboolean events_from_json(json_object *list, const char *path, GArray *ev
     for (size_t i = 0; i < json_object_array_length(list); i++) {
         json_object *ev = json_object_array_get_idx(list, i), *imr = NULL, *type = NULL,
                     *digest = NULL;
-        if (!json_object_object_get_ex(ev, "imr", &imr) ||
+        /* dstack's {"imr", "event_type": N} or our own {"rtmr", "type": "EV_..."}
+         * (ccmctl measure --event-log json) */
+        if (!json_object_is_type(ev, json_type_object) ||
+            (!json_object_object_get_ex(ev, "imr", &imr) &&
+             !json_object_object_get_ex(ev, "rtmr", &imr)) ||
             !json_object_object_get_ex(ev, "digest", &digest)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s: event %zu has no \"imr\" or \"digest\"", path, i);
+                        "%s: event %zu has no \"imr\" (or \"rtmr\") or \"digest\"", path, i);
+            return FALSE;
+        }
+        if (json_object_is_type(digest, json_type_null)) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                        "%s: event %zu has a null \"digest\" (a prediction without its "
+                        "inputs is not a log)",
+                        path, i);
             return FALSE;
         }
         const char *hex = json_object_get_string(digest);
@@ -97,8 +111,20 @@ static gboolean events_from_json(json_object *list, const char *path, GArray *ev
             return FALSE;
         }
         CcmTdxEvent e = { .rtmr = (uint32_t) rtmr, .offset = i };
-        if (json_object_object_get_ex(ev, "event_type", &type))
-            e.type = (uint32_t) json_object_get_int64(type);
+        if (json_object_object_get_ex(ev, "event_type", &type) ||
+            json_object_object_get_ex(ev, "type", &type)) {
+            int64_t t = json_object_is_type(type, json_type_string)
+                            ? ccm_tdx_event_type_from_string(json_object_get_string(type))
+                            : json_object_get_int64(type);
+            if (t < 0 || t > G_MAXUINT32) {
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            "%s: event %zu: expected an event type number or a name like "
+                            "\"EV_SEPARATOR\", not %s",
+                            path, i, json_object_to_json_string(type));
+                return FALSE;
+            }
+            e.type = (uint32_t) t;
+        }
         memcpy(e.digest, d->data, CCM_SHA384_SIZE);
         g_array_append_val(events, e);
     }
@@ -143,10 +169,127 @@ static gboolean load_events(const char *path, GArray *events, char **ret_data, G
     return TRUE;
 }
 
+/* "4G", "512M", "1048576": bytes. */
+static gboolean parse_size(const char *text, guint64 *ret)
+{
+    char *end = NULL;
+    guint64 v = g_ascii_strtoull(text, &end, 10);
+    guint shift = 0;
+    if (end == text)
+        return FALSE;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (*end != '\0' || v == 0 || v > (G_MAXUINT64 >> shift))
+        return FALSE;
+    *ret = v << shift;
+    return TRUE;
+}
+
+static const char *type_name(uint32_t type, char buf[16])
+{
+    const char *name = ccm_tdx_event_type_to_string(type);
+    if (name)
+        return name;
+    g_snprintf(buf, 16, "0x%08x", type);
+    return buf;
+}
+
+/*
+ * Every logged event of RTMR0 to RTMR2 against the predicted ones of the same register,
+ * in order: match, differ, unknown (an input was not given), missing (predicted, not
+ * logged), unexpected (logged, not predicted), not-predicted (a register without a
+ * prediction: RTMR1 and RTMR2 without a kernel, RTMR3 always). Returns the description of
+ * the first difference, or NULL.
+ */
+static char *compare_events(const CcmTdxExpected *ex, const GArray *events, json_object *list,
+                            GString *text)
+{
+    char *first = NULL;
+    for (uint32_t rtmr = 0; rtmr < 4; rtmr++) {
+        gboolean predicted = (rtmr == 0 && ex->rtmr0_modelled) ||
+                             (rtmr == 1 && ex->rtmr12 && ex->rtmr0_modelled) ||
+                             (rtmr == 2 && ex->rtmr12);
+        size_t k = 0; /* next predicted event of this register */
+        guint logged = 0;
+        for (guint i = 0; i <= events->len; i++) {
+            const CcmTdxEvent *e = i < events->len ? &g_array_index(events, CcmTdxEvent, i)
+                                                   : NULL;
+            if (e && e->rtmr != rtmr)
+                continue;
+            const CcmTdxPredictedEvent *p = NULL;
+            if (predicted)
+                while (k < ex->n_events && ex->events[k].rtmr != rtmr)
+                    k++;
+            if (predicted && k < ex->n_events)
+                p = &ex->events[k];
+            if (!e && !p)
+                break;
+            const char *result, *what;
+            char tb[16];
+            if (!predicted) {
+                result = "not-predicted";
+                what = rtmr == 3 ? "(the workload's)" : "(needs the kernel: direct boot)";
+            } else if (!e) {
+                result = "missing";
+                what = p->description;
+            } else if (!p) {
+                result = "unexpected";
+                what = "(not predicted)";
+            } else if (p->type != e->type) {
+                result = "differ";
+                what = p->description;
+            } else if (!p->known) {
+                result = "unknown";
+                what = p->description;
+            } else {
+                result = memcmp(p->digest, e->digest, CCM_SHA384_SIZE) == 0 ? "match" : "differ";
+                what = p->description;
+            }
+            if (p)
+                k++;
+            if (e)
+                logged++;
+            gboolean bad = strcmp(result, "differ") == 0 || strcmp(result, "missing") == 0 ||
+                           strcmp(result, "unexpected") == 0;
+            g_autofree char *label = g_strdup_printf("RTMR%u event %u (%s)", rtmr,
+                                                     e ? logged : logged + 1,
+                                                     p ? p->description
+                                                       : type_name(e->type, tb));
+            if (bad && !first)
+                first = g_strdup(label);
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "rtmr", json_object_new_int((int) rtmr));
+            json_object_object_add(o, "event", json_object_new_string(what));
+            json_object_object_add(o, "type", json_object_new_string(
+                                                  type_name(e ? e->type : p->type, tb)));
+            json_object_object_add(o, "result", json_object_new_string(result));
+            g_autofree char *lh = e ? ccm_hex_encode(e->digest, CCM_SHA384_SIZE) : NULL;
+            g_autofree char *ph = p && p->known ? ccm_hex_encode(p->digest, CCM_SHA384_SIZE)
+                                                : NULL;
+            json_object_object_add(o, "logged", lh ? json_object_new_string(lh) : NULL);
+            json_object_object_add(o, "expected", ph ? json_object_new_string(ph) : NULL);
+            json_object_array_add(list, o);
+            g_string_append_printf(text, "  RTMR%u %-13s %-34s %s\n", rtmr, result,
+                                   type_name(e ? e->type : p->type, tb), what);
+            if (bad && ph && lh)
+                g_string_append_printf(text, "        expected %s\n        logged   %s\n", ph,
+                                       lh);
+        }
+    }
+    return first;
+}
+
 int ccmctl_verify(int argc, char **argv)
 {
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
     g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;
+    g_autofree char *kernel = NULL, *initrd = NULL, *append = NULL, *acpi_dir = NULL;
+    g_autofree char *qemu = NULL;
+    gint vcpus = 0;
     gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
@@ -157,40 +300,98 @@ int ccmctl_verify(int argc, char **argv)
         { "event-log", 0, 0, G_OPTION_ARG_FILENAME, &log, "The TD's CCEL event log (raw or JSON)",
           "FILE" },
         { "firmware", 0, 0, G_OPTION_ARG_FILENAME, &firmware,
-          "The TDVF/OVMF image the TD booted (for MRTD)", "PATH" },
+          "The TDVF/OVMF image the TD booted (without a guest spec)", "PATH" },
         { "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
-          "The TD's RAM (with --firmware and --event-log: check RTMR0 event by event)", "SIZE" },
+          "The TD's RAM (with --firmware: predict its events)", "SIZE" },
+        { "vcpus", 0, 0, G_OPTION_ARG_INT, &vcpus, "The TD's vCPUs (for --qemu)", "N" },
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel, "Direct boot kernel (RTMR1)", "PATH" },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Initrd (RTMR2)", "PATH" },
+        { "append", 0, 0, G_OPTION_ARG_STRING, &append, "Kernel command line (RTMR2)",
+          "STRING" },
         { "layout", 0, 0, G_OPTION_ARG_STRING, &layout_name,
-          "OVMF event layout: edk2-202411 (default) or edk2-pre-202411", "LAYOUT" },
+          "OVMF event layout: auto (default), edk2-pre-202411, edk2-202411 or edk2-202505",
+          "LAYOUT" },
+        { "acpi-dir", 0, 0, G_OPTION_ARG_FILENAME, &acpi_dir,
+          "QEMU's ACPI blobs: tables, rsdp, table-loader", "DIR" },
+        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
+          "Read the ACPI blobs from this QEMU (without a guest spec)", "PATH" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
     g_set_prgname("ccmctl verify");
-    g_autoptr(GOptionContext) context =
-        g_option_context_new("- compare a TD's quote with the expected MRTD and its event log");
+    g_autoptr(GOptionContext) context = g_option_context_new(
+        "[GUEST.guest] - compare a TD's quote and event log with what is expected");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 every register matches, 1 a "
                                               "register differs or an input is bad, 2 usage "
                                               "error. See ccmctl-verify(1).\n");
     if (!g_option_context_parse(context, &argc, &argv, &error))
         return ccmctl_fail("verify", error);
+    const char *spec_path = argc > 1 ? argv[1] : NULL;
+    int layout = !layout_name || strcmp(layout_name, "auto") == 0
+                     ? -1
+                     : ccm_tdx_layout_from_string(layout_name);
+    guint64 mem = 0;
     const char *usage = NULL;
     if (!platform || strcmp(platform, "tdx") != 0)
-        usage = "--platform tdx is required (the only platform verify knows yet)";
+        usage = "--platform tdx is required";
     else if (!quote == !report)
         usage = "give one of --quote FILE or --report FILE";
-    else if (!log && !firmware)
-        usage = "give --event-log FILE, --firmware PATH, or both";
-    else if (argc > 1)
-        usage = "a guest spec is not taken yet; give --firmware";
-    else if (memory && (!firmware || !log))
-        usage = "--memory checks RTMR0 event by event: it needs --firmware and --event-log";
-    else if (layout_name && ccm_tdx_layout_from_string(layout_name) < 0)
-        usage = "--layout: expected edk2-202411 or edk2-pre-202411";
+    else if (argc > 2)
+        usage = "give one guest spec at most";
+    else if (spec_path && (firmware || memory || kernel || initrd || append || qemu || vcpus))
+        usage = "the guest spec gives firmware, RAM, vCPUs, boot files and QEMU: drop "
+                "--firmware, --memory, --vcpus, --kernel, --initrd, --append and --qemu";
+    else if (!spec_path && !log && !firmware)
+        usage = "give a guest spec, --event-log FILE, --firmware PATH, or a combination";
+    else if (memory && !parse_size(memory, &mem))
+        usage = "--memory: expected bytes or a number with K, M or G, e.g. 2G";
+    else if (!spec_path && memory && (!firmware || !log))
+        usage = "--memory predicts the events: it needs --firmware and --event-log";
+    else if (!spec_path && (kernel || acpi_dir || qemu) && !memory)
+        usage = "--kernel, --acpi-dir and --qemu predict events: they need --memory";
+    else if ((initrd || append) && !kernel)
+        usage = "--initrd and --append need --kernel";
+    else if (acpi_dir && qemu)
+        usage = "--acpi-dir and --qemu are alternatives";
+    else if (vcpus < 0 || vcpus > 4096)
+        usage = "--vcpus: expected 1 to 4096";
+    else if (layout < 0 && layout_name && strcmp(layout_name, "auto") != 0)
+        usage = "--layout: expected auto, edk2-pre-202411, edk2-202411 or edk2-202505";
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("verify", error);
     }
+
+    /* What is expected: from the guest spec, or from the options. */
+    g_autoptr(CcmLaunchPlan) plan = NULL;
+    g_autoptr(GPtrArray) shape = NULL;
+    CcmTdxInputs in = { 0 };
+    gboolean predict = FALSE;
+    if (spec_path) {
+        g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(spec_path, &error);
+        if (!spec)
+            return ccmctl_fail("verify", error);
+        if (spec->platform != CCM_GUEST_PLATFORM_TDX) {
+            g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                        "%s: Platform=%s; verify --platform tdx needs a Platform=tdx spec",
+                        spec_path, ccm_guest_platform_to_string(spec->platform));
+            return ccmctl_fail("verify", error);
+        }
+        if (!(plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error)))
+            return ccmctl_fail("verify", error);
+        ccm_tdx_inputs_from_plan(plan, log && !acpi_dir, &in, &shape);
+        in.acpi_dir = acpi_dir;
+        firmware = g_strdup(in.firmware);
+        predict = log != NULL;
+    } else if (firmware && memory) {
+        in = (CcmTdxInputs) { .firmware = firmware, .memory = mem,
+                              .vcpus = vcpus ? (guint) vcpus : 1, .kernel = kernel,
+                              .initrd = initrd, .append = append, .acpi_dir = acpi_dir,
+                              .qemu = qemu };
+        predict = TRUE;
+    }
+    in.layout = layout;
 
     CcmTdxReport td;
     if (!load_quote(quote ? quote : report, report != NULL, &td, &error))
@@ -253,6 +454,15 @@ int ccmctl_verify(int argc, char **argv)
             json_object_put(out);
             return ccmctl_fail("verify", error);
         }
+        CcmTdxExpected ex = { 0 };
+        if (predict && !ccm_tdx_expected_compute(&in, &ex, &error)) {
+            ccm_tdx_expected_clear(&ex);
+            json_object_put(out);
+            return ccmctl_fail("verify", error);
+        }
+        for (guint i = 0; predict && i < ex.notes->len; i++)
+            fprintf(stderr, "ccmctl verify: %s\n", (const char *) ex.notes->pdata[i]);
+
         uint8_t rtmrs[4][CCM_SHA384_SIZE];
         CcmError err = { 0 };
         (void) ccm_tdx_replay((const CcmTdxEvent *) events->data, events->len, rtmrs, &err);
@@ -277,89 +487,36 @@ int ccmctl_verify(int argc, char **argv)
         g_string_append_printf(text, "\n%u events:\n", events->len);
         for (guint i = 0; i < events->len; i++) {
             const CcmTdxEvent *e = &g_array_index(events, CcmTdxEvent, i);
-            const char *type = ccm_tdx_event_type_to_string(e->type);
+            char tb[16];
             g_autofree char *d = ccm_hex_encode(e->digest, CCM_SHA384_SIZE);
-            g_autofree char *unknown = g_strdup_printf("0x%08x", e->type);
             json_object *o = json_object_new_object();
             json_object_object_add(o, "rtmr", json_object_new_int((int) e->rtmr));
-            json_object_object_add(o, "type", json_object_new_string(type ? type : unknown));
+            json_object_object_add(o, "type", json_object_new_string(type_name(e->type, tb)));
             json_object_object_add(o, "digest", json_object_new_string(d));
             json_object_array_add(list, o);
-            g_string_append_printf(text, "  RTMR%u %-34s %s\n", e->rtmr, type ? type : unknown,
+            g_string_append_printf(text, "  RTMR%u %-34s %s\n", e->rtmr, type_name(e->type, tb),
                                    d);
         }
         json_object_object_add(out, "events", list);
 
-        /* RTMR0 event by event: what the firmware and RAM size predict, against the log. */
-        guint64 mem = 0;
-        char *end = NULL;
-        if (memory) {
-            mem = g_ascii_strtoull(memory, &end, 10);
-            if (end && (*end == 'G' || *end == 'g'))
-                mem <<= 30;
-            else if (end && (*end == 'M' || *end == 'm'))
-                mem <<= 20;
-        }
-        if (memory && firmware && mem) {
-            g_autoptr(GMappedFile) fw = g_mapped_file_new(firmware, FALSE, &error);
-            if (!fw) {
-                json_object_put(out);
-                return ccmctl_fail("verify", error);
-            }
-            CcmTdxPredictedEvent predicted[CCM_TDX_MAX_PREDICTED];
-            size_t np = 0;
-            int layout = ccm_tdx_layout_from_string(layout_name ? layout_name : "edk2-202411");
-            if (ccm_tdx_predict_rtmr0(g_mapped_file_get_contents(fw),
-                                      g_mapped_file_get_length(fw), firmware, mem,
-                                      (CcmTdxLayout) layout, NULL, predicted, &np, &err) < 0) {
-                json_object_put(out);
-                g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, err.message);
-                return ccmctl_fail("verify", error);
-            }
+        if (predict) {
             json_object *cmp = json_object_new_array();
-            size_t k = 0;
-            const char *first_differ = NULL;
-            g_string_append_printf(text, "\nRTMR0 events against %s with %s of RAM (%s):\n",
-                                   firmware, memory,
-                                   ccm_tdx_layout_to_string((CcmTdxLayout) layout));
-            for (guint i = 0; i < events->len; i++) {
-                const CcmTdxEvent *e = &g_array_index(events, CcmTdxEvent, i);
-                if (e->rtmr != 0)
-                    continue;
-                const char *result;
-                const char *desc = k < np ? predicted[k].description : "(not predicted)";
-                if (k >= np || predicted[k].type != e->type)
-                    result = "differ";
-                else if (!predicted[k].known)
-                    result = "unknown";
-                else
-                    result = memcmp(predicted[k].digest, e->digest, CCM_SHA384_SIZE) == 0
-                                 ? "match"
-                                 : "differ";
-                if (strcmp(result, "differ") == 0 && !first_differ)
-                    first_differ = desc;
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "event", json_object_new_string(desc));
-                json_object_object_add(o, "result", json_object_new_string(result));
-                json_object_array_add(cmp, o);
-                g_string_append_printf(text, "  %-8s %s\n", result, desc);
-                k++;
-            }
-            for (; k < np; k++) {
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "event", json_object_new_string(predicted[k].description));
-                json_object_object_add(o, "result", json_object_new_string("missing"));
-                json_object_array_add(cmp, o);
-                g_string_append_printf(text, "  %-8s %s\n", "missing", predicted[k].description);
-                if (!first_differ)
-                    first_differ = predicted[k].description;
-            }
-            json_object_object_add(out, "rtmr0_events", cmp);
-            if (first_differ) {
-                g_string_append_printf(text, "first difference: %s\n", first_differ);
+            g_string_append_printf(text, "\nEvents against the expected ones (%s, %s%s%s, %"
+                                         G_GUINT64_FORMAT " bytes of RAM):\n",
+                                   spec_path ? spec_path : in.firmware,
+                                   ccm_tdx_layout_to_string(ex.layout),
+                                   ex.profile ? ", " : "", ex.profile ? ex.profile->name : "",
+                                   in.memory);
+            g_autofree char *first = compare_events(&ex, events, cmp, text);
+            json_object_object_add(out, "event_comparison", cmp);
+            json_object_object_add(out, "first_difference",
+                                   first ? json_object_new_string(first) : NULL);
+            if (first) {
+                g_string_append_printf(text, "first difference: %s\n", first);
                 all_match = FALSE;
             }
         }
+        ccm_tdx_expected_clear(&ex);
     }
     json_object_object_add(out, "result", json_object_new_string(all_match ? "match"
                                                                            : "differ"));

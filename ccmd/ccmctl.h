@@ -15,6 +15,12 @@ int ccmctl_guest_command(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);
+
+/* The TDX measurement of @in printed as `ccmctl measure --platform tdx` does (@reg,
+ * @output and @event_log as its options; NULL for the default). */
+struct CcmTdxInputs;
+int ccmctl_measure_tdx_run(const struct CcmTdxInputs *in, const char *reg, const char *output,
+                           const char *event_log);
 int ccmctl_render(int argc, char **argv);
 int ccmctl_verify(int argc, char **argv);
 int ccmctl_register(int argc, char **argv);

@@ -69,6 +69,14 @@ const char *ccm_tdx_event_type_to_string(uint32_t type)
     return NULL;
 }
 
+int64_t ccm_tdx_event_type_from_string(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof(event_types) / sizeof(event_types[0]); i++)
+        if (strcmp(event_types[i].name, name) == 0)
+            return event_types[i].type;
+    return -ENOENT;
+}
+
 typedef struct Algorithm {
     uint16_t id;
     uint16_t size;

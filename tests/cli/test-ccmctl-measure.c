@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "fake-bzimage.h"
+
 #define F05 "e1e1ca029dd7973ab9513295be68198472dcd4fc834bd9af9b63f6e8a1674dbf281a9278a4a2ebe0eed9f22adbcd0e2b"
 #define F16 "086e2e9149ebf45abdc3445fba5b2da8270bdbb04094d7a2c37faaa4b24af3aa16aff8c374c2a55c467a50da6d466b74"
 #define F01 "329c8ce0972ae52343b64d34a434a86f245dfd74f5ed7aae15d22efc78fb9683632b9b50e4e1d7fa41179ef98a7ef198"
@@ -68,16 +70,23 @@ static Result run_input(const char *input, const char *first, ...)
 #define run(...) run_input(NULL, __VA_ARGS__)
 
 /* An error: nothing on stdout, exactly one line on stderr containing each needle. */
-static void assert_error(const Result *r, int status, const char *needle1, const char *needle2)
+static void assert_command_error(const Result *r, const char *command, int status,
+                                 const char *needle1, const char *needle2)
 {
+    g_autofree char *prefix = g_strdup_printf("ccmctl %s: ", command);
     g_test_message("stderr: %s", r->err);
     g_assert_cmpint(r->status, ==, status);
     g_assert_cmpstr(r->out, ==, "");
-    g_assert_true(g_str_has_prefix(r->err, "ccmctl measure: "));
+    g_assert_true(g_str_has_prefix(r->err, prefix));
     g_assert_cmpint(strchr(r->err, '\n') - r->err, ==, (long) strlen(r->err) - 1);
     g_assert_nonnull(strstr(r->err, needle1));
     if (needle2)
         g_assert_nonnull(strstr(r->err, needle2));
+}
+
+static void assert_error(const Result *r, int status, const char *needle1, const char *needle2)
+{
+    assert_command_error(r, "measure", status, needle1, needle2);
 }
 
 static void test_help(void)
@@ -551,28 +560,146 @@ static void test_tdx_verify(void)
                                 "--firmware", trixie, "--memory", "1G", "--json", NULL);
         json_object *o = json_tokener_parse(ok.out), *list = NULL;
         g_assert_nonnull(o);
-        g_assert_true(json_object_object_get_ex(o, "rtmr0_events", &list));
-        g_assert_cmpuint(json_object_array_length(list), ==, 13);
-        unsigned match = 0, unknown = 0;
-        for (size_t i = 0; i < 13; i++) {
+        g_assert_true(json_object_object_get_ex(o, "event_comparison", &list));
+        g_assert_cmpuint(json_object_array_length(list), ==, 18);
+        unsigned match = 0, unknown = 0, not_predicted = 0;
+        for (size_t i = 0; i < 18; i++) {
             json_object *res = NULL;
             json_object_object_get_ex(json_object_array_get_idx(list, i), "result", &res);
             match += strcmp(json_object_get_string(res), "match") == 0;
             unknown += strcmp(json_object_get_string(res), "unknown") == 0;
+            not_predicted += strcmp(json_object_get_string(res), "not-predicted") == 0;
         }
         g_assert_cmpuint(match, ==, 10);
         g_assert_cmpuint(unknown, ==, 3);
+        g_assert_cmpuint(not_predicted, ==, 5); /* RTMR1 without --kernel */
         json_object_put(o);
         g_auto(Result) wrong = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                    ccel, "--firmware", trixie, "--memory", "2G", NULL);
         g_assert_cmpint(wrong.status, ==, 1);
-        g_assert_nonnull(strstr(wrong.out, "first difference: TD HOB"));
+        g_assert_nonnull(strstr(wrong.out, "first difference: RTMR0 event 1 (TD HOB)"));
     }
     {
         g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, NULL);
         g_assert_cmpint(r.status, ==, 2);
         g_assert_nonnull(strstr(r.err, "--event-log"));
     }
+}
+
+static char *write_temp(const char *dir, const char *name, const void *data, gsize size)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    g_assert_true(g_file_set_contents(path, data, (gssize) size, NULL));
+    return path;
+}
+
+static const char *first_difference(const char *json)
+{
+    static char buf[256];
+    json_object *o = json_tokener_parse(json), *v = NULL;
+    g_assert_nonnull(o);
+    g_assert_true(json_object_object_get_ex(o, "first_difference", &v));
+    g_strlcpy(buf, v ? json_object_get_string(v) : "(none)", sizeof(buf));
+    json_object_put(o);
+    return buf;
+}
+
+/*
+ * Event by event through RTMR0 to RTMR2: the predicted log of a direct-boot TD (firmware,
+ * RAM, ACPI blobs, kernel, initrd, command line) checked against itself from the options
+ * and from a guest spec matches every event; one input changed is named as the first
+ * difference.
+ */
+static void test_tdx_verify_events(void)
+{
+    g_autofree char *fw = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                "OVMF.trixie.fd", NULL);
+    g_autofree char *acpi = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                                  "acpi-qemu7.2-q35-2cpu-2G", NULL);
+    g_autofree char *q = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
+                                               "quote-report.json", NULL);
+    g_autofree char *dir = g_dir_make_tmp("ccm-tdx-verify-XXXXXX", NULL);
+    gsize ksize = 0;
+    g_autofree uint8_t *k = fake_bzimage(&ksize);
+    g_autofree char *kernel = write_temp(dir, "bzImage", k, ksize);
+    g_autofree char *initrd = write_temp(dir, "initrd", "an initrd", 9);
+    g_auto(Result) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
+                             "--vcpus", "2", "--kernel", kernel, "--initrd", initrd, "--append",
+                             "console=hvc0", "--acpi-dir", acpi, "--event-log", "json", NULL);
+    g_assert_cmpint(log.status, ==, 0);
+    g_autofree char *events = write_temp(dir, "events.json", log.out, strlen(log.out));
+    {
+        /* 13 RTMR0, 5 RTMR1, 2 RTMR2 events; all match (the quote is another TD's, so
+         * its registers differ and the exit status is 1). */
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                               events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
+                               "--initrd", initrd, "--append", "console=hvc0", "--acpi-dir",
+                               acpi, "--json", NULL);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_cmpstr(first_difference(r.out), ==, "(none)");
+        json_object *o = json_tokener_parse(r.out), *list = NULL;
+        g_assert_true(json_object_object_get_ex(o, "event_comparison", &list));
+        g_assert_cmpuint(json_object_array_length(list), ==, 20);
+        for (size_t i = 0; i < 20; i++) {
+            json_object *res = NULL;
+            json_object_object_get_ex(json_object_array_get_idx(list, i), "result", &res);
+            g_assert_cmpstr(json_object_get_string(res), ==, "match");
+        }
+        json_object_put(o);
+    }
+    {
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                               events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
+                               "--initrd", initrd, "--append", "console=ttyS0", "--acpi-dir",
+                               acpi, "--json", NULL);
+        g_assert_cmpstr(first_difference(r.out), ==, "RTMR2 event 1 (command line (LoadOptions))");
+    }
+    {
+        /* Without the initrd the kernel's patched header differs too: RTMR1's kernel
+         * image is the first difference, and RTMR2's initrd is missing. */
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                               events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
+                               "--append", "console=hvc0", "--acpi-dir", acpi, NULL);
+        g_assert_cmpint(r.status, ==, 1);
+        g_assert_nonnull(strstr(r.out, "first difference: RTMR1 event 1 (kernel image"));
+        g_assert_nonnull(strstr(r.out, "unexpected"));
+    }
+    {
+        /* The same TD as a guest spec: the spec is the only source. */
+        g_autofree char *text = g_strdup_printf("[Guest]\nName=td1\nPlatform=tdx\nVCPUs=2\n"
+                                                "Memory=2G\nFirmware=%s\nKernel=%s\n"
+                                                "Initrd=%s\nCmdline=console=hvc0\n",
+                                                fw, kernel, initrd);
+        g_autofree char *spec = write_temp(dir, "td1.guest", text, strlen(text));
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                               events, "--acpi-dir", acpi, spec, "--json", NULL);
+        g_assert_cmpstr(first_difference(r.out), ==, "(none)");
+        g_auto(Result) both = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                                  events, "--memory", "2G", spec, NULL);
+        assert_command_error(&both, "verify", 2, "the guest spec gives", NULL);
+        g_autofree char *sev = g_strdup_printf("[Guest]\nPlatform=sev\nFirmware=%s\n", fw);
+        g_autofree char *sev_spec = write_temp(dir, "sev.guest", sev, strlen(sev));
+        g_auto(Result) wrong = run("verify", "--platform", "tdx", "--quote", q, sev_spec, NULL);
+        g_assert_cmpint(wrong.status, !=, 0);
+        g_assert_nonnull(strstr(wrong.err, "sev.guest"));
+        g_unlink(spec);
+        g_unlink(sev_spec);
+    }
+    {
+        /* A prediction without its inputs is not a log. */
+        g_auto(Result) p = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "2G", "--event-log", "json", NULL);
+        g_autofree char *partial = write_temp(dir, "partial.json", p.out, strlen(p.out));
+        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+                               partial, NULL);
+        assert_command_error(&r, "verify", 1, "partial.json: event 8 has a null \"digest\"",
+                             NULL);
+        g_unlink(partial);
+    }
+    g_unlink(events);
+    g_unlink(kernel);
+    g_unlink(initrd);
+    g_rmdir(dir);
 }
 
 int main(int argc, char **argv)
@@ -590,6 +717,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-measure/guest-spec", test_guest_spec);
     g_test_add_func("/ccmctl-measure/tdx", test_tdx);
     g_test_add_func("/ccmctl-measure/tdx-verify", test_tdx_verify);
+    g_test_add_func("/ccmctl-measure/tdx-verify-events", test_tdx_verify_events);
     g_test_add_func("/ccmctl-measure/tdx-spec", test_tdx_spec);
     return g_test_run();
 }

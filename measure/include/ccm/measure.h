@@ -475,6 +475,8 @@ CCM_PUBLIC int ccm_tdx_replay(const CcmTdxEvent *events, size_t n,
 
 /* "EV_SEPARATOR", "EV_EFI_PLATFORM_FIRMWARE_BLOB2", ...; NULL for an unknown type. */
 CCM_PUBLIC const char *ccm_tdx_event_type_to_string(uint32_t type);
+/* The type of a TCG event name ("EV_SEPARATOR"), or -ENOENT. */
+CCM_PUBLIC int64_t ccm_tdx_event_type_from_string(const char *name);
 
 /* The measurement registers a TD quote (v4) or TDREPORT carries. */
 typedef struct CcmTdxReport {
