@@ -15,6 +15,7 @@ int ccmctl_guest_command(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);
+int ccmctl_measure_cca(int argc, char **argv);
 int ccmctl_render(int argc, char **argv);
 int ccmctl_verify(int argc, char **argv);
 int ccmctl_register(int argc, char **argv);
