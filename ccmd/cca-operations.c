@@ -88,8 +88,9 @@ static json_object *get_array(Ctx *c, json_object *o, const char *key, gboolean 
 
 static gboolean check_keys(Ctx *c, json_object *o, const char *prefix, const char *const *known)
 {
-    json_object_object_foreach(o, k, v) {
-        (void) v;
+    struct json_object_iterator it = json_object_iter_begin(o), end = json_object_iter_end(o);
+    for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+        const char *k = json_object_iter_peek_name(&it);
         gboolean found = FALSE;
         for (const char *const *n = known; *n && !found; n++)
             found = strcmp(*n, k) == 0;
