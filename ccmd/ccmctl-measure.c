@@ -132,22 +132,36 @@ static int measure_tdx_spec(CcmGuestSpec *owned_spec, const char *output, gboole
     return ccmctl_measure_tdx_run(&in, NULL, output, NULL);
 }
 
-/* Whether the command line asks for --platform tdx (its own options and engine). */
-static bool wants_tdx(int argc, char **argv)
+/* Whether the command line asks for --platform @name (tdx, cca: their own options and
+ * engines). */
+static bool wants_platform(int argc, char **argv, const char *name)
 {
+    g_autofree char *joined = g_strconcat("--platform=", name, NULL);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--platform=tdx") == 0)
+        if (strcmp(argv[i], joined) == 0)
             return true;
-        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], "tdx") == 0)
+        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], name) == 0)
             return true;
     }
     return false;
+}
+
+static bool wants_tdx(int argc, char **argv)
+{
+    return wants_platform(argc, argv, "tdx");
+}
+
+static bool wants_cca(int argc, char **argv)
+{
+    return wants_platform(argc, argv, "cca");
 }
 
 int ccmctl_measure(int argc, char **argv)
 {
     if (wants_tdx(argc, argv))
         return ccmctl_measure_tdx(argc, argv);
+    if (wants_cca(argc, argv))
+        return ccmctl_measure_cca(argc, argv);
 
     g_auto(CcmMeasureRequest) request = { 0 };
     char *values[N_REQUEST_OPTIONS] = { NULL };
@@ -160,8 +174,8 @@ int ccmctl_measure(int argc, char **argv)
 #define REQUEST_OPTION(opt, arg, help)                                                         \
     { ccm_measure_request_keys[opt], 0, 0, G_OPTION_ARG_FILENAME, &values[opt], help, arg }
     GOptionEntry entries[] = {
-        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev|tdx",
-                       "Confidential-computing platform (tdx: see ccmctl-measure(1))"),
+        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev|tdx|cca",
+                       "Confidential-computing platform (tdx, cca: see ccmctl-measure(1))"),
         REQUEST_OPTION(OPT_FIRMWARE, "PATH", "OVMF image (-bios, or the CODE part of pflash)"),
         REQUEST_OPTION(OPT_KERNEL, "PATH", "Kernel for measured direct boot (kernel-hashes=on)"),
         REQUEST_OPTION(OPT_INITRD, "PATH", "Initrd (needs --kernel)"),

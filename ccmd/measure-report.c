@@ -84,6 +84,14 @@ static const char *step_kind_name(CcmStepKind kind)
         return "vmsa";
     case CCM_STEP_TDX_SECTION:
         return "tdx-section";
+    case CCM_STEP_CCA_REALM:
+        return "cca-realm";
+    case CCM_STEP_CCA_RIPAS:
+        return "cca-ripas";
+    case CCM_STEP_CCA_DATA:
+        return "cca-data";
+    case CCM_STEP_CCA_REC:
+        return "cca-rec";
     }
     return "unknown";
 }
@@ -170,6 +178,10 @@ void ccm_measure_report_print_explain(const CcmMeasureReport *r, FILE *out)
             break;
         case CCM_STEP_BYTES:
         case CCM_STEP_TDX_SECTION:
+        case CCM_STEP_CCA_REALM:
+        case CCM_STEP_CCA_RIPAS:
+        case CCM_STEP_CCA_DATA:
+        case CCM_STEP_CCA_REC:
             stage = g_strdup(s->stage);
             break;
         }
@@ -223,6 +235,10 @@ static json_object *step_to_json(const CcmReportStep *s, guint number)
     case CCM_STEP_PAGES:
     case CCM_STEP_BYTES:
     case CCM_STEP_TDX_SECTION:
+    case CCM_STEP_CCA_REALM:
+    case CCM_STEP_CCA_RIPAS:
+    case CCM_STEP_CCA_DATA:
+    case CCM_STEP_CCA_REC:
         json_object_object_add(o, "stage", json_object_new_string(s->stage));
         if (s->kind == CCM_STEP_PAGES && strcmp(s->stage, "firmware") != 0)
             json_object_object_add(o, "section", json_object_new_int((int) s->index));

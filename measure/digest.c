@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * digest.c - SHA-256/SHA-384 through OpenSSL's EVP interface
+ * digest.c - SHA-256/SHA-384/SHA-512 through OpenSSL's EVP interface
  *
  * The SNP launch digest hashes one 112-byte record per 4 KiB page, so per-message
  * overhead matters: the EVP_MD objects are fetched once per process (an implicit
@@ -16,11 +16,13 @@
 static const char *const hash_names[_CCM_HASH_MAX] = {
     [CCM_HASH_SHA256] = "SHA256",
     [CCM_HASH_SHA384] = "SHA384",
+    [CCM_HASH_SHA512] = "SHA512",
 };
 
 static const size_t hash_sizes[_CCM_HASH_MAX] = {
     [CCM_HASH_SHA256] = 32,
     [CCM_HASH_SHA384] = 48,
+    [CCM_HASH_SHA512] = 64,
 };
 
 static EVP_MD *fetched[_CCM_HASH_MAX];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* digest.h - SHA-256/SHA-384 through OpenSSL's EVP interface, with a reusable context */
+/* digest.h - SHA-256/SHA-384/SHA-512 through OpenSSL's EVP interface, with a reusable context */
 #pragma once
 
 #include <stddef.h>
@@ -10,6 +10,7 @@
 typedef enum CcmHashAlgorithm {
     CCM_HASH_SHA256,
     CCM_HASH_SHA384,
+    CCM_HASH_SHA512,
     _CCM_HASH_MAX,
 } CcmHashAlgorithm;
 

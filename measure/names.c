@@ -31,6 +31,22 @@ static const char *const page_type_names[] = {
     [CCM_SNP_PAGE_SECRETS] = "SECRETS", [CCM_SNP_PAGE_CPUID] = "CPUID",
 };
 
+static const char *const cca_rmm_names[] = {
+    [CCM_CCA_RMM_1_0] = "1.0",
+    [CCM_CCA_RMM_2_0] = "2.0",
+};
+
+static const char *const cca_hash_names[] = {
+    [CCM_CCA_HASH_SHA256] = "sha256",
+    [CCM_CCA_HASH_SHA512] = "sha512",
+    [CCM_CCA_HASH_SHA384] = "sha384",
+};
+
+static const char *const cca_vmm_names[] = {
+    [CCM_CCA_VMM_QEMU] = "qemu",
+    [CCM_CCA_VMM_KVMTOOL] = "kvmtool",
+};
+
 static const char *lookup(const char *const *names, size_t n, int value)
 {
     return value >= 0 && (size_t) value < n ? names[value] : NULL;
@@ -142,4 +158,34 @@ const char *ccm_tdx_layout_to_string(CcmTdxLayout layout)
 int ccm_tdx_layout_from_string(const char *name)
 {
     return reverse(layout_names, N_ELEMENTS(layout_names), name);
+}
+
+const char *ccm_cca_rmm_to_string(CcmCcaRmm rmm)
+{
+    return lookup(cca_rmm_names, N_ELEMENTS(cca_rmm_names), (int) rmm);
+}
+
+int ccm_cca_rmm_from_string(const char *name)
+{
+    return reverse(cca_rmm_names, N_ELEMENTS(cca_rmm_names), name);
+}
+
+const char *ccm_cca_hash_to_string(CcmCcaHash hash)
+{
+    return lookup(cca_hash_names, N_ELEMENTS(cca_hash_names), (int) hash);
+}
+
+int ccm_cca_hash_from_string(const char *name)
+{
+    return reverse(cca_hash_names, N_ELEMENTS(cca_hash_names), name);
+}
+
+const char *ccm_cca_vmm_to_string(CcmCcaVmm vmm)
+{
+    return lookup(cca_vmm_names, N_ELEMENTS(cca_vmm_names), (int) vmm);
+}
+
+int ccm_cca_vmm_from_string(const char *name)
+{
+    return reverse(cca_vmm_names, N_ELEMENTS(cca_vmm_names), name);
 }

@@ -8,3 +8,4 @@
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmFirmware, ccm_firmware_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmSevGuest, ccm_sev_guest_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmCcaRealm, ccm_cca_realm_free)

@@ -30,6 +30,7 @@ extern "C" {
 /* Digest sizes in bytes. */
 #define CCM_SHA256_SIZE 32
 #define CCM_SHA384_SIZE 48
+#define CCM_SHA512_SIZE 64
 #define CCM_DIGEST_MAX_SIZE 64
 
 /* Size of the message buffer in CcmError, including the terminating NUL. */
@@ -184,6 +185,10 @@ typedef enum CcmStepKind {
     CCM_STEP_KERNEL_HASH = 3,  /* one entry of the kernel-hashes table */
     CCM_STEP_VMSA = 4,         /* one vCPU's VMSA page */
     CCM_STEP_TDX_SECTION = 5,  /* one TDVF section added (and extended) into MRTD */
+    CCM_STEP_CCA_REALM = 6,    /* Arm CCA: RIM0 from the RealmParams (RMI_REALM_CREATE) */
+    CCM_STEP_CCA_RIPAS = 7,    /* one RIPAS descriptor: one RTT entry (RMM 1.0) */
+    CCM_STEP_CCA_DATA = 8,     /* one DATA descriptor: one 4 KiB granule */
+    CCM_STEP_CCA_REC = 9,      /* one REC descriptor: a runnable REC */
 } CcmStepKind;
 
 /**
@@ -496,6 +501,191 @@ CCM_PUBLIC int ccm_tdx_quote_parse(const void *quote, size_t size, const char *n
 /* From a 1024-byte TDREPORT (TDG.MR.REPORT): its TDINFO. The MAC is not checked. */
 CCM_PUBLIC int ccm_tdx_tdreport_parse(const void *report, size_t size, const char *name,
                                       CcmTdxReport *ret, CcmError *reterr);
+
+/* ---- Arm CCA: Realm Initial Measurement (RIM) and REMs --------------------------- */
+
+/* The RMM generation whose RIM rules apply: 1.0 (EAC5/rel0) measures RTT_INIT_RIPAS,
+ * 2.0 does not and adds SHA-384. */
+typedef enum CcmCcaRmm {
+    CCM_CCA_RMM_1_0 = 0,
+    CCM_CCA_RMM_2_0 = 1,
+} CcmCcaRmm;
+
+/* RmiHashAlgorithm: the value is what RealmParams.hash_algo holds. */
+typedef enum CcmCcaHash {
+    CCM_CCA_HASH_SHA256 = 0,
+    CCM_CCA_HASH_SHA512 = 1,
+    CCM_CCA_HASH_SHA384 = 2,  /* RMM 2.0 only */
+} CcmCcaHash;
+
+/* The VMM whose realm layout a profile reproduces (ccm_cca_vmm_build()). */
+typedef enum CcmCcaVmm {
+    CCM_CCA_VMM_QEMU = 0,     /* Linaro QEMU CCA series, -M virt */
+    CCM_CCA_VMM_KVMTOOL = 1,  /* kvmtool --realm, realm-vm.md layout */
+} CcmCcaVmm;
+
+/* "1.0"/"2.0", "sha256"/"sha512"/"sha384", "qemu"/"kvmtool"; as the other names. */
+CCM_PUBLIC const char *ccm_cca_rmm_to_string(CcmCcaRmm rmm);
+CCM_PUBLIC int ccm_cca_rmm_from_string(const char *name);
+CCM_PUBLIC const char *ccm_cca_hash_to_string(CcmCcaHash hash);
+CCM_PUBLIC int ccm_cca_hash_from_string(const char *name);
+CCM_PUBLIC const char *ccm_cca_vmm_to_string(CcmCcaVmm vmm);
+CCM_PUBLIC int ccm_cca_vmm_from_string(const char *name);
+/* 32, 64 or 48; 0 for a value out of range. */
+CCM_PUBLIC size_t ccm_cca_hash_size(CcmCcaHash hash);
+
+/* RealmParams.flags (flags0 in RMM 2.0). */
+#define CCM_CCA_FLAG_LPA2 (1u << 0)
+#define CCM_CCA_FLAG_SVE (1u << 1)
+#define CCM_CCA_FLAG_PMU (1u << 2)
+
+/*
+ * The measured RealmParams fields, encoded as the RMM takes them (not user-facing
+ * numbers): @sve_vl is (vector length in bits / 128) - 1, @num_bps and @num_wps are the
+ * number of breakpoints and watchpoints minus one, @pmu_num_ctrs is a plain count.
+ */
+typedef struct CcmCcaRealmParams {
+    uint64_t flags;
+    uint32_t s2sz;           /* IPA width in bits */
+    uint32_t sve_vl;
+    uint32_t num_bps;
+    uint32_t num_wps;
+    uint32_t pmu_num_ctrs;
+    CcmCcaHash hash;
+} CcmCcaRealmParams;
+
+/* One operation of a realm's construction, in the order the host issues it. */
+typedef enum CcmCcaOpKind {
+    CCM_CCA_OP_RIPAS = 0,       /* RMI_RTT_INIT_RIPAS over [ipa, ipa + size) */
+    CCM_CCA_OP_DATA = 1,        /* a blob copied at ipa, its granules measured */
+    CCM_CCA_OP_UNMEASURED = 2,  /* DATA granules over [ipa, ipa + size), not measured */
+    CCM_CCA_OP_REC = 3,         /* RMI_REC_CREATE */
+} CcmCcaOpKind;
+
+/*
+ * CcmCcaOp - one operation as recorded (ccm_cca_realm_op())
+ * @name: the blob's name (DATA), or NULL
+ * @data: the blob's bytes (DATA), owned by the realm
+ * @size: bytes of the blob, or of the range
+ * @rec_flags, @pc, @gprs: REC only (bit 0 of @rec_flags: runnable)
+ */
+typedef struct CcmCcaOp {
+    CcmCcaOpKind kind;
+    const char *name;
+    uint64_t ipa;
+    uint64_t size;
+    const uint8_t *data;
+    uint64_t rec_flags;
+    uint64_t pc;
+    uint64_t gprs[8];
+} CcmCcaOp;
+
+#define CCM_CCA_REC_RUNNABLE 1u
+
+typedef struct CcmCcaRealm CcmCcaRealm;
+
+/**
+ * ccm_cca_realm_new() - an empty operation list for a realm with these RealmParams
+ * @host_page_size: 4096 or 65536; blob ranges are widened to whole host pages
+ *
+ * Checks the parameters the way the RMM would: a known hash (SHA-384 only with RMM
+ * 2.0), known flag bits, s2sz from 32 to 48 (52 with LPA2), sve_vl at most 15 and 0
+ * without SVE, num_bps/num_wps from 1 to 15, pmu_num_ctrs at most 31 and 0 without PMU.
+ */
+CCM_PUBLIC int ccm_cca_realm_new(CcmCcaRmm rmm, const CcmCcaRealmParams *params,
+                                 uint64_t host_page_size, CcmCcaRealm **ret,
+                                 CcmError *reterr);
+CCM_PUBLIC void ccm_cca_realm_free(CcmCcaRealm *realm);
+CCM_PUBLIC int ccm_cca_realm_params(const CcmCcaRealm *realm, CcmCcaRmm *ret_rmm,
+                                    CcmCcaRealmParams *ret_params,
+                                    uint64_t *ret_host_page_size);
+
+/* Appends RTT_INIT_RIPAS over [@base, @base + @size): 4 KiB aligned, inside the
+ * protected IPA space. Measured with RMM 1.0, recorded but not measured with 2.0. */
+CCM_PUBLIC int ccm_cca_realm_add_ripas(CcmCcaRealm *realm, uint64_t base, uint64_t size,
+                                       CcmError *reterr);
+/* Appends a measured blob (copied) at @ipa (any alignment). Blobs may share a granule
+ * but not a byte; every granule is measured once, with every blob's bytes in it. */
+CCM_PUBLIC int ccm_cca_realm_add_data(CcmCcaRealm *realm, uint64_t ipa, const void *data,
+                                      size_t size, const char *name, CcmError *reterr);
+/* Appends unmeasured DATA granules over [@base, @base + @size) (4 KiB aligned). */
+CCM_PUBLIC int ccm_cca_realm_add_unmeasured(CcmCcaRealm *realm, uint64_t base, uint64_t size,
+                                            CcmError *reterr);
+/* Appends a REC; only a runnable one (@flags bit 0) is measured. @gprs: x0..x7 or NULL. */
+CCM_PUBLIC int ccm_cca_realm_add_rec(CcmCcaRealm *realm, uint64_t flags, uint64_t pc,
+                                     const uint64_t *gprs, CcmError *reterr);
+
+CCM_PUBLIC size_t ccm_cca_realm_n_ops(const CcmCcaRealm *realm);
+/* Return: 0, or -ENOENT past the end. Pointers in @ret live as long as @realm. */
+CCM_PUBLIC int ccm_cca_realm_op(const CcmCcaRealm *realm, size_t index, CcmCcaOp *ret);
+
+/* Called once per descriptor during ccm_cca_realm_measure(); NULL to disable. */
+CCM_PUBLIC void ccm_cca_realm_set_step_callback(CcmCcaRealm *realm, CcmStepFunc func,
+                                                void *userdata);
+
+/**
+ * ccm_cca_realm_measure() - the RIM after every operation, in order
+ * @ret_rim: at least CCM_DIGEST_MAX_SIZE bytes; receives the hash-length value the
+ *           realm token's initial-measurement claim holds
+ * @ret_size: 32, 48 or 64
+ */
+CCM_PUBLIC int ccm_cca_realm_measure(CcmCcaRealm *realm, uint8_t *ret_rim, size_t *ret_size,
+                                     CcmError *reterr);
+
+/**
+ * ccm_cca_rem_extend() - RSI_MEASUREMENT_EXTEND: @rem = H(@rem[0..L) || @value)
+ * @rem: 64 bytes, in and out; the result is zero-extended past the hash length L
+ * @size: 0 to 64 bytes of @value
+ */
+CCM_PUBLIC int ccm_cca_rem_extend(CcmCcaHash hash, uint8_t *rem, const void *value,
+                                  size_t size, CcmError *reterr);
+
+/* A blob given to a VMM profile; @data NULL means absent. */
+typedef struct CcmCcaBlob {
+    const void *data;
+    size_t size;
+    const char *name;   /* for messages and the operation list */
+} CcmCcaBlob;
+
+/*
+ * CcmCcaVmmConfig - what a VMM is told to start
+ * @params: RealmParams as measured (ccm_cca_vmm_default_s2sz() and
+ *          ccm_cca_vmm_default_hash() give the profiles' defaults)
+ * @host_page_size: 4096 or 65536
+ * @memory: guest RAM in bytes
+ * @dtb: required: the exact device tree given to the VMM (e.g. QEMU -dtb)
+ * @measurement_log: place the 64 KiB event log (unmeasured, after the RECs)
+ */
+typedef struct CcmCcaVmmConfig {
+    CcmCcaVmm vmm;
+    CcmCcaRmm rmm;
+    CcmCcaRealmParams params;
+    uint64_t host_page_size;
+    uint64_t memory;
+    unsigned vcpus;
+    CcmCcaBlob firmware;
+    CcmCcaBlob kernel;
+    CcmCcaBlob initrd;
+    CcmCcaBlob dtb;
+    int measurement_log;
+} CcmCcaVmmConfig;
+
+/* QEMU with RMM 1.0 (RFC v3 era): SHA-512; QEMU with RMM 2.0 and kvmtool: SHA-256. */
+CCM_PUBLIC CcmCcaHash ccm_cca_vmm_default_hash(CcmCcaVmm vmm, CcmCcaRmm rmm);
+/* The IPA width the VMM picks for @memory (QEMU: 41 below 255 GiB; kvmtool: at least
+ * 33 and one bit above the end of RAM); 0 for a VMM or size it cannot place. */
+CCM_PUBLIC uint32_t ccm_cca_vmm_default_s2sz(CcmCcaVmm vmm, uint64_t memory);
+
+/**
+ * ccm_cca_vmm_build() - the operation list the VMM produces for @config
+ *
+ * Places the images as the profile's VMM does (libccm-measure(3), CCA PROFILES), then
+ * appends RIPAS over RAM, the blobs in ascending IPA order, the boot REC and the
+ * measurement log. -EINVAL names the input at fault: a DTB missing or too large,
+ * a kernel that is not an arm64 Image, images that do not fit in RAM, ...
+ */
+CCM_PUBLIC int ccm_cca_vmm_build(const CcmCcaVmmConfig *config, CcmCcaRealm **ret,
+                                 CcmError *reterr);
 
 /* ---- Building blocks, exposed for tests and for tools that check one part --------- */
 
