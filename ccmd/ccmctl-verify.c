@@ -143,8 +143,23 @@ static gboolean load_events(const char *path, GArray *events, char **ret_data, G
     return TRUE;
 }
 
+/* --platform cca goes to ccmctl-verify-cca.c */
+static gboolean wants_cca(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--platform=cca") == 0)
+            return TRUE;
+        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], "cca") == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 int ccmctl_verify(int argc, char **argv)
 {
+    if (wants_cca(argc, argv))
+        return ccmctl_verify_cca(argc, argv);
+
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
     g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;
     gboolean json = FALSE;

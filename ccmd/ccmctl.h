@@ -17,6 +17,7 @@ int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);
 int ccmctl_render(int argc, char **argv);
 int ccmctl_verify(int argc, char **argv);
+int ccmctl_verify_cca(int argc, char **argv);
 int ccmctl_register(int argc, char **argv);
 int ccmctl_export(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);

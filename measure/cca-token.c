@@ -747,8 +747,13 @@ static int verify_sign1(const CcmCcaToken *token, const Sign1 *s, EVP_PKEY *key,
                              s->alg);
     }
     if (s->signature_size != 2 * field)
-        return ccm_error_set(reterr, -EKEYREJECTED, "%s: the %s signature is %zu bytes; the key "
-                             "needs %zu", token->name, what, s->signature_size, 2 * field);
+        return ccm_error_set(reterr, -EKEYREJECTED, "%s: the %s signature (%s) is %zu bytes; a "
+                             "signature by the %s key is %zu", token->name, what,
+                             s->alg == COSE_ALG_ES256 ? "ES256"
+                             : s->alg == COSE_ALG_ES384 ? "ES384" : "ES512",
+                             s->signature_size, field == 32 ? "P-256" : field == 48 ? "P-384"
+                                                                                    : "P-521",
+                             2 * field);
 
     g_autoptr(GByteArray) tbs = g_byte_array_new();
     static const char context[] = "Signature1";
