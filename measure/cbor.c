@@ -119,24 +119,23 @@ static int decode_container(Decoder *d, CcmCbor *item, uint64_t count, unsigned 
     if (item->indefinite) {
         g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(CcmCbor));
         for (;;) {
+            int r = 0;
             if (left(d) < 1) {
-                g_array_set_size(items, items->len - items->len % per);
-                item->size = items->len / per;
-                item->items = (CcmCbor *) (void *) g_array_free(g_steal_pointer(&items), FALSE);
-                return fail(d, d->pos, "indefinite-length %s without its break (0xff)",
-                            item->type == CCM_CBOR_MAP ? "map" : "array");
-            }
-            if (d->data[d->pos] == 0xff && items->len % per == 0) {
+                r = fail(d, d->pos, "indefinite-length %s without its break (0xff)",
+                         item->type == CCM_CBOR_MAP ? "map" : "array");
+            } else if (d->data[d->pos] == 0xff && items->len % per == 0) {
                 d->pos++;
                 break;
+            } else {
+                CcmCbor child = { 0 };
+                r = decode_item(d, &child, depth + 1);
+                g_array_append_val(items, child);
             }
-            CcmCbor child = { 0 };
-            int r = decode_item(d, &child, depth + 1);
-            g_array_append_val(items, child);
             if (r < 0) {
-                /* keep what was built so the caller frees it */
+                /* hand what was built (a map padded to whole pairs) to the caller to free */
+                CcmCbor empty = { 0 };
                 while (items->len % per)
-                    g_array_append_val(items, (CcmCbor) { 0 });
+                    g_array_append_val(items, empty);
                 item->size = items->len / per;
                 item->items = (CcmCbor *) (void *) g_array_free(g_steal_pointer(&items), FALSE);
                 return r;
@@ -172,7 +171,7 @@ static int decode_item(Decoder *d, CcmCbor *item, unsigned depth)
     gboolean indefinite;
 
     item->offset = d->base + at;
-    item->raw = d->data + at;
+    item->raw = d->data ? d->data + at : NULL;
     if (depth > CCM_CBOR_MAX_DEPTH)
         return fail(d, at, "CBOR nesting deeper than %d levels", CCM_CBOR_MAX_DEPTH);
     if (left(d) >= 1 && d->data[at] == 0xff)

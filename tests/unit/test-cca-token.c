@@ -700,6 +700,8 @@ static void test_cbor(void)
         { { 0x5f, 0x61, 0x61, 0xff }, 4, 101, "must be a definite byte string" },
         { { 0x5f, 0x41, 0x00 }, 3, 103, "without its break" },
         { { 0x9f, 0x00 }, 2, 102, "indefinite-length array without its break" },
+        { { 0xbf, 0x81, 0x00 }, 3, 103, "indefinite-length map without its break" },
+        { { 0xbf, 0x81, 0x00, 0x9f, 0x41 }, 5, 104, "runs past the end" },
         { { 0x00, 0x00 }, 2, 101, "1 bytes after the end" },
         { { 0xbf, 0x00, 0xff }, 3, 102, "a break (0xff) outside" },
         { { 0xa1, 0x00 }, 2, 100, "a map of 1 pairs cannot fit" },
