@@ -283,8 +283,23 @@ static char *compare_events(const CcmTdxExpected *ex, const GArray *events, json
     return first;
 }
 
+/* --platform cca goes to ccmctl-verify-cca.c */
+static gboolean wants_cca(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--platform=cca") == 0)
+            return TRUE;
+        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], "cca") == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 int ccmctl_verify(int argc, char **argv)
 {
+    if (wants_cca(argc, argv))
+        return ccmctl_verify_cca(argc, argv);
+
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
     g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;
     g_autofree char *kernel = NULL, *initrd = NULL, *append = NULL, *acpi_dir = NULL;
@@ -293,7 +308,8 @@ int ccmctl_verify(int argc, char **argv)
     gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
-        { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "tdx", "tdx" },
+        { "platform", 0, 0, G_OPTION_ARG_STRING, &platform,
+          "tdx (for cca, see --platform cca --help)", "tdx|cca" },
         { "quote", 0, 0, G_OPTION_ARG_FILENAME, &quote, "A TD quote v4 (raw, hex or JSON)",
           "FILE" },
         { "report", 0, 0, G_OPTION_ARG_FILENAME, &report, "A TDREPORT (1024 bytes)", "FILE" },

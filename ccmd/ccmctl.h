@@ -24,6 +24,7 @@ int ccmctl_measure_tdx_run(const struct CcmTdxInputs *in, const char *reg, const
                            const char *event_log);
 int ccmctl_render(int argc, char **argv);
 int ccmctl_verify(int argc, char **argv);
+int ccmctl_verify_cca(int argc, char **argv);
 int ccmctl_register(int argc, char **argv);
 int ccmctl_export(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);

@@ -687,6 +687,130 @@ CCM_PUBLIC uint32_t ccm_cca_vmm_default_s2sz(CcmCcaVmm vmm, uint64_t memory);
 CCM_PUBLIC int ccm_cca_vmm_build(const CcmCcaVmmConfig *config, CcmCcaRealm **ret,
                                  CcmError *reterr);
 
+/* ---- Arm CCA attestation tokens ------------------------------------------------ */
+
+/* Larger inputs are refused; real tokens are a few KiB. */
+#define CCM_CCA_TOKEN_MAX_SIZE 65536
+
+/* The shape of what ccm_cca_token_parse() was given. */
+typedef enum CcmCcaTokenFormat {
+    CCM_CCA_TOKEN_COLLECTION = 0,      /* tag 399 {44234: platform, 44241: realm} (RMM 1.0) */
+    CCM_CCA_TOKEN_COLLECTION_907 = 1,  /* tag 907, each entry [263, token] (RMM 2.0) */
+    CCM_CCA_TOKEN_REALM_TOKEN = 2,     /* a realm COSE_Sign1 alone */
+    CCM_CCA_TOKEN_PLATFORM_TOKEN = 3,  /* a platform COSE_Sign1 alone */
+    CCM_CCA_TOKEN_REALM_CLAIMS = 4,    /* a bare realm claims map (nothing signed) */
+    CCM_CCA_TOKEN_PLATFORM_CLAIMS = 5, /* a bare platform claims map (nothing signed) */
+} CcmCcaTokenFormat;
+
+/*
+ * Claims of a realm token. Byte strings point into the token object and stay valid
+ * until ccm_cca_token_free(); an absent optional claim is NULL with size 0.
+ */
+typedef struct CcmCcaRealmClaims {
+    const char *profile;                  /* 265, optional */
+    const uint8_t *challenge;             /* 10, 64 bytes */
+    size_t challenge_size;
+    const uint8_t *personalization_value; /* 44235, 64 bytes */
+    size_t personalization_value_size;
+    const char *hash_algo_id;             /* 44236: "sha-256", "sha-512", ... (RIM, REMs) */
+    const uint8_t *public_key;            /* 44237, exactly as in the token (the binding) */
+    size_t public_key_size;
+    int public_key_is_cose_key;           /* 1: a COSE_Key map; 0: a raw EC point */
+    const uint8_t *rim;                   /* 44238 */
+    size_t rim_size;
+    const uint8_t *rem[4];                /* 44239 */
+    size_t rem_size[4];
+    const char *public_key_hash_algo_id;  /* 44240 */
+    const uint8_t *instance_id;           /* 256, optional (RMM 2.0) */
+    size_t instance_id_size;
+    const uint8_t *mec_policy;            /* 44243, optional (RMM 2.0): its CBOR encoding */
+    size_t mec_policy_size;
+} CcmCcaRealmClaims;
+
+typedef struct CcmCcaSwComponent {
+    const char *type;                     /* 1, optional */
+    const uint8_t *measurement;           /* 2 */
+    size_t measurement_size;
+    const char *version;                  /* 4, optional */
+    const uint8_t *signer_id;             /* 5, optional */
+    size_t signer_id_size;
+    const char *hash_algo_id;             /* 6, optional */
+} CcmCcaSwComponent;
+
+typedef struct CcmCcaPlatformClaims {
+    const char *profile;                  /* 265 */
+    const uint8_t *challenge;             /* 10: the hash of the realm's public key */
+    size_t challenge_size;
+    const uint8_t *implementation_id;     /* 2396, 32 bytes */
+    size_t implementation_id_size;
+    const uint8_t *instance_id;           /* 256, 33 bytes */
+    size_t instance_id_size;
+    const uint8_t *config;                /* 2401, optional */
+    size_t config_size;
+    uint64_t lifecycle;                   /* 2395 */
+    const CcmCcaSwComponent *sw_components; /* 2399 */
+    size_t n_sw_components;
+    const char *verification_service;     /* 2400, optional */
+    const char *hash_algo_id;             /* 2402, optional */
+} CcmCcaPlatformClaims;
+
+typedef struct CcmCcaToken CcmCcaToken;
+
+/**
+ * ccm_cca_token_parse() - decode an Arm CCA attestation token (copied)
+ * @name: how messages refer to the token (its file name)
+ *
+ * Takes the collection in either envelope (CBOR tag 399, or tag 907 whose entries are
+ * [263, token]), a realm or platform COSE_Sign1 alone (tag 18 optional), or a bare
+ * claims map. Checks types and sizes of every claim read; unknown claims are ignored.
+ * Signatures are not checked here (see ccm_cca_token_verify_realm()).
+ * Return: 0; -EBADMSG with a message naming @name, the byte offset and what was
+ * expected there; -EFBIG above CCM_CCA_TOKEN_MAX_SIZE.
+ */
+CCM_PUBLIC int ccm_cca_token_parse(const void *data, size_t size, const char *name,
+                                   CcmCcaToken **ret, CcmError *reterr);
+CCM_PUBLIC void ccm_cca_token_free(CcmCcaToken *token);
+
+CCM_PUBLIC CcmCcaTokenFormat ccm_cca_token_format(const CcmCcaToken *token);
+/* "cca-399", "cca-907", "realm-token", "platform-token", "realm-claims", "platform-claims" */
+CCM_PUBLIC const char *ccm_cca_token_format_to_string(CcmCcaTokenFormat format);
+/* NULL when the token has no realm (or no platform) part. */
+CCM_PUBLIC const CcmCcaRealmClaims *ccm_cca_token_realm(const CcmCcaToken *token);
+CCM_PUBLIC const CcmCcaPlatformClaims *ccm_cca_token_platform(const CcmCcaToken *token);
+
+/**
+ * ccm_cca_token_check_binding() - platform challenge == H(realm public key claim)
+ * @ret_digest, @ret_digest_size: if not NULL, the hash computed (CCM_DIGEST_MAX_SIZE)
+ *
+ * H is the realm's public-key-hash-algo-id (44240), over the exact bytes of claim 44237.
+ * Return: 0 when it holds; -EBADMSG when it does not; -ENOENT for a token without both
+ * parts; -EOPNOTSUPP for an unknown algorithm name.
+ */
+CCM_PUBLIC int ccm_cca_token_check_binding(const CcmCcaToken *token, uint8_t *ret_digest,
+                                           size_t *ret_digest_size, CcmError *reterr);
+
+/**
+ * ccm_cca_token_verify_realm() - check the realm token's COSE_Sign1 signature with the
+ * RAK it carries (claim 44237: a raw EC point or an EC2 COSE_Key)
+ *
+ * This proves only that the realm token is self-consistent; trust comes from the
+ * platform token (see ccm_cca_token_verify_platform()) and the binding.
+ * Return: 0; -EKEYREJECTED for a bad signature; -ENOENT without a signed realm token;
+ * -EOPNOTSUPP for an algorithm or key other than ES256/ES384/ES512 on P-256/384/521.
+ */
+CCM_PUBLIC int ccm_cca_token_verify_realm(const CcmCcaToken *token, CcmError *reterr);
+
+/**
+ * ccm_cca_token_verify_platform() - check the platform token's signature
+ * @cpak, @cpak_size: the CCA platform attestation public key as an uncompressed EC
+ *                    point (0x04 || x || y; 65, 97 or 133 bytes for P-256/384/521)
+ *
+ * Return: 0; -EKEYREJECTED for a bad signature; -ENOENT without a signed platform token;
+ * -EINVAL for a key that is not such a point; -EOPNOTSUPP as above.
+ */
+CCM_PUBLIC int ccm_cca_token_verify_platform(const CcmCcaToken *token, const uint8_t *cpak,
+                                             size_t cpak_size, CcmError *reterr);
+
 /* ---- Building blocks, exposed for tests and for tools that check one part --------- */
 
 /* SHA-256 of a whole file. */
