@@ -107,6 +107,15 @@ static const KeySpec keys[] = {
     { "CCA", "MeasurementAlgorithm", VALUE_DIGEST_ALG, FIELD(cca.measurement_algorithm) },
     { "CCA", "PersonalizationValue", VALUE_BASE64, FIELD(cca.personalization_value), 0, 0, 64 },
     { "CCA", "DTB", VALUE_PATH, FIELD(cca.dtb) },
+    { "CCA", "RMM", VALUE_STRING, FIELD(cca.rmm) },
+    { "CCA", "IPABits", VALUE_U32, FIELD(cca.ipa_bits), 32, 48 },
+    { "CCA", "Breakpoints", VALUE_U32, FIELD(cca.breakpoints), 2, 16 },
+    { "CCA", "Watchpoints", VALUE_U32, FIELD(cca.watchpoints), 2, 16 },
+    { "CCA", "PMUCounters", VALUE_U32, FIELD(cca.pmu_counters), 1, 31 },
+    { "CCA", "SVEVectorLength", VALUE_U32, FIELD(cca.sve_vector_length), 128, 2048 },
+    { "CCA", "LPA2", VALUE_BOOL, FIELD(cca.lpa2) },
+    { "CCA", "MeasurementLog", VALUE_BOOL, FIELD(cca.measurement_log) },
+    { "CCA", "HostPageSize", VALUE_SIZE, FIELD(cca.host_page_size), 4096, 65536 },
 };
 
 /* [Guest] first, then the platform sections, then the sections any platform may have. */
@@ -426,8 +435,8 @@ static gboolean parse_value(const char *where, const char *v, const KeySpec *k,
         }
         return TRUE;
     case VALUE_DIGEST_ALG:
-        if (strcmp(v, "sha256") != 0 && strcmp(v, "sha512") != 0) {
-            value_error(error, where, "'%s' is not sha256 or sha512", v);
+        if (strcmp(v, "sha256") != 0 && strcmp(v, "sha512") != 0 && strcmp(v, "sha384") != 0) {
+            value_error(error, where, "'%s' is not sha256, sha512 or sha384", v);
             return FALSE;
         }
         *(char **) field = g_strdup(v);
@@ -712,8 +721,22 @@ gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
         spec->tdx.sept_ve_disable = spec->tdx.attributes & 0x10000000;
     }
 
-    if (spec->platform == CCM_GUEST_PLATFORM_CCA && !spec->cca.measurement_algorithm)
-        spec->cca.measurement_algorithm = g_strdup("sha512");
+    if (spec->platform == CCM_GUEST_PLATFORM_CCA) {
+        if (spec->cca.rmm && strcmp(spec->cca.rmm, "1.0") != 0 && strcmp(spec->cca.rmm, "2.0") != 0)
+            return entry_error(error, spec, "CCA", "RMM",
+                               "expected 1.0 (RTT_INIT_RIPAS is measured) or 2.0");
+        if (spec->cca.measurement_algorithm &&
+            strcmp(spec->cca.measurement_algorithm, "sha384") == 0 &&
+            (!spec->cca.rmm || strcmp(spec->cca.rmm, "2.0") != 0))
+            return entry_error(error, spec, "CCA", "MeasurementAlgorithm",
+                               "sha384 exists from RMM 2.0 on: give RMM=2.0");
+        if (spec->cca.sve_vector_length % 128)
+            return entry_error(error, spec, "CCA", "SVEVectorLength",
+                               "expected a multiple of 128 bits, e.g. 256");
+        if (spec->cca.host_page_size && spec->cca.host_page_size != 4096 &&
+            spec->cca.host_page_size != 65536)
+            return entry_error(error, spec, "CCA", "HostPageSize", "expected 4K or 64K");
+    }
 
     if (spec->platform != CCM_GUEST_PLATFORM_NONE && spec->accelerator &&
         strcmp(spec->accelerator, "tcg") == 0)

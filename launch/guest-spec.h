@@ -104,9 +104,18 @@ typedef struct CcmGuestSpec {
 
     /* [CCA] */
     struct {
-        char *measurement_algorithm;    /* sha256 or sha512 */
+        char *measurement_algorithm;    /* sha256, sha512 or sha384; NULL: the RMM's */
         GBytes *personalization_value;  /* 64 bytes */
         char *dtb;
+        char *rmm;                      /* "1.0" or "2.0"; NULL: cannot be measured */
+        uint32_t ipa_bits;              /* 0: QEMU's (41 below 255 GiB of RAM) */
+        uint32_t breakpoints;           /* counts as the host RMM gives them; 0: 6 */
+        uint32_t watchpoints;
+        uint32_t pmu_counters;          /* 0: no PMU */
+        uint32_t sve_vector_length;     /* bits; 0: no SVE */
+        bool lpa2;                      /* the host uses LPA2 stage-2 tables */
+        bool measurement_log;           /* QEMU's unmeasured event-log area */
+        uint64_t host_page_size;        /* 4096 or 65536 */
     } cca;
 } CcmGuestSpec;
 

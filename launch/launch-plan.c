@@ -92,6 +92,15 @@ CcmLaunchPlan *ccm_launch_plan_new(CcmGuestSpec *spec, const CcmLaunchPlanOption
         return g_steal_pointer(&plan);
     }
 
+    if (arm && spec->kernel) {
+        /* The CCA series boots a realm's kernel directly (no bootloader stub, no
+         * firmware): what is not loaded is not measured either. */
+        plan->firmware = g_new0(CcmFirmwareChoice, 1);
+        plan->firmware->reason = g_strdup("none: the realm boots its kernel directly (Kernel= "
+                                          "without Firmware=)");
+        return g_steal_pointer(&plan);
+    }
+
     /* SEV-SNP and TDX have no pflash: they need a stateless image (-bios). */
     bool stateless = spec->platform == CCM_GUEST_PLATFORM_SEV_SNP ||
                      spec->platform == CCM_GUEST_PLATFORM_TDX;

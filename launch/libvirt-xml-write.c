@@ -262,7 +262,13 @@ static char *serialize(const CcmLaunchPlan *plan, xmlDocPtr doc, GError **error)
 
 char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
 {
-    if (!plan->firmware->path) {
+    if (plan->spec->platform == CCM_GUEST_PLATFORM_CCA) {
+        refuse(error, plan, "libvirt has no Arm CCA launch security (type='cca' is not in "
+                            "libvirt 12.8; only out-of-tree patches have it): launch realms "
+                            "with ccmd or the QEMU command line");
+        return NULL;
+    }
+    if (strcmp(plan->machine, "none") == 0) {
         refuse(error, plan, "[Guest] Machine=none is for ccmd's own tests; libvirt domains "
                             "boot a machine");
         return NULL;

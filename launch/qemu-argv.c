@@ -277,16 +277,34 @@ static json_object *cca_object(const CcmLaunchPlan *plan, const CcmQemuCaps *cap
                    "in upstream QEMU",
                    error))
         return NULL;
+    if (!spec->cca.dtb) {
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
+                    "%s: [CCA] DTB= is needed: a realm's device tree is measured, so it must "
+                    "be a fixed file (generate it once with QEMU -machine dumpdtb=FILE) that "
+                    "both the launch (-dtb) and the measurement read",
+                    spec->path);
+        return NULL;
+    }
     g_autoptr(json_object) o = json_object_new_object();
     json_object_object_add(o, "qom-type", json_object_new_string(type));
     json_object_object_add(o, "id", json_object_new_string("cc0"));
-    /* The series renamed this property; use the name this build has. */
-    const char *alg = ccm_qemu_caps_has_property(caps, type, "measurement-algorithm")
-                          ? "measurement-algorithm"
-                          : "measurement-algo";
-    if (!need_property(caps, type, alg, "MeasurementAlgorithm=", error))
-        return NULL;
-    json_object_object_add(o, alg, json_object_new_string(spec->cca.measurement_algorithm));
+    /* The series renamed this property and its 2026 ports have none (their realms use
+     * SHA-256): set it when the spec chose, with the name this build has. */
+    const char *alg = ccm_qemu_caps_has_property(caps, type, "measurement-algo")
+                          ? "measurement-algo"
+                          : "measurement-algorithm";
+    bool settable = ccm_qemu_caps_has_property(caps, type, alg);
+    if (spec->cca.measurement_algorithm &&
+        (settable || strcmp(spec->cca.measurement_algorithm, "sha256") != 0)) {
+        if (!need_property(caps, type, alg, "MeasurementAlgorithm=", error))
+            return NULL;
+        json_object_object_add(o, alg, json_object_new_string(spec->cca.measurement_algorithm));
+    }
+    if (spec->cca.measurement_log) {
+        if (!need_property(caps, type, "measurement-log", "MeasurementLog=", error))
+            return NULL;
+        json_object_object_add(o, "measurement-log", json_object_new_boolean(1));
+    }
     if (spec->cca.personalization_value) {
         if (!need_property(caps, type, "personalization-value", "PersonalizationValue=", error))
             return NULL;
@@ -299,6 +317,8 @@ static gboolean add_firmware(const CcmLaunchPlan *plan, const CcmQemuArgvOptions
                              GPtrArray *argv, GError **error)
 {
     const CcmFirmwareChoice *fw = plan->firmware;
+    if (!fw->path)
+        return TRUE; /* a realm that boots its kernel directly */
     g_autofree char *code = opt_escape(fw->path);
 
     if (!fw->flash) {
@@ -460,10 +480,24 @@ GPtrArray *ccm_qemu_argv_render(const CcmLaunchPlan *plan, const CcmQemuCaps *ca
     add(argv, plan->accelerator);
     if (!bare) {
         add(argv, "-cpu");
-        if (spec->platform == CCM_GUEST_PLATFORM_TDX)
+        if (spec->platform == CCM_GUEST_PLATFORM_TDX) {
             addf(argv, "%s,pmu=off", cpu);
-        else
+        } else if (spec->platform == CCM_GUEST_PLATFORM_CCA) {
+            /* The realm's PMU and SVE are measured (RealmParams): say them, so the
+             * host's defaults cannot add what the expected RIM leaves out. */
+            g_autoptr(GString) c = g_string_new(cpu);
+            if (spec->cca.pmu_counters)
+                g_string_append_printf(c, ",pmu=on,num-pmu-counters=%u", spec->cca.pmu_counters);
+            else
+                g_string_append(c, ",pmu=off");
+            if (spec->cca.sve_vector_length)
+                g_string_append_printf(c, ",sve=on,sve%u=on", spec->cca.sve_vector_length);
+            else
+                g_string_append(c, ",sve=off");
+            add(argv, c->str);
+        } else {
             add(argv, cpu);
+        }
         add(argv, "-smp");
         addf(argv, "%u", spec->vcpus);
     }

@@ -411,6 +411,60 @@ static void test_job_errors(void)
     assert_error(&d, 1, "not a flattened device tree", NULL);
 }
 
+/*
+ * `ccmctl measure GUEST.guest` for Platform=cca: a spec describing the vectors' realms
+ * gives their RIMs (qemu_kernel_initrd: direct boot, no firmware; qemu_bios_sha512:
+ * firmware with -bios), the same as the options; a spec that lacks RMM= or DTB= is
+ * refused naming the key.
+ */
+static void test_spec(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("ccm-cca-spec-XXXXXX", NULL);
+    g_autofree char *kernel = data("inputs/linux-header-only.bin");
+    g_autofree char *initrd = data("inputs/initrd-content.bin");
+    g_autofree char *fw = data("inputs/firmware-fw-content.bin");
+    g_autofree char *dtb_initrd = data("dtb/qemu-virt-smp2-1G-initrd.dtb");
+    g_autofree char *dtb = data("dtb/qemu-virt-smp2-1G.dtb");
+    g_autofree char *direct = g_strdup_printf(
+        "[Guest]\nName=r1\nPlatform=cca\nVCPUs=2\nMemory=1G\nKernel=%s\nInitrd=%s\n"
+        "[CCA]\nRMM=1.0\nMeasurementAlgorithm=sha256\nDTB=%s\n",
+        kernel, initrd, dtb_initrd);
+    g_autofree char *bios = g_strdup_printf(
+        "[Guest]\nName=r2\nPlatform=cca\nVCPUs=2\nMemory=1G\nFirmware=%s\n"
+        "[CCA]\nRMM=1.0\nMeasurementAlgorithm=sha512\nDTB=%s\n",
+        fw, dtb);
+    g_autofree char *no_rmm = g_strdup_printf(
+        "[Guest]\nName=r3\nPlatform=cca\nMemory=1G\nKernel=%s\nInitrd=%s\n[CCA]\nDTB=%s\n",
+        kernel, initrd, dtb_initrd);
+    g_autofree char *no_dtb = g_strdup_printf(
+        "[Guest]\nName=r4\nPlatform=cca\nMemory=1G\nKernel=%s\n[CCA]\nRMM=2.0\n", kernel);
+    struct {
+        const char *file, *text, *rim, *err;
+    } cases[] = {
+        { "direct.guest", direct,
+          "9af47a8e4d6ac775e05f8a8893f9e383694688719d1bbb4281ed1c25056e0911\n", NULL },
+        { "bios.guest", bios,
+          "3175b3c0c201081ad410defe6c32e145fd77ff03e63518a9f00831b12b6ec2070f743f43f0ff3290902e"
+          "cebd4e6bea8d5926dca19dc1a06fb8d51d551a4a2b79\n", NULL },
+        { "no-rmm.guest", no_rmm, NULL, "[CCA] RMM= is needed to measure a realm" },
+        { "no-dtb.guest", no_dtb, NULL, "[CCA] DTB= is needed to measure a realm" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *path = g_build_filename(dir, cases[i].file, NULL);
+        g_assert_true(g_file_set_contents(path, cases[i].text, -1, NULL));
+        g_auto(Result) r = run(path);
+        if (cases[i].rim) {
+            g_test_message("stderr: %s", r.err);
+            g_assert_cmpint(r.status, ==, 0);
+            g_assert_cmpstr(r.out, ==, cases[i].rim);
+        } else {
+            assert_error(&r, 2, cases[i].file, cases[i].err);
+        }
+        g_unlink(path);
+    }
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -421,5 +475,6 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl/cca/rem", test_rem);
     g_test_add_func("/ccmctl/cca/usage-errors", test_usage_errors);
     g_test_add_func("/ccmctl/cca/job-errors", test_job_errors);
+    g_test_add_func("/ccmctl/cca/spec", test_spec);
     return g_test_run();
 }

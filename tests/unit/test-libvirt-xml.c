@@ -298,7 +298,10 @@ static void test_write_errors(void)
 {
     expect_write_error("[Guest]\nPlatform=cca\n" FW,
                        "libvirt has no Arm CCA launch security (type='cca' is not in libvirt "
-                       "12.8)");
+                       "12.8;");
+    /* A realm that boots its kernel directly has no firmware: still the CCA refusal. */
+    expect_write_error("[Guest]\nPlatform=cca\nKernel=/boot/Image\n",
+                       "libvirt has no Arm CCA launch security");
     expect_write_error("[Guest]\nPlatform=tdx\n" FW "[TDX]\nAttributes=0x50000000\n",
                        "[TDX] Attributes=: libvirt accepts only bits 0 (debug) and 28");
     expect_write_error("[Guest]\nPlatform=tdx\n" FW "[TDX]\nQuoteGenerationSocket=vsock:2:4050\n",
