@@ -27,6 +27,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "acpi-dump.h"
+#include "ccm/measure.h"
 
 G_DEFINE_QUARK(ccm-acpi-dump-error-quark, ccm_acpi_dump_error)
 
@@ -380,6 +381,20 @@ static gboolean cache_read(const char *entry, CcmAcpiBlobs *ret)
         }
         *blob_slot(ret, i) = g_bytes_new_take(data, size);
     }
+    /* An entry is used only when it holds together: its loader and RSDP are what its
+     * tables imply (a truncated or edited file is dumped again). */
+    gsize n = 0;
+    const void *tables = g_bytes_get_data(ret->tables, &n);
+    uint8_t rsdp[CCM_ACPI_RSDP_SIZE], loader[CCM_ACPI_LOADER_SIZE];
+    CcmError err = { 0 };
+    if (ccm_tdx_acpi_derive(tables, n, rsdp, loader, &err) < 0 ||
+        g_bytes_get_size(ret->rsdp) != sizeof(rsdp) ||
+        memcmp(g_bytes_get_data(ret->rsdp, NULL), rsdp, sizeof(rsdp)) != 0 ||
+        g_bytes_get_size(ret->loader) != sizeof(loader) ||
+        memcmp(g_bytes_get_data(ret->loader, NULL), loader, sizeof(loader)) != 0) {
+        ccm_acpi_blobs_clear(ret);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -399,8 +414,16 @@ static void cache_write(const char *entry, CcmAcpiBlobs *blobs)
         const char *data = g_bytes_get_data(*blob_slot(blobs, i), &size);
         ok = g_file_set_contents(file, data, (gssize) size, NULL);
     }
-    if (ok && rename(tmp, entry) == 0)
-        return;
+    if (ok) {
+        /* Replace an entry that did not hold together. */
+        for (size_t i = 0; i < G_N_ELEMENTS(blob_names); i++) {
+            g_autofree char *old = g_build_filename(entry, blob_names[i], NULL);
+            (void) unlink(old);
+        }
+        (void) rmdir(entry);
+        if (rename(tmp, entry) == 0)
+            return;
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(blob_names); i++) {
         g_autofree char *file = g_build_filename(tmp, blob_names[i], NULL);
         (void) unlink(file);

@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "acpi-dump.h"
+#include "guest-spec.h"
+#include "launch-plan.h"
+#include "qemu-argv.h"
 #include "ccm/measure.h"
 
 static char *arg_data;
@@ -91,6 +95,74 @@ static void test_bad_qemu(void)
     g_assert_nonnull(strstr(error->message, "unsupported machine type"));
 }
 
+/*
+ * A guest spec's shape (ccm_qemu_argv_acpi_shape): dumped once, then served from the
+ * cache; a device changes the tables and the cache entry; an entry whose files do not
+ * hold together (a truncated loader) is dumped again and replaced.
+ */
+static void test_spec_shape_cache(void)
+{
+    g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");
+    if (!qemu) {
+        g_test_skip("qemu-system-x86_64 is not installed");
+        return;
+    }
+    g_autofree char *dir = g_dir_make_tmp("ccm-acpi-cache-XXXXXX", NULL);
+    g_autofree char *fw = g_build_filename(arg_data, "OVMF.bookworm.fd", NULL);
+    g_autofree char *plain = g_strdup_printf("[Guest]\nName=td1\nPlatform=tdx\nVCPUs=2\n"
+                                             "Memory=2G\nQEMU=%s\nFirmware=%s\n", qemu, fw);
+    g_autofree char *net = g_strconcat(plain, "Network=user\n", NULL);
+    GBytes *tables[2] = { NULL, NULL };
+    const char *texts[2] = { plain, net };
+    for (int k = 0; k < 2; k++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *path = g_build_filename(dir, "td1.guest", NULL);
+        g_assert_true(g_file_set_contents(path, texts[k], -1, NULL));
+        g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(path, &error);
+        g_assert_no_error(error);
+        g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL,
+                                                            &error);
+        g_assert_no_error(error);
+        g_autoptr(GPtrArray) shape = ccm_qemu_argv_acpi_shape(plan);
+        const char *const *args = (const char *const *) shape->pdata;
+        CcmAcpiBlobs first, again;
+        gboolean cached = TRUE;
+        g_assert_true(ccm_acpi_dump_cached(qemu, args, 60000, dir, &first, &cached, &error));
+        g_assert_no_error(error);
+        g_assert_false(cached);
+        g_assert_true(ccm_acpi_dump_cached(qemu, args, 60000, dir, &again, &cached, &error));
+        g_assert_true(cached);
+        assert_same(first.tables, again.tables, "cached etc/acpi/tables");
+        assert_same(first.loader, again.loader, "cached etc/table-loader");
+        ccm_acpi_blobs_clear(&again);
+        if (k == 0) {
+            /* Truncate the cached loader: the entry no longer holds together. */
+            g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+            for (const char *n; (n = g_dir_read_name(d));) {
+                g_autofree char *loader = g_build_filename(dir, n, "table-loader", NULL);
+                if (g_file_test(loader, G_FILE_TEST_EXISTS))
+                    g_assert_true(g_file_set_contents(loader, "x", 1, NULL));
+            }
+            g_assert_true(ccm_acpi_dump_cached(qemu, args, 60000, dir, &again, &cached, &error));
+            g_assert_false(cached);
+            assert_same(first.loader, again.loader, "etc/table-loader after a bad entry");
+            ccm_acpi_blobs_clear(&again);
+            g_assert_true(ccm_acpi_dump_cached(qemu, args, 60000, dir, &again, &cached, &error));
+            g_assert_true(cached);
+            ccm_acpi_blobs_clear(&again);
+        }
+        tables[k] = g_bytes_ref(first.tables);
+        ccm_acpi_blobs_clear(&first);
+        g_unlink(path);
+    }
+    /* The virtio-net device is in the DSDT. */
+    g_assert_false(g_bytes_equal(tables[0], tables[1]));
+    g_bytes_unref(tables[0]);
+    g_bytes_unref(tables[1]);
+    g_autofree char *rm = g_strdup_printf("rm -rf '%s'", dir);
+    g_assert_true(g_spawn_command_line_sync(rm, NULL, NULL, NULL, NULL));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -99,5 +171,6 @@ int main(int argc, char **argv)
         g_error("set TDX_DATA to tests/data/tdx");
     g_test_add_func("/acpi-dump/matches-recording", test_dump_matches_recording);
     g_test_add_func("/acpi-dump/bad-qemu", test_bad_qemu);
+    g_test_add_func("/acpi-dump/spec-shape-cache", test_spec_shape_cache);
     return g_test_run();
 }
