@@ -24,7 +24,7 @@ static const struct {
     { "monitor", ccmctl_guest_command, "follow the guests' state changes" },
     { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
-    { "verify", ccmctl_verify, "compare a TD's quote with its expected MRTD and its event log" },
+    { "verify", ccmctl_verify, "compare a TD quote and event log, or a CCA token, with what is expected" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
     { "register", ccmctl_register, "register a guest's expected values with a Trustee KBS" },
     { "export", ccmctl_export, "print a guest's expected values for a key broker" },
