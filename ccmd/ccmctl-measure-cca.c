@@ -20,8 +20,9 @@
 #include "cca-operations.h"
 #include "ccm/measure.h"
 #include "ccmctl.h"
-#include "hex.h"
 #include "ccm/measure-autoptr.h"
+#include "hex.h"
+#include "plan-cca.h"
 
 /* Defaults without a better source: the breakpoint and watchpoint counts every shared
  * vector uses (the peer's test configuration); real hosts report theirs in
@@ -280,6 +281,78 @@ static int job_failed(const CcmError *err)
     g_autoptr(GError) error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                                   err->message);
     return ccmctl_fail("measure", error);
+}
+
+/* Measures @realm (taking @notes), extends the REMs and prints what --output asks for,
+ * the explanation on stderr first. */
+static int measure_and_print(CcmCcaRealm *realm, const char *vmm_name, OutputFormat format,
+                             gboolean explain, GString *notes, const Extend *ext, size_t n_ext,
+                             uint8_t rems[4][CCM_DIGEST_MAX_SIZE])
+{
+    g_autoptr(GError) error = NULL;
+    CcmError err = { 0 };
+    GString *steps = g_string_new(NULL);
+    if (explain)
+        ccm_cca_realm_set_step_callback(realm, explain_step, steps);
+    uint8_t rim[CCM_DIGEST_MAX_SIZE];
+    size_t rim_size = 0;
+    CcmCcaRmm rmm;
+    CcmCcaRealmParams params;
+    uint64_t hps;
+    (void) ccm_cca_realm_params(realm, &rmm, &params, &hps);
+    int r = ccm_cca_realm_measure(realm, rim, &rim_size, &err);
+    for (size_t i = 0; r == 0 && i < n_ext; i++)
+        r = ccm_cca_rem_extend(params.hash, rems[ext[i].index], ext[i].value, ext[i].size, &err);
+    if (r < 0) {
+        g_string_free(notes, TRUE);
+        g_string_free(steps, TRUE);
+        return job_failed(&err);
+    }
+    if (explain) {
+        g_autofree char *hex = ccm_hex_encode(rim, rim_size);
+        GString *ops = g_string_new(NULL);
+        print_operations(realm, ops);
+        fprintf(stderr, "Realm: RMM %s, %s, host pages %" G_GUINT64_FORMAT ", flags 0x%"
+                        G_GINT64_MODIFIER "x, s2sz %u, sve_vl %u, num_bps %u, num_wps %u, "
+                        "pmu_num_ctrs %u\nOperations:\n%s\n"
+                        "%-12s %-14s %-12s %-*s  %s\n%s\nrim %s\n",
+                ccm_cca_rmm_to_string(rmm), ccm_cca_hash_to_string(params.hash), hps,
+                (gint64) params.flags, params.s2sz, params.sve_vl, params.num_bps,
+                params.num_wps, params.pmu_num_ctrs, ops->str, "descriptor", "GPA", "size",
+                (int) (2 * rim_size), "RIM after", "detail", steps->str, hex);
+        g_string_free(ops, TRUE);
+    }
+    g_string_free(steps, TRUE);
+    fputs(notes->str, stderr);
+    g_string_free(notes, TRUE);
+    g_autofree char *text = render(format, vmm_name, realm, params.hash, rim, rim_size, rems,
+                                   n_ext > 0);
+    if (!ccmctl_write_stdout(text, &error))
+        return ccmctl_fail("measure", error);
+    return CCMCTL_EXIT_OK;
+}
+
+int ccmctl_measure_cca_plan(const CcmLaunchPlan *plan, const char *output, gboolean explain)
+{
+    g_autoptr(GError) error = NULL;
+    OutputFormat format = OUTPUT_HEX;
+    if (output && strcmp(output, "base64") == 0)
+        format = OUTPUT_BASE64;
+    else if (output && strcmp(output, "json") == 0)
+        format = OUTPUT_JSON;
+    else if (output && strcmp(output, "hex") != 0) {
+        usage_error(&error, "--output: a realm's measurement is hex, base64 or json");
+        return ccmctl_fail("measure", error);
+    }
+    g_auto(CcmPlanCca) cca = { 0 };
+    if (!ccm_plan_cca_inputs(plan, &cca, &error))
+        return ccmctl_fail("measure", error);
+    g_autoptr(CcmCcaRealm) realm = NULL;
+    CcmError err = { 0 };
+    if (ccm_cca_vmm_build(&cca.config, &realm, &err) < 0)
+        return job_failed(&err);
+    uint8_t rems[4][CCM_DIGEST_MAX_SIZE] = { { 0 } };
+    return measure_and_print(realm, "qemu", format, explain, g_string_new(NULL), NULL, 0, rems);
 }
 
 int ccmctl_measure_cca(int argc, char **argv)
@@ -543,43 +616,6 @@ int ccmctl_measure_cca(int argc, char **argv)
         }
     }
 
-    GString *steps = g_string_new(NULL);
-    if (explain)
-        ccm_cca_realm_set_step_callback(realm, explain_step, steps);
-    uint8_t rim[CCM_DIGEST_MAX_SIZE];
-    size_t rim_size = 0;
-    CcmCcaRmm rmm;
-    CcmCcaRealmParams params;
-    uint64_t hps;
-    (void) ccm_cca_realm_params(realm, &rmm, &params, &hps);
-    int r = ccm_cca_realm_measure(realm, rim, &rim_size, &err);
-    for (size_t i = 0; r == 0 && i < n_ext; i++)
-        r = ccm_cca_rem_extend(params.hash, rems[ext[i].index], ext[i].value, ext[i].size, &err);
-    if (r < 0) {
-        g_string_free(notes, TRUE);
-        g_string_free(steps, TRUE);
-        return job_failed(&err);
-    }
-    if (explain) {
-        g_autofree char *hex = ccm_hex_encode(rim, rim_size);
-        GString *ops = g_string_new(NULL);
-        print_operations(realm, ops);
-        fprintf(stderr, "Realm: RMM %s, %s, host pages %" G_GUINT64_FORMAT ", flags 0x%"
-                        G_GINT64_MODIFIER "x, s2sz %u, sve_vl %u, num_bps %u, num_wps %u, "
-                        "pmu_num_ctrs %u\nOperations:\n%s\n"
-                        "%-12s %-14s %-12s %-*s  %s\n%s\nrim %s\n",
-                ccm_cca_rmm_to_string(rmm), ccm_cca_hash_to_string(params.hash), hps,
-                (gint64) params.flags, params.s2sz, params.sve_vl, params.num_bps,
-                params.num_wps, params.pmu_num_ctrs, ops->str, "descriptor", "GPA", "size",
-                (int) (2 * rim_size), "RIM after", "detail", steps->str, hex);
-        g_string_free(ops, TRUE);
-    }
-    g_string_free(steps, TRUE);
-    fputs(notes->str, stderr);
-    g_string_free(notes, TRUE);
-    g_autofree char *text = render(format, operations ? NULL : vmm_name, realm, params.hash, rim,
-                                   rim_size, rems, n_ext > 0);
-    if (!ccmctl_write_stdout(text, &error))
-        return ccmctl_fail("measure", error);
-    return CCMCTL_EXIT_OK;
+    return measure_and_print(realm, operations ? NULL : vmm_name, format, explain, notes, ext,
+                             n_ext, rems);
 }

@@ -132,76 +132,15 @@ static int measure_tdx_spec(CcmGuestSpec *owned_spec, const char *output, gboole
     return ccmctl_measure_tdx_run(&in, NULL, output, NULL);
 }
 
-/* A Platform=cca spec: the CCA engine with the QEMU profile and what the spec launches
- * (firmware with -bios, kernel, initrd, DTB, RAM, vCPUs, the realm's PMU, SVE and log);
- * the host's RMM generation and limits come from [CCA] too. */
+/* A Platform=cca spec: the QEMU profile with the realm plan-cca.c reads from the spec
+ * (the same firmware, DTB, PMU and SVE the launch uses). */
 static int measure_cca_spec(CcmGuestSpec *owned_spec, const char *output, gboolean explain)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(owned_spec, NULL, &error);
     if (!plan)
         return ccmctl_fail("measure", error);
-    const CcmGuestSpec *spec = plan->spec;
-    const char *problem = NULL, *section = "CCA", *key = NULL;
-    if (!spec->cca.rmm) {
-        key = "RMM";
-        problem = "is needed to measure a realm: 1.0 (RTT_INIT_RIPAS measured) or 2.0, the "
-                  "RMM generation of the host";
-    } else if (!spec->cca.dtb) {
-        key = "DTB";
-        problem = "is needed to measure a realm: the device tree is loaded into realm memory "
-                  "and measured; generate it once (QEMU -machine dumpdtb=FILE) and name it "
-                  "here, the launch passes the same file with -dtb";
-    } else if (plan->firmware && plan->firmware->flash) {
-        section = "Guest", key = "Firmware";
-        problem = "is needed: a realm's firmware is measured when QEMU loads it with -bios, "
-                  "and this plan chose a pflash descriptor";
-    }
-    if (problem) {
-        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s: [%s] %s= %s",
-                    spec->path, section, key, problem);
-        return ccmctl_fail("measure", error);
-    }
-    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-    g_ptr_array_add(args, g_strdup("measure"));
-    g_ptr_array_add(args, g_strdup("--platform=cca"));
-    g_ptr_array_add(args, g_strdup("--vmm=qemu"));
-    g_ptr_array_add(args, g_strdup_printf("--rmm=%s", spec->cca.rmm));
-    if (plan->firmware && plan->firmware->path)
-        g_ptr_array_add(args, g_strdup_printf("--firmware=%s", plan->firmware->path));
-    if (spec->kernel)
-        g_ptr_array_add(args, g_strdup_printf("--kernel=%s", spec->kernel));
-    if (spec->initrd)
-        g_ptr_array_add(args, g_strdup_printf("--initrd=%s", spec->initrd));
-    g_ptr_array_add(args, g_strdup_printf("--dtb=%s", spec->cca.dtb));
-    g_ptr_array_add(args, g_strdup_printf("--memory=%" G_GUINT64_FORMAT, spec->memory));
-    g_ptr_array_add(args, g_strdup_printf("--vcpus=%u", spec->vcpus));
-    if (spec->cca.measurement_algorithm)
-        g_ptr_array_add(args, g_strdup_printf("--hash=%s", spec->cca.measurement_algorithm));
-    if (spec->cca.ipa_bits)
-        g_ptr_array_add(args, g_strdup_printf("--ipa-bits=%u", spec->cca.ipa_bits));
-    if (spec->cca.sve_vector_length)
-        g_ptr_array_add(args, g_strdup_printf("--sve-vl=%u", spec->cca.sve_vector_length));
-    if (spec->cca.pmu_counters)
-        g_ptr_array_add(args, g_strdup_printf("--pmu-counters=%u", spec->cca.pmu_counters));
-    if (spec->cca.breakpoints)
-        g_ptr_array_add(args, g_strdup_printf("--breakpoints=%u", spec->cca.breakpoints));
-    if (spec->cca.watchpoints)
-        g_ptr_array_add(args, g_strdup_printf("--watchpoints=%u", spec->cca.watchpoints));
-    if (spec->cca.lpa2)
-        g_ptr_array_add(args, g_strdup("--lpa2"));
-    if (spec->cca.host_page_size == 65536)
-        g_ptr_array_add(args, g_strdup("--host-page-size=64K"));
-    if (spec->cca.measurement_log)
-        g_ptr_array_add(args, g_strdup("--measurement-log"));
-    if (output)
-        g_ptr_array_add(args, g_strdup_printf("--output=%s", output));
-    if (explain)
-        g_ptr_array_add(args, g_strdup("--explain"));
-    g_ptr_array_add(args, NULL);
-    /* Option parsing reorders the vector it is given: hand it a copy. */
-    g_autofree char **argv = g_memdup2(args->pdata, sizeof(char *) * args->len);
-    return ccmctl_measure_cca((int) args->len - 1, argv);
+    return ccmctl_measure_cca_plan(plan, output, explain);
 }
 
 /* Whether the command line asks for --platform @name (tdx, cca: their own options and

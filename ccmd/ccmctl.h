@@ -15,7 +15,11 @@ int ccmctl_guest_command(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_cca(int argc, char **argv);
-int ccmctl_measure_tdx(int argc, char **argv);
+
+/* A Platform=cca plan's RIM printed as `ccmctl measure --platform cca` does. */
+struct CcmLaunchPlan;
+int ccmctl_measure_cca_plan(const struct CcmLaunchPlan *plan, const char *output,
+                            gboolean explain);int ccmctl_measure_tdx(int argc, char **argv);
 
 /* The TDX measurement of @in printed as `ccmctl measure --platform tdx` does (@reg,
  * @output and @event_log as its options; NULL for the default). */

@@ -458,7 +458,7 @@ static void test_spec(void)
             g_assert_cmpint(r.status, ==, 0);
             g_assert_cmpstr(r.out, ==, cases[i].rim);
         } else {
-            assert_error(&r, 2, cases[i].file, cases[i].err);
+            assert_error(&r, 1, cases[i].file, cases[i].err);
         }
         g_unlink(path);
     }
