@@ -18,7 +18,10 @@
 
 #include "ccm/measure.h"
 #include "ccmctl.h"
+#include "guest-spec.h"
 #include "hex.h"
+#include "launch-plan.h"
+#include "plan-cca.h"
 
 /* Text files may be larger than the token they encode (hex doubles it). */
 #define MAX_TOKEN_FILE (4 * CCM_CCA_TOKEN_MAX_SIZE)
@@ -293,6 +296,54 @@ static gboolean load_expected(const char *path, Expected *e, GError **error)
 
 /* ---- Output ------------------------------------------------------------------------ */
 
+/* What a Platform=cca spec expects: its RIM and hash (plan-cca.c, the realm the launch
+ * starts) and its personalization value (64 zero bytes when the spec sets none). */
+static gboolean expected_from_spec(const char *path, Expected *e, GError **error)
+{
+    g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(path, error);
+    if (!spec)
+        return FALSE;
+    if (spec->platform != CCM_GUEST_PLATFORM_CCA) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    "%s: Platform=%s; verify --platform cca needs a Platform=cca spec", path,
+                    ccm_guest_platform_to_string(spec->platform));
+        return FALSE;
+    }
+    GBytes *rpv = spec->cca.personalization_value ? g_bytes_ref(spec->cca.personalization_value)
+                                                  : NULL;
+    g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, error);
+    if (!plan) {
+        if (rpv)
+            g_bytes_unref(rpv);
+        return FALSE;
+    }
+    uint8_t rim[CCM_DIGEST_MAX_SIZE];
+    size_t size = 0;
+    CcmCcaHash hash;
+    if (!ccm_plan_cca_measure(plan, rim, &size, &hash, error)) {
+        if (rpv)
+            g_bytes_unref(rpv);
+        return FALSE;
+    }
+    static const char *const claim_names[] = { [CCM_CCA_HASH_SHA256] = "sha-256",
+                                               [CCM_CCA_HASH_SHA512] = "sha-512",
+                                               [CCM_CCA_HASH_SHA384] = "sha-384" };
+    e->hash = claim_names[hash];
+    e->rim = g_byte_array_new();
+    g_byte_array_append(e->rim, rim, (guint) size);
+    e->rpv = g_byte_array_new();
+    if (rpv) {
+        gsize n = 0;
+        const guint8 *d = g_bytes_get_data(rpv, &n);
+        g_byte_array_append(e->rpv, d, (guint) n);
+        g_bytes_unref(rpv);
+    } else {
+        static const guint8 zero[64];
+        g_byte_array_append(e->rpv, zero, sizeof(zero));
+    }
+    return TRUE;
+}
+
 static json_object *hex_json(const uint8_t *data, size_t size)
 {
     if (!data)
@@ -521,7 +572,8 @@ int ccmctl_verify_cca(int argc, char **argv)
     };
     g_set_prgname("ccmctl verify");
     g_autoptr(GOptionContext) context = g_option_context_new(
-        "- decode an Arm CCA attestation token and compare it with the expected values");
+        "[GUEST.guest] - decode an Arm CCA attestation token and compare it with the expected "
+        "values");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 every given value matches, 1 a "
                                               "value, the binding or a signature differs or an "
@@ -534,8 +586,10 @@ int ccmctl_verify_cca(int argc, char **argv)
         usage = "--platform cca is required here";
     else if (!token_path)
         usage = "--token FILE is required";
-    else if (argc > 1)
-        usage = "unexpected arguments; give the token with --token FILE";
+    else if (argc > 2)
+        usage = "give one guest spec at most (the token goes with --token FILE)";
+    else if (argc > 1 && expected_path)
+        usage = "give --expected JSON or a guest spec, not both";
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("verify", error);
@@ -548,6 +602,11 @@ int ccmctl_verify_cca(int argc, char **argv)
     g_auto(Expected) expected = { 0 };
     if (expected_path && !load_expected(expected_path, &expected, &error))
         return ccmctl_fail("verify", error);
+    if (argc > 1) {
+        if (!expected_from_spec(argv[1], &expected, &error))
+            return ccmctl_fail("verify", error);
+        expected_path = g_strdup(argv[1]);
+    }
     g_autoptr(GBytes) cpak = NULL;
     if (cpak_path && !(cpak = load_cpak(cpak_path, &error)))
         return ccmctl_fail("verify", error);

@@ -255,7 +255,8 @@ static void test_bad_inputs(void)
         { 1, { "--token", t01, "--cpak", bad_jwk, NULL }, "bad-jwk.json: expected a JWK" },
         { 1, { "--token", realm_claims, "--expected", good, NULL }, "has no realm claims" },
         { 2, { NULL }, "--token FILE is required" },
-        { 2, { "--token", t01, "extra", NULL }, "unexpected arguments" },
+        { 2, { "--token", t01, "a.guest", "b.guest", NULL }, "one guest spec at most" },
+        { 1, { "--token", t01, "no-such.guest", NULL }, "no-such.guest" },
         { 2, { "--token", t01, "--nonsense", NULL }, "--nonsense" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -287,6 +288,43 @@ static void test_tdx_untouched(void)
     g_assert_nonnull(strstr(err, "--quote FILE or --report FILE"));
 }
 
+/* A Platform=cca guest spec is the expectation: its RIM (the vector qemu_kernel_initrd
+ * realm), hash and personalization value; token 01's RIM is zero, so the RIM differs
+ * while the hash and RPV (given in the spec) match. */
+static void test_guest_spec(void)
+{
+    g_autofree char *t01 = fixture("cca-token-01.cbor");
+    g_autofree char *cca = g_build_filename(g_getenv("CCM_TEST_DATA"), "cca", NULL);
+    g_autofree char *text = g_strdup_printf(
+        "[Guest]\nName=realm1\nPlatform=cca\nVCPUs=2\nMemory=1G\n"
+        "Kernel=%s/inputs/linux-header-only.bin\nInitrd=%s/inputs/initrd-content.bin\n"
+        "[CCA]\nRMM=1.0\nMeasurementAlgorithm=sha256\nDTB=%s/dtb/qemu-virt-smp2-1G-initrd.dtb\n"
+        "PersonalizationValue=VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIDEzIGxhenkgZG9ncy5UaGUgcXVp"
+        "Y2sgYnJvd24gZm94IA==\n",
+        cca, cca, cca);
+    g_autofree char *spec = write_file("realm1.guest", text, -1);
+    g_autofree char *out = NULL, *err = NULL;
+    g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", t01, spec, NULL),
+                    ==, 1);
+    g_assert_nonnull(strstr(out, "hash                   match"));
+    g_assert_nonnull(strstr(out, "expected 9af47a8e4d6ac775e05f8a8893f9e383694688719d1bbb4281ed1c25056e0911"));
+    g_assert_nonnull(strstr(out, "personalization_value  match"));
+    g_assert_nonnull(strstr(out, "result: differ (first: rim)"));
+
+    g_autofree char *expected = write_file("e.json", "{\"hash\": \"sha256\"}", -1);
+    g_autofree char *out2 = NULL, *err2 = NULL;
+    g_assert_cmpint(run(&out2, &err2, "verify", "--platform", "cca", "--token", t01, "--expected",
+                        expected, spec, NULL),
+                    ==, 2);
+    assert_one_line(err2, "not both");
+    g_autofree char *no_dtb = write_file("nodtb.guest",
+                                         "[Guest]\nPlatform=cca\nKernel=/k\n[CCA]\nRMM=1.0\n", -1);
+    g_autofree char *out3 = NULL, *err3 = NULL;
+    g_assert_cmpint(run(&out3, &err3, "verify", "--platform", "cca", "--token", t01, no_dtb, NULL),
+                    ==, 1);
+    assert_one_line(err3, "[CCA] DTB= is needed");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -301,6 +339,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-verify-cca/signature-fails", test_signature_fails);
     g_test_add_func("/ccmctl-verify-cca/bad-inputs", test_bad_inputs);
     g_test_add_func("/ccmctl-verify-cca/tdx-untouched", test_tdx_untouched);
+    g_test_add_func("/ccmctl-verify-cca/guest-spec", test_guest_spec);
     int r = g_test_run();
 
     g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
