@@ -44,11 +44,9 @@
  */
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "ccm-autocleanups.h"
 #include "libvirt-xml.h"
+#include "libxml-symbols.h"
 
 #define QEMU_NAMESPACE "http://libvirt.org/schemas/domain/qemu/1.0"
 #define TDX_DEFAULT_QGS "/var/run/tdx-qgs/qgs.socket"
@@ -62,24 +60,24 @@ typedef struct Reader {
 static xmlNodePtr find(xmlNodePtr parent, const char *name)
 {
     for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && !n->ns && xmlStrcmp(n->name, BAD_CAST name) == 0)
+        if (n->type == XML_ELEMENT_NODE && !n->ns && sym_xmlStrcmp(n->name, BAD_CAST name) == 0)
             return n;
     return NULL;
 }
 
 static char *text(xmlNodePtr node)
 {
-    xmlChar *t = xmlNodeGetContent(node);
+    xmlChar *t = sym_xmlNodeGetContent(node);
     char *s = g_strstrip(g_strdup(t ? (const char *) t : ""));
-    xmlFree(t);
+    ccm_xml_free(t);
     return s;
 }
 
 static char *prop(xmlNodePtr node, const char *name)
 {
-    xmlChar *v = node ? xmlGetProp(node, BAD_CAST name) : NULL;
+    xmlChar *v = node ? sym_xmlGetProp(node, BAD_CAST name) : NULL;
     char *s = v ? g_strdup((const char *) v) : NULL;
-    xmlFree(v);
+    ccm_xml_free(v);
     return s;
 }
 
@@ -92,7 +90,7 @@ static gboolean fail(const Reader *r, xmlNodePtr node, GError **error, const cha
     g_autofree char *message = g_strdup_vprintf(format, ap);
     va_end(ap);
     g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT, "%s:%ld: <%s>: %s", r->source,
-                xmlGetLineNo(node), (const char *) node->name, message);
+                sym_xmlGetLineNo(node), (const char *) node->name, message);
     return FALSE;
 }
 
@@ -101,7 +99,7 @@ static gboolean set(const Reader *r, xmlNodePtr node, const char *section, const
                     const char *value, GError **error)
 {
     g_autofree char *label = g_strdup_printf("<%s>", (const char *) node->name);
-    return ccm_guest_spec_set_value(r->spec, section, key, value, (unsigned) xmlGetLineNo(node),
+    return ccm_guest_spec_set_value(r->spec, section, key, value, (unsigned) sym_xmlGetLineNo(node),
                                     label, error);
 }
 
@@ -280,7 +278,7 @@ static gboolean read_interface(const Reader *r, xmlNodePtr iface, GError **error
     } else {
         return TRUE;
     }
-    ccm_guest_spec_set_given(spec, "Guest", "Network", (unsigned) xmlGetLineNo(iface));
+    ccm_guest_spec_set_given(spec, "Guest", "Network", (unsigned) sym_xmlGetLineNo(iface));
     return TRUE;
 }
 
@@ -295,13 +293,13 @@ static gboolean read_devices(const Reader *r, xmlNodePtr domain, GError **error)
     for (xmlNodePtr n = devices->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE || n->ns)
             continue;
-        if (xmlStrcmp(n->name, BAD_CAST "disk") == 0) {
+        if (sym_xmlStrcmp(n->name, BAD_CAST "disk") == 0) {
             if (!read_disk(r, n, error))
                 return FALSE;
-        } else if (xmlStrcmp(n->name, BAD_CAST "interface") == 0) {
+        } else if (sym_xmlStrcmp(n->name, BAD_CAST "interface") == 0) {
             if (!read_interface(r, n, error))
                 return FALSE;
-        } else if (xmlStrcmp(n->name, BAD_CAST "serial") == 0 && !r->spec->serial_log) {
+        } else if (sym_xmlStrcmp(n->name, BAD_CAST "serial") == 0 && !r->spec->serial_log) {
             g_autofree char *type = prop(n, "type");
             g_autofree char *path = prop(find(n, "source"), "path");
             if (g_strcmp0(type, "file") == 0 && path &&
@@ -413,9 +411,9 @@ static gboolean refuse_qemu_namespace(const Reader *r, xmlNodePtr domain, GError
 {
     for (xmlNodePtr n = domain->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href ||
-            xmlStrcmp(n->ns->href, BAD_CAST QEMU_NAMESPACE) != 0)
+            sym_xmlStrcmp(n->ns->href, BAD_CAST QEMU_NAMESPACE) != 0)
             continue;
-        if (xmlStrcmp(n->name, BAD_CAST "deprecation") == 0)
+        if (sym_xmlStrcmp(n->name, BAD_CAST "deprecation") == 0)
             continue;
         return fail(r, n, error,
                     "libvirt's QEMU pass-through (%s) can change the measured launch in ways "
@@ -433,12 +431,14 @@ static xmlDocPtr parse(const char *xml, size_t size, const char *source, GError 
                     CCM_LIBVIRT_XML_MAX_SIZE);
         return NULL;
     }
+    if (!ccm_libxml_load(error))
+        return NULL;
     /* No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network. */
-    xmlResetLastError();
-    xmlDocPtr doc = xmlReadMemory(xml, (int) size, NULL, NULL,
+    sym_xmlResetLastError();
+    xmlDocPtr doc = sym_xmlReadMemory(xml, (int) size, NULL, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!doc) {
-        const xmlError *e = xmlGetLastError();
+        const xmlError *e = sym_xmlGetLastError();
         g_autofree char *why = g_strdup(e && e->message ? e->message : "parse error");
         g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
                     "%s:%d: not well-formed XML: %s", source, e ? e->line : 0, g_strstrip(why));
@@ -448,7 +448,7 @@ static xmlDocPtr parse(const char *xml, size_t size, const char *source, GError 
         g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
                     "%s: a <!DOCTYPE> is not accepted in domain XML (libvirt never writes one)",
                     source);
-        xmlFreeDoc(doc);
+        sym_xmlFreeDoc(doc);
         return NULL;
     }
     return doc;
@@ -460,8 +460,8 @@ CcmGuestSpec *ccm_libvirt_xml_read(const char *xml, size_t size, const char *sou
     g_autoptr(xmlDoc) doc = parse(xml, size, source, error);
     if (!doc)
         return NULL;
-    xmlNodePtr domain = xmlDocGetRootElement(doc);
-    if (!domain || domain->ns || xmlStrcmp(domain->name, BAD_CAST "domain") != 0) {
+    xmlNodePtr domain = sym_xmlDocGetRootElement(doc);
+    if (!domain || domain->ns || sym_xmlStrcmp(domain->name, BAD_CAST "domain") != 0) {
         g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
                     "%s: the root element is not <domain>", source);
         return NULL;

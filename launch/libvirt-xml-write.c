@@ -11,16 +11,14 @@
  */
 #include <string.h>
 
-#include <libxml/tree.h>
-#include <libxml/xmlsave.h>
-
 #include "ccm-autocleanups.h"
 #include "libvirt-xml.h"
+#include "libxml-symbols.h"
 #include "plan-id-block.h"
 
 static xmlNodePtr child(xmlNodePtr parent, const char *name, const char *text)
 {
-    return xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST text);
+    return sym_xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST text);
 }
 
 static xmlNodePtr childf(xmlNodePtr parent, const char *name, const char *format, ...)
@@ -36,7 +34,7 @@ static xmlNodePtr childf(xmlNodePtr parent, const char *name, const char *format
 
 static void attr(xmlNodePtr node, const char *name, const char *value)
 {
-    xmlNewProp(node, BAD_CAST name, BAD_CAST value);
+    sym_xmlNewProp(node, BAD_CAST name, BAD_CAST value);
 }
 
 static void b64_child(xmlNodePtr parent, const char *name, GBytes *bytes)
@@ -78,7 +76,7 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         if (spec->sev.legacy_vm_type != CCM_AUTO)
             return refuse(error, plan, "[SEV] LegacyVMType=: libvirt has no setting for "
                                        "QEMU's legacy-vm-type; remove it to use libvirt");
-        ls = xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
+        ls = sym_xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
         attr(ls, "type", "sev");
         if (spec->sev.kernel_hashes)
             attr(ls, "kernelHashes", "yes");
@@ -89,7 +87,7 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         g_autoptr(CcmPlanIdBlock) id = NULL;
         if (!ccm_plan_id_block(plan, &id, error))
             return FALSE;
-        ls = xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
+        ls = sym_xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
         attr(ls, "type", "sev-snp");
         if (spec->snp.kernel_hashes)
             attr(ls, "kernelHashes", "yes");
@@ -119,14 +117,14 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         if (qgs && g_str_has_prefix(qgs, "vsock:"))
             return refuse(error, plan, "[TDX] QuoteGenerationSocket=: libvirt reaches the "
                                        "quote service over a unix socket only");
-        ls = xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
+        ls = sym_xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
         attr(ls, "type", "tdx");
         childf(ls, "policy", "0x%" G_GINT64_MODIFIER "x", spec->tdx.attributes);
         b64_child(ls, "mrConfigId", spec->tdx.mrconfigid);
         b64_child(ls, "mrOwner", spec->tdx.mrowner);
         b64_child(ls, "mrOwnerConfig", spec->tdx.mrownerconfig);
         if (qgs) {
-            xmlNodePtr q = xmlNewChild(ls, NULL, BAD_CAST "quoteGenerationService", NULL);
+            xmlNodePtr q = sym_xmlNewChild(ls, NULL, BAD_CAST "quoteGenerationService", NULL);
             attr(q, "path", qgs);
         }
         return TRUE;
@@ -141,7 +139,7 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
 static void os_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
 {
     const CcmGuestSpec *spec = plan->spec;
-    xmlNodePtr os = xmlNewChild(domain, NULL, BAD_CAST "os", NULL);
+    xmlNodePtr os = sym_xmlNewChild(domain, NULL, BAD_CAST "os", NULL);
     xmlNodePtr type = child(os, "type", "hvm");
     attr(type, "arch", plan->architecture);
     attr(type, "machine", plan->machine);
@@ -150,7 +148,7 @@ static void os_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
     attr(loader, "readonly", "yes");
     attr(loader, "type", plan->firmware->flash ? "pflash" : "rom");
     if (plan->firmware->flash && plan->firmware->nvram_template) {
-        xmlNodePtr nvram = xmlNewChild(os, NULL, BAD_CAST "nvram", NULL);
+        xmlNodePtr nvram = sym_xmlNewChild(os, NULL, BAD_CAST "nvram", NULL);
         attr(nvram, "template", plan->firmware->nvram_template);
     }
     if (spec->kernel)
@@ -164,7 +162,7 @@ static void os_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
 static void cpu_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
 {
     const CcmGuestSpec *spec = plan->spec;
-    xmlNodePtr cpu = xmlNewChild(domain, NULL, BAD_CAST "cpu", NULL);
+    xmlNodePtr cpu = sym_xmlNewChild(domain, NULL, BAD_CAST "cpu", NULL);
     const char *model = spec->cpu_model;
 
     if (!model || strcmp(model, "host") == 0) {
@@ -187,7 +185,7 @@ static void devices_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
 {
     const CcmGuestSpec *spec = plan->spec;
     bool confidential = spec->platform != CCM_GUEST_PLATFORM_NONE;
-    xmlNodePtr devices = xmlNewChild(domain, NULL, BAD_CAST "devices", NULL);
+    xmlNodePtr devices = sym_xmlNewChild(domain, NULL, BAD_CAST "devices", NULL);
 
     /* libvirt wants an absolute path; Debian installs QEMU in /usr/bin. */
     g_autofree char *emulator = g_path_is_absolute(plan->qemu_binary)
@@ -196,67 +194,67 @@ static void devices_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
     child(devices, "emulator", emulator);
     for (guint i = 0; i < spec->disks->len; i++) {
         const CcmGuestDisk *d = spec->disks->pdata[i];
-        xmlNodePtr disk = xmlNewChild(devices, NULL, BAD_CAST "disk", NULL);
+        xmlNodePtr disk = sym_xmlNewChild(devices, NULL, BAD_CAST "disk", NULL);
         attr(disk, "type", "file");
         attr(disk, "device", "disk");
-        xmlNodePtr driver = xmlNewChild(disk, NULL, BAD_CAST "driver", NULL);
+        xmlNodePtr driver = sym_xmlNewChild(disk, NULL, BAD_CAST "driver", NULL);
         attr(driver, "name", "qemu");
         attr(driver, "type", d->format);
         if (confidential)
             attr(driver, "iommu", "on");
-        xmlNodePtr source = xmlNewChild(disk, NULL, BAD_CAST "source", NULL);
+        xmlNodePtr source = sym_xmlNewChild(disk, NULL, BAD_CAST "source", NULL);
         attr(source, "file", d->path);
-        xmlNodePtr target = xmlNewChild(disk, NULL, BAD_CAST "target", NULL);
+        xmlNodePtr target = sym_xmlNewChild(disk, NULL, BAD_CAST "target", NULL);
         g_autofree char *dev = g_strdup_printf("vd%c", 'a' + (char) MIN(i, 25u));
         attr(target, "dev", dev);
         attr(target, "bus", "virtio");
         if (d->readonly)
-            xmlNewChild(disk, NULL, BAD_CAST "readonly", NULL);
+            sym_xmlNewChild(disk, NULL, BAD_CAST "readonly", NULL);
     }
     if (spec->network != CCM_NETWORK_NONE) {
-        xmlNodePtr iface = xmlNewChild(devices, NULL, BAD_CAST "interface", NULL);
+        xmlNodePtr iface = sym_xmlNewChild(devices, NULL, BAD_CAST "interface", NULL);
         attr(iface, "type", spec->network == CCM_NETWORK_USER ? "user" : "ethernet");
         if (spec->network == CCM_NETWORK_TAP) {
-            xmlNodePtr target = xmlNewChild(iface, NULL, BAD_CAST "target", NULL);
+            xmlNodePtr target = sym_xmlNewChild(iface, NULL, BAD_CAST "target", NULL);
             attr(target, "dev", spec->network_ifname);
             attr(target, "managed", "no");
         }
-        xmlNodePtr model = xmlNewChild(iface, NULL, BAD_CAST "model", NULL);
+        xmlNodePtr model = sym_xmlNewChild(iface, NULL, BAD_CAST "model", NULL);
         attr(model, "type", "virtio");
         if (confidential) {
-            xmlNodePtr driver = xmlNewChild(iface, NULL, BAD_CAST "driver", NULL);
+            xmlNodePtr driver = sym_xmlNewChild(iface, NULL, BAD_CAST "driver", NULL);
             attr(driver, "iommu", "on");
         }
     }
     if (spec->serial_log) {
-        xmlNodePtr serial = xmlNewChild(devices, NULL, BAD_CAST "serial", NULL);
+        xmlNodePtr serial = sym_xmlNewChild(devices, NULL, BAD_CAST "serial", NULL);
         attr(serial, "type", "file");
-        xmlNodePtr source = xmlNewChild(serial, NULL, BAD_CAST "source", NULL);
+        xmlNodePtr source = sym_xmlNewChild(serial, NULL, BAD_CAST "source", NULL);
         attr(source, "path", spec->serial_log);
-        xmlNodePtr target = xmlNewChild(serial, NULL, BAD_CAST "target", NULL);
+        xmlNodePtr target = sym_xmlNewChild(serial, NULL, BAD_CAST "target", NULL);
         attr(target, "port", "0");
     }
-    xmlNodePtr balloon = xmlNewChild(devices, NULL, BAD_CAST "memballoon", NULL);
+    xmlNodePtr balloon = sym_xmlNewChild(devices, NULL, BAD_CAST "memballoon", NULL);
     attr(balloon, "model", "none");
 }
 
 /* The document as libvirt writes its own files: indented, no XML declaration. */
 static char *serialize(const CcmLaunchPlan *plan, xmlDocPtr doc, GError **error)
 {
-    xmlBufferPtr buf = xmlBufferCreate();
-    xmlSaveCtxtPtr save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
-    long written = save ? xmlSaveDoc(save, doc) : -1;
+    xmlBufferPtr buf = sym_xmlBufferCreate();
+    xmlSaveCtxtPtr save = sym_xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_NO_DECL);
+    long written = save ? sym_xmlSaveDoc(save, doc) : -1;
 
-    if (save && xmlSaveClose(save) < 0)
+    if (save && sym_xmlSaveClose(save) < 0)
         written = -1;
-    if (written < 0 || !xmlBufferContent(buf)) {
-        xmlBufferFree(buf);
+    if (written < 0 || !sym_xmlBufferContent(buf)) {
+        sym_xmlBufferFree(buf);
         g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
                     "%s: libxml2 could not serialize the domain XML", plan->spec->path);
         return NULL;
     }
-    char *out = g_strdup((const char *) xmlBufferContent(buf));
-    xmlBufferFree(buf);
+    char *out = g_strdup((const char *) sym_xmlBufferContent(buf));
+    sym_xmlBufferFree(buf);
     return out;
 }
 
@@ -273,11 +271,13 @@ char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
                             "boot a machine");
         return NULL;
     }
+    if (!ccm_libxml_load(error))
+        return NULL;
     const CcmGuestSpec *spec = plan->spec;
-    g_autoptr(xmlDoc) doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr domain = xmlNewNode(NULL, BAD_CAST "domain");
+    g_autoptr(xmlDoc) doc = sym_xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr domain = sym_xmlNewNode(NULL, BAD_CAST "domain");
 
-    xmlDocSetRootElement(doc, domain);
+    sym_xmlDocSetRootElement(doc, domain);
     attr(domain, "type", strcmp(plan->accelerator, "kvm") == 0 ? "kvm" : "qemu");
     child(domain, "name", spec->name);
     xmlNodePtr memory = childf(domain, "memory", "%" G_GUINT64_FORMAT, spec->memory >> 10);
@@ -285,18 +285,18 @@ char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
     childf(domain, "vcpu", "%u", spec->vcpus);
     os_element(plan, domain);
 
-    xmlNodePtr features = xmlNewChild(domain, NULL, BAD_CAST "features", NULL);
-    xmlNewChild(features, NULL, BAD_CAST "acpi", NULL);
+    xmlNodePtr features = sym_xmlNewChild(domain, NULL, BAD_CAST "features", NULL);
+    sym_xmlNewChild(features, NULL, BAD_CAST "acpi", NULL);
     if (spec->platform != CCM_GUEST_PLATFORM_NONE && spec->platform != CCM_GUEST_PLATFORM_CCA) {
-        xmlNodePtr smm = xmlNewChild(features, NULL, BAD_CAST "smm", NULL);
+        xmlNodePtr smm = sym_xmlNewChild(features, NULL, BAD_CAST "smm", NULL);
         attr(smm, "state", "off");
     }
     if (spec->platform == CCM_GUEST_PLATFORM_TDX) {
         /* QEMU's -cpu ...,pmu=off (with the PMU on, QEMU sets the PERFMON TD attribute)
          * and -machine kernel-irqchip=split, as the QEMU renderer passes them. */
-        xmlNodePtr pmu = xmlNewChild(features, NULL, BAD_CAST "pmu", NULL);
+        xmlNodePtr pmu = sym_xmlNewChild(features, NULL, BAD_CAST "pmu", NULL);
         attr(pmu, "state", "off");
-        xmlNodePtr ioapic = xmlNewChild(features, NULL, BAD_CAST "ioapic", NULL);
+        xmlNodePtr ioapic = sym_xmlNewChild(features, NULL, BAD_CAST "ioapic", NULL);
         attr(ioapic, "driver", "qemu");
     }
     cpu_element(plan, domain);

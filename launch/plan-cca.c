@@ -111,23 +111,3 @@ gboolean ccm_plan_cca_inputs(const CcmLaunchPlan *plan, CcmPlanCca *ret, GError 
     }
     return TRUE;
 }
-
-gboolean ccm_plan_cca_measure(const CcmLaunchPlan *plan, uint8_t *ret_rim, size_t *ret_size,
-                              CcmCcaHash *ret_hash, GError **error)
-{
-    g_auto(CcmPlanCca) cca = { 0 };
-    if (!ccm_plan_cca_inputs(plan, &cca, error))
-        return FALSE;
-    g_autoptr(CcmCcaRealm) realm = NULL;
-    CcmError err = { 0 };
-    int r = ccm_cca_vmm_build(&cca.config, &realm, &err);
-    if (r >= 0)
-        r = ccm_cca_realm_measure(realm, ret_rim, ret_size, &err);
-    if (r < 0) {
-        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_MEASURE, "%s: %s",
-                    plan->spec->path, err.message);
-        return FALSE;
-    }
-    *ret_hash = cca.config.params.hash;
-    return TRUE;
-}

@@ -7,7 +7,9 @@
 #include "ccm/measure.h"
 #include "launch-plan.h"
 
-/* What every realm gets unless the spec says otherwise (host facts; see ccmd.guest(5)). */
+/* What every realm gets unless the spec (or --breakpoints/--watchpoints) says otherwise:
+ * the counts every shared vector uses (the peer's test configuration). They are host
+ * facts: real hosts report theirs in ID_AA64DFR0_EL1 (see ccmd.guest(5)). */
 #define CCM_CCA_DEFAULT_BREAKPOINTS 6
 #define CCM_CCA_DEFAULT_WATCHPOINTS 6
 
@@ -30,7 +32,3 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CcmPlanCca, ccm_plan_cca_clear)
  * pflash image, and naming the file when one cannot be read.
  */
 gboolean ccm_plan_cca_inputs(const CcmLaunchPlan *plan, CcmPlanCca *ret, GError **error);
-
-/* The realm's RIM (@ret_rim: room for CCM_DIGEST_MAX_SIZE bytes) and its hash. */
-gboolean ccm_plan_cca_measure(const CcmLaunchPlan *plan, uint8_t *ret_rim, size_t *ret_size,
-                              CcmCcaHash *ret_hash, GError **error);

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "ccm-autocleanups.h"
+#include "expectation.h"
 #include "plan-id-block.h"
-#include "plan-measure.h"
 #include "snp-id-block.h"
 
 void ccm_plan_id_block_free(CcmPlanIdBlock *id)
@@ -48,11 +48,17 @@ gboolean ccm_plan_id_block(const CcmLaunchPlan *plan, CcmPlanIdBlock **ret, GErr
     }
 
     CcmSnpIdBlockParams params = { .policy = spec->snp.policy, .guest_svn = spec->snp.guest_svn };
-    uint8_t digest[CCM_DIGEST_MAX_SIZE];
-    size_t size = 0;
-    if (!ccm_launch_plan_measure(plan, NULL, NULL, digest, &size, error))
+    g_autoptr(CcmExpectation) expected = ccm_expectation_new(plan, CCM_EXPECTATION_DEFAULT, error);
+    if (!expected)
         return FALSE;
-    memcpy(params.measurement, digest, sizeof(params.measurement));
+    const CcmExpectedValue *measurement = ccm_expectation_value(expected, "measurement");
+    if (!measurement || measurement->size != sizeof(params.measurement)) {
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_UNSUPPORTED,
+                    "%s: an ID block signs an SEV-SNP launch measurement; Platform=%s has none",
+                    spec->path, ccm_guest_platform_to_string(spec->platform));
+        return FALSE;
+    }
+    memcpy(params.measurement, measurement->value, sizeof(params.measurement));
     if (spec->snp.family_id)
         memcpy(params.family_id, g_bytes_get_data(spec->snp.family_id, NULL), 16);
     if (spec->snp.image_id)

@@ -17,7 +17,7 @@
 
 #include "ccm-autocleanups.h"
 #include "libvirt-xml.h"
-#include "plan-measure.h"
+#include "expectation.h"
 #include "qemu-argv.h"
 #include "qemu-caps.h"
 
@@ -92,14 +92,16 @@ static bool is_sev(const CcmLaunchPlan *plan)
 static void assert_same_measurement(const CcmLaunchPlan *plan1, const CcmLaunchPlan *plan2)
 {
     g_autoptr(GError) error = NULL;
-    uint8_t d1[CCM_DIGEST_MAX_SIZE], d2[CCM_DIGEST_MAX_SIZE];
-    size_t n1 = 0, n2 = 0;
 
-    g_assert_true(ccm_launch_plan_measure(plan1, NULL, NULL, d1, &n1, &error));
+    g_autoptr(CcmExpectation) e1 = ccm_expectation_new(plan1, CCM_EXPECTATION_DEFAULT, &error);
     g_assert_no_error(error);
-    g_assert_true(ccm_launch_plan_measure(plan2, NULL, NULL, d2, &n2, &error));
+    g_autoptr(CcmExpectation) e2 = ccm_expectation_new(plan2, CCM_EXPECTATION_DEFAULT, &error);
     g_assert_no_error(error);
-    g_assert_cmpmem(d1, n1, d2, n2);
+    const CcmExpectedValue *d1 = ccm_expectation_value(e1, "measurement");
+    const CcmExpectedValue *d2 = ccm_expectation_value(e2, "measurement");
+    g_assert_nonnull(d1);
+    g_assert_nonnull(d2);
+    g_assert_cmpmem(d1->value, d1->size, d2->value, d2->size);
 }
 
 static void assert_contains(const char *haystack, const char *needle)

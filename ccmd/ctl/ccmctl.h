@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* ccmctl.h - the ccmctl commands and what their exit codes mean */
+#pragma once
+
+#include <glib.h>
+
+/* Exit codes shared by every ccmctl command; see ccmctl(1). */
+enum {
+    CCMCTL_EXIT_OK = 0,
+    CCMCTL_EXIT_FAILURE = 1, /* the input was understood but the job failed */
+    CCMCTL_EXIT_USAGE = 2,   /* bad option, value or combination */
+};
+
+int ccmctl_guest_command(int argc, char **argv);
+int ccmctl_host_check(int argc, char **argv);
+int ccmctl_measure(int argc, char **argv);
+int ccmctl_measure_cca(int argc, char **argv);
+int ccmctl_measure_tdx(int argc, char **argv);
+
+/* How `ccmctl measure` prints an expectation. ccmctl_measure_notes(): on stderr, with
+ * @explain the explanation, then the notes. ccmctl_measure_print(): the same, then on
+ * stdout the JSON (@output "json") or the primary values one per line, in hex ("hex",
+ * "firmware-digest", NULL) or base64 ("base64"); returns the exit code. */
+struct CcmExpectation;
+void ccmctl_measure_notes(const struct CcmExpectation *e, gboolean explain);
+int ccmctl_measure_print(const struct CcmExpectation *e, const char *output, gboolean explain);
+int ccmctl_render(int argc, char **argv);
+int ccmctl_verify(int argc, char **argv);
+int ccmctl_verify_cca(int argc, char **argv);
+int ccmctl_register(int argc, char **argv);
+int ccmctl_export(int argc, char **argv);
+int ccmctl_snp_id_block(int argc, char **argv);
+int ccmctl_snp_policy(int argc, char **argv);
+
+/* Prints "ccmctl COMMAND: MESSAGE" on stderr and returns the exit code for @error. */
+int ccmctl_fail(const char *command, const GError *error);
+
+/* Writes @text to stdout and flushes; FALSE (with @error) if stdout failed. */
+gboolean ccmctl_write_stdout(const char *text, GError **error);

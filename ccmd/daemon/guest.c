@@ -1,0 +1,918 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * guest.c - one supervised guest: its state machine, its QEMU and its QMP connection
+ *
+ * Theory of operation. Start is a chain, each link failing closed into "failed":
+ *   1. state starting;
+ *   2. compute the expected measurement from the spec (launch plan);
+ *   3. render QEMU's argv (checked against QEMU's capabilities) with -S, -no-shutdown
+ *      and a QMP socket in the guest's runtime folder: a guest this QEMU cannot run
+ *      fails here, before anything is registered;
+ *   4. hand the reference values to the registration backend and wait for it;
+ *   5. start QEMU with -daemonize; record its pid and start time at once, so a
+ *      restarted ccmd finds it;
+ *   6. connect to QMP, check that the guest is still in prelaunch, read SEV/SEV-ES's
+ *      launch measurement where QEMU reports one, then "cont": state running.
+ * Afterwards QMP events drive the state (STOP/RESUME -> paused/running, SHUTDOWN ->
+ * quit QEMU, GUEST_PANICKED -> crashed), and a pidfd tells when QEMU has exited:
+ * stopped if a shutdown was seen or asked for, crashed otherwise. Every transition is
+ * one database transaction; the in-memory state follows only a stored transition.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gunixsocketaddress.h>
+
+#include "broker-values.h"
+#include "expectation.h"
+#include "guest.h"
+#include "hex.h"
+#include "launch-plan.h"
+#include "log.h"
+#include "manager.h"
+#include "qemu-argv.h"
+#include "qemu-process.h"
+#include "qmp-client.h"
+
+G_DEFINE_QUARK(ccm-guest-error-quark, ccm_guest_error)
+
+static const char *const state_names[_CCM_GUEST_STATE_MAX] = {
+    [CCM_GUEST_DEFINED] = "defined", [CCM_GUEST_STARTING] = "starting",
+    [CCM_GUEST_RUNNING] = "running", [CCM_GUEST_PAUSED] = "paused",
+    [CCM_GUEST_STOPPED] = "stopped", [CCM_GUEST_CRASHED] = "crashed",
+    [CCM_GUEST_FAILED] = "failed",
+};
+
+const char *ccm_guest_state_to_string(CcmGuestState state)
+{
+    return state < _CCM_GUEST_STATE_MAX ? state_names[state] : NULL;
+}
+
+int ccm_guest_state_from_string(const char *name)
+{
+    for (int i = 0; i < _CCM_GUEST_STATE_MAX; i++)
+        if (g_strcmp0(name, state_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+struct CcmGuest {
+    CcmManager *manager;
+    CcmStoredGuest *stored;
+    CcmLaunchPlan *plan;
+    CcmGuestState state;
+    char *dir;                  /* runtime folder */
+    char *qmp_path;
+    char *pidfile;
+    CcmProcessId process;
+    guint exit_watch;
+    CcmQmpClient *qmp;
+    bool shutdown_seen;         /* SHUTDOWN event: the guest or a request ended it */
+    bool stop_requested;
+    bool crash_recorded;        /* GUEST_PANICKED already made it "crashed" */
+    char *panic;
+    GTask *start_task;
+    GHashTable *start_values;   /* during a start: the values to register */
+    GPtrArray *start_argv;      /* during a start: QEMU's argv, once rendered */
+    void (*after_connect)(CcmGuest *g);
+    GPtrArray *stop_tasks;      /* GTask waiting for the process to exit */
+    guint stop_timer;
+};
+
+const char *ccm_guest_name(const CcmGuest *g)
+{
+    return g->stored->name;
+}
+
+CcmGuestState ccm_guest_state(const CcmGuest *g)
+{
+    return g->state;
+}
+
+const CcmStoredGuest *ccm_guest_stored(const CcmGuest *g)
+{
+    return g->stored;
+}
+
+bool ccm_guest_is_active(const CcmGuest *g)
+{
+    /* A panicked guest is "crashed" while its QEMU is being ended: still active. */
+    return g->state == CCM_GUEST_STARTING || g->state == CCM_GUEST_RUNNING ||
+           g->state == CCM_GUEST_PAUSED || g->process.pid != 0;
+}
+
+/* How long QEMU gets to obey "quit" before SIGKILL. */
+static guint quit_grace_ms(const CcmGuest *g)
+{
+    guint qmp = g->manager->config.qmp_timeout_ms;
+    return qmp && qmp < 5000 ? qmp : 5000;
+}
+
+/* ---- state ----------------------------------------------------------------------- */
+
+/* Stores the transition, then applies it; FALSE (logged) if the store refused. */
+static gboolean transition(CcmGuest *g, CcmGuestState state, const char *reason,
+                           const char *measurement)
+{
+    g_autoptr(GError) error = NULL;
+    const char *name = ccm_guest_name(g);
+
+    if (!ccm_store_transition(g->manager->store, name, state_names[state], reason,
+                              g->process.pid, g->process.start_time, measurement, &error)) {
+        ccm_log_error(name, "cannot record the change to %s: %s", state_names[state],
+                      error->message);
+        return FALSE;
+    }
+    g->state = state;
+    g_free(g->stored->state);
+    g->stored->state = g_strdup(state_names[state]);
+    g_free(g->stored->reason);
+    g->stored->reason = g_strdup(reason);
+    g->stored->pid = g->process.pid;
+    g->stored->pid_start = g->process.start_time;
+    if (measurement) {
+        g_free(g->stored->measurement);
+        g->stored->measurement = g_strdup(measurement);
+    }
+    ccm_log(state == CCM_GUEST_FAILED || state == CCM_GUEST_CRASHED ? LOG_WARNING : LOG_INFO,
+            name, "%s%s%s", state_names[state], reason ? ": " : "", reason ? reason : "");
+    ccm_manager_guest_changed(g->manager, g);
+    return TRUE;
+}
+
+/* ---- construction ----------------------------------------------------------------- */
+
+CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **error)
+{
+    g_autoptr(CcmStoredGuest) owned = stored;
+    g_autoptr(CcmGuestSpec) spec =
+        ccm_guest_spec_parse(stored->spec_path, stored->spec_text, strlen(stored->spec_text),
+                             error);
+    if (!spec)
+        return NULL;
+    CcmLaunchPlan *plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, error);
+    if (!plan)
+        return NULL;
+
+    CcmGuest *g = g_new0(CcmGuest, 1);
+    g->manager = manager;
+    g->stored = g_steal_pointer(&owned);
+    g->plan = plan;
+    /* A broker that scopes guests by identity needs HOST_DATA; a spec without one gets
+     * the derived identity, in the launch as in the registration. */
+    if (manager->registration && manager->registration->ops->needs_scope)
+        ccm_expectation_apply_identity(plan->spec, manager->config.host_id);
+    int state = ccm_guest_state_from_string(g->stored->state);
+    g->state = state < 0 ? CCM_GUEST_DEFINED : (CcmGuestState) state;
+    g->dir = g_build_filename(manager->config.runtime_dir, "guests", g->stored->name, NULL);
+    g->qmp_path = g_build_filename(g->dir, "qmp.sock", NULL);
+    g->pidfile = g_build_filename(g->dir, "qemu.pid", NULL);
+    g->process.pid = g->stored->pid;
+    g->process.start_time = g->stored->pid_start;
+    g->stop_tasks = g_ptr_array_new();
+    return g;
+}
+
+static void drop_qmp(CcmGuest *g)
+{
+    if (!g->qmp)
+        return;
+    ccm_qmp_client_set_closed_func(g->qmp, NULL, NULL);
+    ccm_qmp_client_set_event_func(g->qmp, NULL, NULL);
+    ccm_qmp_client_close(g->qmp);
+    g_clear_pointer(&g->qmp, ccm_qmp_client_unref);
+}
+
+void ccm_guest_free(CcmGuest *g)
+{
+    if (!g)
+        return;
+    drop_qmp(g);
+    if (g->exit_watch)
+        g_source_remove(g->exit_watch);
+    if (g->stop_timer)
+        g_source_remove(g->stop_timer);
+    g_ptr_array_unref(g->stop_tasks);
+    g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g_clear_pointer(&g->start_argv, g_ptr_array_unref);
+    ccm_launch_plan_free(g->plan);
+    ccm_stored_guest_free(g->stored);
+    g_free(g->dir);
+    g_free(g->qmp_path);
+    g_free(g->pidfile);
+    g_free(g->panic);
+    g_free(g);
+}
+
+char *ccm_guest_scope(const CcmGuest *g)
+{
+    return ccm_expectation_identity_hex(g->plan->spec);
+}
+
+json_object *ccm_guest_to_json(const CcmGuest *g)
+{
+    json_object *o = json_object_new_object();
+    const CcmStoredGuest *s = g->stored;
+
+    json_object_object_add(o, "name", json_object_new_string(s->name));
+    json_object_object_add(o, "platform", json_object_new_string(s->platform));
+    json_object_object_add(o, "state", json_object_new_string(state_names[g->state]));
+    if (s->reason)
+        json_object_object_add(o, "reason", json_object_new_string(s->reason));
+    if (s->measurement)
+        json_object_object_add(o, "measurement", json_object_new_string(s->measurement));
+    if (ccm_guest_is_active(g) && g->process.pid)
+        json_object_object_add(o, "pid", json_object_new_int64(g->process.pid));
+    json_object_object_add(o, "spec", json_object_new_string(s->spec_path));
+    g_autofree char *scope = ccm_guest_scope(g);
+    if (scope && g->manager->registration->ops->needs_scope) {
+        /* Where the operator puts the guest's secrets: its repository at the broker. */
+        json_object *paths = json_object_new_array();
+        for (guint i = 0; i < g->plan->spec->resources->len; i++) {
+            g_autofree char *p = g_strdup_printf("ccm-%s/%s", scope,
+                                                 (const char *) g->plan->spec->resources->pdata[i]);
+            json_object_array_add(paths, json_object_new_string(p));
+        }
+        json_object_object_add(o, "identity", json_object_new_string(scope));
+        json_object_object_add(o, "resources", paths);
+    }
+    return o;
+}
+
+/* ---- expected values ------------------------------------------------------------------ */
+
+gboolean ccm_guest_expected_values(const CcmGuest *g, char **ret_measurement,
+                                   GHashTable **ret_values, GError **error)
+{
+    CcmRegistration *r = g->manager->registration;
+    g_autoptr(GError) e = NULL;
+
+    if (!ccm_broker_expected_values(g->plan, r && r->ops->needs_scope, ret_measurement,
+                                    ret_values, &e)) {
+        g_set_error_literal(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT, e->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean ccm_guest_compute_measurement(CcmGuest *g, GError **error)
+{
+    g_autofree char *measurement = NULL;
+    g_autoptr(GHashTable) values = NULL;
+    g_autoptr(GError) e = NULL;
+
+    if (!ccm_guest_expected_values(g, &measurement, &values, &e)) {
+        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_MEASUREMENT, "%s: %s",
+                    g->stored->spec_path, e->message);
+        return FALSE;
+    }
+    g_free(g->stored->measurement);
+    g->stored->measurement = g_steal_pointer(&measurement);
+    return TRUE;
+}
+
+/* ---- process exit and QMP events -------------------------------------------------------- */
+
+static void finish_stop_tasks(CcmGuest *g, GError *error)
+{
+    g_autoptr(GPtrArray) tasks = g_steal_pointer(&g->stop_tasks);
+    g->stop_tasks = g_ptr_array_new();
+    for (guint i = 0; i < tasks->len; i++) {
+        GTask *t = tasks->pdata[i];
+        if (error)
+            g_task_return_error(t, g_error_copy(error));
+        else
+            g_task_return_boolean(t, TRUE);
+        g_object_unref(t);
+    }
+}
+
+static void fail_start(CcmGuest *g, GError *error);
+
+/* QEMU has exited: decide between stopped and crashed. */
+static gboolean process_exited(gpointer userdata)
+{
+    CcmGuest *g = userdata;
+
+    g->exit_watch = 0;
+    if (g->stop_timer) {
+        g_source_remove(g->stop_timer);
+        g->stop_timer = 0;
+    }
+    drop_qmp(g);
+    (void) unlink(g->pidfile);
+    (void) unlink(g->qmp_path);
+    g->process = (CcmProcessId) { 0 };
+
+    if (g->start_task) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                  "QEMU exited during the start"));
+        return G_SOURCE_REMOVE;
+    }
+    if (g->crash_recorded)
+        (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
+    else if (g->shutdown_seen || g->stop_requested)
+        (void) transition(g, CCM_GUEST_STOPPED,
+                          g->stop_requested ? "stopped on request" : "the guest shut down", NULL);
+    else
+        (void) transition(g, CCM_GUEST_CRASHED, "QEMU exited unexpectedly (killed or crashed)",
+                          NULL);
+    g->crash_recorded = g->shutdown_seen = g->stop_requested = false;
+    finish_stop_tasks(g, NULL);
+    return G_SOURCE_REMOVE;
+}
+
+static void quit_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    g_autoptr(GError) error = NULL;
+    json_object *ret = ccm_qmp_client_execute_finish(NULL, res, &error);
+    json_object_put(ret);
+    /* The exit itself arrives through the pidfd; a failed quit is followed by SIGKILL
+     * when a stop times out. */
+    (void) userdata;
+}
+
+static gboolean kill_timed_out(gpointer userdata)
+{
+    CcmGuest *g = userdata;
+
+    g->stop_timer = 0;
+    ccm_log_warning(ccm_guest_name(g), "QEMU did not quit; killing it");
+    (void) ccm_process_kill(&g->process);
+    return G_SOURCE_REMOVE;
+}
+
+static void send_quit(CcmGuest *g)
+{
+    if (g->qmp)
+        ccm_qmp_client_execute_async(g->qmp, "quit", NULL, NULL, quit_done, g);
+    else
+        (void) ccm_process_kill(&g->process);
+}
+
+/* Quit, and SIGKILL if QEMU is still there after the grace period (a hung QEMU). */
+static void end_qemu(CcmGuest *g)
+{
+    send_quit(g);
+    if (g->stop_timer)
+        g_source_remove(g->stop_timer);
+    g->stop_timer = g_timeout_add(quit_grace_ms(g), kill_timed_out, g);
+}
+
+static void on_event(CcmQmpClient *client, const char *event, json_object *data, void *userdata)
+{
+    CcmGuest *g = userdata;
+    const char *name = ccm_guest_name(g);
+
+    if (strcmp(event, "STOP") == 0) {
+        if (g->state == CCM_GUEST_RUNNING && !g->stop_requested && !g->shutdown_seen)
+            (void) transition(g, CCM_GUEST_PAUSED, "QEMU paused the vCPUs", NULL);
+    } else if (strcmp(event, "RESUME") == 0) {
+        if (g->state == CCM_GUEST_PAUSED)
+            (void) transition(g, CCM_GUEST_RUNNING, "resumed", NULL);
+    } else if (strcmp(event, "SHUTDOWN") == 0) {
+        json_object *reason = NULL;
+        if (data)
+            json_object_object_get_ex(data, "reason", &reason);
+        ccm_log_info(name, "shutdown (%s)", reason ? json_object_get_string(reason) : "unknown");
+        g->shutdown_seen = true;
+        /* -no-shutdown keeps QEMU after a guest power-off; end it. */
+        end_qemu(g);
+    } else if (strcmp(event, "RESET") == 0) {
+        ccm_log_info(name, "reset");
+    } else if (strcmp(event, "GUEST_PANICKED") == 0) {
+        g_free(g->panic);
+        g->panic = g_strdup_printf("the guest panicked%s%s", data ? ": " : "",
+                                   data ? json_object_to_json_string_ext(
+                                              data, JSON_C_TO_STRING_PLAIN)
+                                        : "");
+        g->crash_recorded = true;
+        (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
+        end_qemu(g);
+    }
+}
+
+static void on_qmp_closed(CcmQmpClient *client, const GError *error, void *userdata)
+{
+    CcmGuest *g = userdata;
+
+    /* The pidfd decides what the end means; here we only note a lost monitor of a QEMU
+     * that is still running. */
+    if (ccm_process_alive(&g->process) && !g->shutdown_seen && !g->stop_requested)
+        ccm_log_warning(ccm_guest_name(g), "lost the QMP connection: %s", error->message);
+}
+
+static void watch_process(CcmGuest *g)
+{
+    if (g->exit_watch)
+        return;
+    g->exit_watch = ccm_process_watch(&g->process, process_exited, g);
+    if (!g->exit_watch)
+        g_idle_add(process_exited, g); /* already gone */
+}
+
+/* ---- start --------------------------------------------------------------------------- */
+
+static void fail_start(CcmGuest *g, GError *error)
+{
+    GTask *task = g_steal_pointer(&g->start_task);
+
+    g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g_clear_pointer(&g->start_argv, g_ptr_array_unref);
+
+    /* A QEMU that got this far must not keep running a guest ccmd disowned. */
+    if (g->process.pid && ccm_process_alive(&g->process)) {
+        (void) ccm_process_kill(&g->process);
+    }
+    if (g->exit_watch) {
+        g_source_remove(g->exit_watch);
+        g->exit_watch = 0;
+    }
+    drop_qmp(g);
+    (void) unlink(g->pidfile);
+    (void) unlink(g->qmp_path);
+    g->process = (CcmProcessId) { 0 };
+    (void) transition(g, CCM_GUEST_FAILED, error->message, NULL);
+    if (task) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+    } else {
+        g_error_free(error);
+    }
+}
+
+static void started(CcmGuest *g)
+{
+    GTask *task = g_steal_pointer(&g->start_task);
+    (void) transition(g, CCM_GUEST_RUNNING, "started", NULL);
+    if (task) {
+        g_task_return_boolean(task, TRUE);
+        g_object_unref(task);
+    }
+}
+
+/* "QEMU of 'NAME': COMMAND returned {...} (expected ...)", the reply cut to 120 bytes. */
+static char *wrong_shape(CcmGuest *g, const char *command, json_object *ret,
+                         const char *expected)
+{
+    const char *text = ret ? json_object_to_json_string_ext(ret, JSON_C_TO_STRING_PLAIN)
+                           : "nothing";
+    return g_strdup_printf("QEMU of '%s': %s returned %.120s%s (expected %s)",
+                           ccm_guest_name(g), command, text, strlen(text) > 120 ? "..." : "",
+                           expected);
+}
+
+static void cont_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    json_object *ret = ccm_qmp_client_execute_finish(NULL, res, &error);
+
+    json_object_put(ret);
+    if (!g->start_task)
+        return;
+    if (error) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error->message));
+        return;
+    }
+    started(g);
+}
+
+static void sev_measure_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    json_object *ret = ccm_qmp_client_execute_finish(NULL, res, &error);
+    json_object *data = NULL;
+
+    if (!g->start_task) {
+        json_object_put(ret);
+        return;
+    }
+    if (!ret || !json_object_is_type(ret, json_type_object) ||
+        !json_object_object_get_ex(ret, "data", &data) ||
+        !json_object_is_type(data, json_type_string)) {
+        g_autofree char *why = wrong_shape(g, "query-sev-launch-measure", ret,
+                                           "a string \"data\"");
+        json_object_put(ret);
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                  "QEMU did not report the SEV launch measurement: %s",
+                                  error ? error->message : why));
+        return;
+    }
+    /* The reported value is HMAC(TIK, ... LD ...) || MNONCE: only the guest owner, who
+     * holds the TIK, can compare it with our LD. Record it for them. */
+    ccm_log_info(ccm_guest_name(g), "QEMU reports the SEV launch measurement %s (LD %s)",
+                 json_object_get_string(data), g->stored->measurement);
+    json_object_put(ret);
+    ccm_qmp_client_execute_async(g->qmp, "cont", NULL, NULL, cont_done, g);
+}
+
+static void status_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    json_object *ret = ccm_qmp_client_execute_finish(NULL, res, &error);
+    json_object *status = NULL;
+
+    if (!g->start_task) {
+        json_object_put(ret);
+        return;
+    }
+    if (!ret || !json_object_is_type(ret, json_type_object) ||
+        !json_object_object_get_ex(ret, "status", &status) ||
+        !json_object_is_type(status, json_type_string)) {
+        g_autofree char *why = wrong_shape(g, "query-status", ret, "a string \"status\"");
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error ? error->message : why));
+        json_object_put(ret);
+        return;
+    }
+    g_autofree char *st = g_strdup(json_object_get_string(status));
+    json_object_put(ret);
+    if (strcmp(st, "running") == 0) {
+        started(g); /* a recovered start that had already resumed */
+        return;
+    }
+    if (strcmp(st, "prelaunch") != 0 && strcmp(st, "paused") != 0) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                  "QEMU is in state '%s', expected prelaunch", st));
+        return;
+    }
+    const char *launch_measure = ccm_expectation_qmp_launch_measure(g->plan->spec->platform);
+    if (launch_measure)
+        ccm_qmp_client_execute_async(g->qmp, launch_measure, NULL, NULL, sev_measure_done, g);
+    else
+        ccm_qmp_client_execute_async(g->qmp, "cont", NULL, NULL, cont_done, g);
+}
+
+/* Connects to the guest's QMP socket; then @next runs with the negotiated client. */
+static void connect_qmp(CcmGuest *g, void (*next)(CcmGuest *g));
+
+static void qmp_ready(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    void (*next)(CcmGuest *g) = g->after_connect;
+
+    g->after_connect = NULL;
+    if (!g->qmp || !ccm_qmp_client_connect_finish(g->qmp, res, &error)) {
+        GError *e = g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                error ? error->message : "the QMP connection was dropped");
+        if (g->start_task) {
+            fail_start(g, e);
+        } else {
+            ccm_log_warning(ccm_guest_name(g), "%s", e->message);
+            g_error_free(e);
+        }
+        return;
+    }
+    next(g);
+}
+
+static void connect_qmp(CcmGuest *g, void (*next)(CcmGuest *g))
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketClient) client = g_socket_client_new();
+    g_autoptr(GSocketAddress) address = g_unix_socket_address_new(g->qmp_path);
+    /* A local socket: connecting does not block. */
+    g_autoptr(GSocketConnection) conn =
+        g_socket_client_connect(client, G_SOCKET_CONNECTABLE(address), NULL, &error);
+
+    if (!conn) {
+        GError *e = g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                "cannot connect to QMP at %s: %s", g->qmp_path, error->message);
+        if (g->start_task) {
+            fail_start(g, e);
+        } else {
+            ccm_log_warning(ccm_guest_name(g), "%s", e->message);
+            g_error_free(e);
+        }
+        return;
+    }
+    g_autofree char *peer = g_strdup_printf("QEMU of '%s'", ccm_guest_name(g));
+    drop_qmp(g);
+    g->qmp = ccm_qmp_client_new(G_IO_STREAM(conn), peer);
+    ccm_qmp_client_set_command_timeout(g->qmp, g->manager->config.qmp_timeout_ms);
+    ccm_qmp_client_set_event_func(g->qmp, on_event, g);
+    ccm_qmp_client_set_closed_func(g->qmp, on_qmp_closed, g);
+    g->after_connect = next;
+    ccm_qmp_client_connect_async(g->qmp, NULL, qmp_ready, g);
+}
+
+static void check_and_cont(CcmGuest *g)
+{
+    ccm_qmp_client_execute_async(g->qmp, "query-status", NULL, NULL, status_done, g);
+}
+
+static void spawn_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    GError *error = NULL;
+    CcmProcessId id;
+
+    if (!ccm_qemu_spawn_finish(res, &id, &error)) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error->message));
+        g_error_free(error);
+        return;
+    }
+    g->process = id;
+    /* Recorded before anything else, so a ccmd killed now still finds its QEMU. */
+    if (!transition(g, CCM_GUEST_STARTING, "QEMU started (paused)", NULL)) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                  "cannot record QEMU's pid in the state database"));
+        return;
+    }
+    watch_process(g);
+    connect_qmp(g, check_and_cont);
+}
+
+static gboolean prepare_runtime_dir(CcmGuest *g, GError **error)
+{
+    if (g_mkdir_with_parents(g->dir, 0700) < 0) {
+        int e = errno;
+        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "cannot create %s: %s",
+                    g->dir, g_strerror(e));
+        return FALSE;
+    }
+    (void) unlink(g->qmp_path);
+    (void) unlink(g->pidfile);
+    return TRUE;
+}
+
+/* The registration backend has the values: QEMU may start. */
+static void registered(GObject *source, GAsyncResult *res, gpointer userdata);
+
+/* Renders QEMU's argv against @caps, then hands the values to the registration backend. */
+static void render_and_register(CcmGuest *g, const CcmQemuCaps *caps)
+{
+    g_autoptr(GError) error = NULL;
+    CcmQemuArgvOptions options = CCM_QEMU_ARGV_OPTIONS_INIT;
+
+    options.paused = true;
+    options.no_shutdown = true;
+    options.qmp_socket = g->qmp_path;
+    g->start_argv = ccm_qemu_argv_render(g->plan, caps, &options, &error);
+    if (!g->start_argv) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error->message));
+        return;
+    }
+    CcmRegistration *r = g->manager->registration;
+    g_autofree char *scope = ccm_guest_scope(g);
+    r->ops->register_async(r, ccm_guest_name(g), scope, g->start_values, NULL, registered, g);
+}
+
+static void probed(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    CcmQemuCaps *caps = ccm_qemu_probe_finish(res, &error);
+
+    if (!caps) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "%s",
+                                  error->message));
+        return;
+    }
+    ccm_qemu_caps_memo_store(g->manager->caps_memo, g->plan->qemu_binary, caps);
+    /* Reading the transcript took megabytes in the worker thread's malloc arena, which
+     * glibc keeps unless told: give it back, ccmd stays small for hours. */
+    (void) malloc_trim(0);
+    render_and_register(g, caps);
+}
+
+static void registered(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    GError *error = NULL;
+
+    if (!ccm_registration_finish(res, &error)) {
+        GError *e = g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_REGISTRATION,
+                                "not started: %s", error->message);
+        g_error_free(error);
+        fail_start(g, e);
+        return;
+    }
+    g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g_autoptr(GPtrArray) argv = g_steal_pointer(&g->start_argv);
+    g_autofree char *peer = g_strdup_printf("QEMU of '%s'", ccm_guest_name(g));
+    ccm_qemu_spawn_async(argv, g->pidfile, peer, NULL, spawn_done, g);
+}
+
+static void launch_qemu(CcmGuest *g)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!prepare_runtime_dir(g, &error)) {
+        fail_start(g, g_steal_pointer(&error));
+        return;
+    }
+    const CcmQemuCaps *known = ccm_qemu_caps_memo_lookup(g->manager->caps_memo,
+                                                          g->plan->qemu_binary);
+    if (known) {
+        render_and_register(g, known);
+        return;
+    }
+    /* Read from the probe's cache on disk, or a first probe runs QEMU: in a worker
+     * thread either way. */
+    ccm_qemu_probe_async(g->plan->qemu_binary, &g->manager->probe, NULL, probed, g);
+}
+
+void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer userdata)
+{
+    GTask *task = g_task_new(NULL, NULL, callback, userdata);
+    GError *error = NULL;
+
+    if (ccm_guest_is_active(g)) {
+        g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                                "guest '%s' is %s already", ccm_guest_name(g),
+                                state_names[g->state]);
+        g_object_unref(task);
+        return;
+    }
+    g->start_task = task;
+    g->shutdown_seen = g->stop_requested = g->crash_recorded = false;
+    if (!transition(g, CCM_GUEST_STARTING, "computing the expected measurement", NULL)) {
+        g->start_task = NULL;
+        g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                "cannot record the start in the state database");
+        g_object_unref(task);
+        return;
+    }
+
+    g_autofree char *measurement = NULL;
+    g_autoptr(GHashTable) values = NULL;
+    if (!ccm_guest_expected_values(g, &measurement, &values, &error)) {
+        fail_start(g, error);
+        return;
+    }
+    if (measurement &&
+        !transition(g, CCM_GUEST_STARTING, "checking QEMU, then registering the values",
+                    measurement)) {
+        fail_start(g, g_error_new(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START,
+                                  "cannot record the measurement in the state database"));
+        return;
+    }
+    g->start_values = g_steal_pointer(&values);
+    launch_qemu(g);
+}
+
+gboolean ccm_guest_operation_finish(GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+/* ---- stop and kill ------------------------------------------------------------------ */
+
+static gboolean stop_timed_out(gpointer userdata)
+{
+    CcmGuest *g = userdata;
+
+    g->stop_timer = 0;
+    ccm_log_notice(ccm_guest_name(g), "the guest did not power off in time; quitting QEMU");
+    send_quit(g);
+    /* If QEMU does not even quit, it is killed after one more period. */
+    g->stop_timer = g_timeout_add(g->manager->config.stop_timeout_ms, kill_timed_out, g);
+    return G_SOURCE_REMOVE;
+}
+
+static void powerdown_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    json_object_put(ccm_qmp_client_execute_finish(NULL, res, NULL));
+}
+
+static void stop(CcmGuest *g, bool now, guint timeout_ms, GTask *task)
+{
+    if (!ccm_guest_is_active(g) || g->start_task) {
+        g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                                "guest '%s' is %s", ccm_guest_name(g),
+                                g->start_task ? "still starting" : state_names[g->state]);
+        g_object_unref(task);
+        return;
+    }
+    g_ptr_array_add(g->stop_tasks, task);
+    /* A panicked guest is being ended already; a stop only waits for that. */
+    if (g->state == CCM_GUEST_CRASHED)
+        return;
+    g->stop_requested = true;
+    if (now) {
+        end_qemu(g);
+        return;
+    }
+    if (g->qmp)
+        ccm_qmp_client_execute_async(g->qmp, "system_powerdown", NULL, NULL, powerdown_done, g);
+    if (!g->stop_timer)
+        g->stop_timer = g_timeout_add(timeout_ms, stop_timed_out, g);
+}
+
+void ccm_guest_stop_async(CcmGuest *g, guint timeout_ms, GAsyncReadyCallback callback,
+                          gpointer userdata)
+{
+    stop(g, false, timeout_ms, g_task_new(NULL, NULL, callback, userdata));
+}
+
+void ccm_guest_kill_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer userdata)
+{
+    stop(g, true, 0, g_task_new(NULL, NULL, callback, userdata));
+}
+
+/* ---- recovery after a ccmd restart ------------------------------------------------- */
+
+static void recovered_status(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    json_object *ret = ccm_qmp_client_execute_finish(NULL, res, &error);
+    json_object *status = NULL;
+
+    if (!ret || !json_object_is_type(ret, json_type_object) ||
+        !json_object_object_get_ex(ret, "status", &status) ||
+        !json_object_is_type(status, json_type_string)) {
+        g_autofree char *why = wrong_shape(g, "query-status", ret, "a string \"status\"");
+        ccm_log_warning(ccm_guest_name(g), "cannot read QEMU's status after reconnecting: %s",
+                        error ? error->message : why);
+        json_object_put(ret);
+        return;
+    }
+    const char *st = json_object_get_string(status);
+    if (strcmp(st, "running") == 0) {
+        if (g->state != CCM_GUEST_RUNNING)
+            (void) transition(g, CCM_GUEST_RUNNING, "reconnected: running", NULL);
+        else
+            ccm_log_info(ccm_guest_name(g), "reconnected: running");
+    } else if (strcmp(st, "shutdown") == 0) {
+        /* The guest powered off while ccmd was away; -no-shutdown kept QEMU. */
+        g->shutdown_seen = true;
+        end_qemu(g);
+    } else if (strcmp(st, "guest-panicked") == 0 || strcmp(st, "internal-error") == 0) {
+        /* It happened while ccmd was away: record it as a crash and end QEMU. */
+        g_free(g->panic);
+        g->panic = g_strdup_printf("reconnected: QEMU status is %s", st);
+        g->crash_recorded = true;
+        (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
+        end_qemu(g);
+    } else if (g->state != CCM_GUEST_PAUSED) {
+        /* paused, io-error, suspended, watchdog, debug, ...: the vCPUs are stopped. */
+        g_autofree char *why = g_strdup_printf("reconnected: QEMU status is %s", st);
+        (void) transition(g, CCM_GUEST_PAUSED, why, NULL);
+    }
+    json_object_put(ret);
+}
+
+static void recover_running(CcmGuest *g)
+{
+    ccm_qmp_client_execute_async(g->qmp, "query-status", NULL, NULL, recovered_status, g);
+}
+
+static void recover_start_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g_autoptr(GError) error = NULL;
+    if (!ccm_guest_operation_finish(res, &error))
+        ccm_log_warning(ccm_guest_name(g), "the interrupted start failed: %s", error->message);
+}
+
+void ccm_guest_recover(CcmGuest *g)
+{
+    const char *name = ccm_guest_name(g);
+
+    if (!ccm_guest_is_active(g))
+        return;
+    if (g->state == CCM_GUEST_CRASHED) {
+        /* It panicked and ccmd stopped before its QEMU was gone: end it now. */
+        g->crash_recorded = true;
+        g->panic = g_strdup(g->stored->reason);
+        if (ccm_process_alive(&g->process)) {
+            ccm_log_info(name, "ending the QEMU of the panicked guest");
+            watch_process(g);
+            (void) ccm_process_kill(&g->process);
+        } else {
+            g->process = (CcmProcessId) { 0 };
+            (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
+        }
+        return;
+    }
+    if (!g->process.pid || !ccm_process_alive(&g->process)) {
+        const char *why = g->process.pid ? "QEMU exited while ccmd was not running"
+                                         : "ccmd stopped during the start, before QEMU ran";
+        g->process = (CcmProcessId) { 0 };
+        (void) transition(g, g->state == CCM_GUEST_STARTING ? CCM_GUEST_FAILED
+                                                            : CCM_GUEST_CRASHED,
+                          why, NULL);
+        return;
+    }
+    ccm_log_info(name, "reconnecting to QEMU (pid %" G_GINT64_FORMAT ")", g->process.pid);
+    watch_process(g);
+    if (g->state == CCM_GUEST_STARTING) {
+        /* ccmd stopped between starting QEMU and "cont": finish the start. */
+        g->start_task = g_task_new(NULL, NULL, recover_start_done, g);
+        connect_qmp(g, check_and_cont);
+    } else {
+        connect_qmp(g, recover_running);
+    }
+}

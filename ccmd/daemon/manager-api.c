@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager-api.c - the io.ccm.Manager Varlink interface of ccmd
+ *
+ * Each method checks its parameters (a wrong one gets org.varlink.service.
+ * InvalidParameter naming it), and for methods that change anything, the caller:
+ * root, ccmd's own user, or a member of the "ccmd" group (the socket is 0660
+ * root:ccmd, so this is a second line). Failures are named io.ccm.Manager errors
+ * with a "message" saying what went wrong in one sentence.
+ */
+#include <grp.h>
+#include <pwd.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ccm-autocleanups.h"
+#include "manager-api.h"
+#include "hex.h"
+
+static const char interface_description[] =
+    "# The ccm daemon: confidential guests supervised on this host.\n"
+    "interface io.ccm.Manager\n"
+    "\n"
+    "type Guest (\n"
+    "  name: string,\n"
+    "  platform: string,\n"
+    "  state: string,\n"
+    "  reason: ?string,\n"
+    "  measurement: ?string,\n"
+    "  pid: ?int,\n"
+    "  spec: string\n"
+    ")\n"
+    "\n"
+    "type Transition (time: int, state: string, reason: ?string)\n"
+    "\n"
+    "method List() -> (guests: []Guest)\n"
+    "method Status(name: string) -> (guest: Guest, history: []Transition)\n"
+    "method Add(path: string, spec: string) -> (guest: Guest)\n"
+    "method Remove(name: string) -> ()\n"
+    "method Start(name: string) -> (guest: Guest)\n"
+    "method Stop(name: string, timeout: ?int) -> (guest: Guest)\n"
+    "method Kill(name: string) -> (guest: Guest)\n"
+    "method Measure(name: string) -> (platform: string, measurement: ?string,\n"
+    "                                 reference_values: [string]string)\n"
+    "# With more: the current guests first, then one reply per change.\n"
+    "method Monitor() -> (guests: ?[]Guest, guest: ?Guest)\n"
+    "\n"
+    "error NoSuchGuest (message: string)\n"
+    "error GuestExists (message: string)\n"
+    "error InvalidSpec (message: string)\n"
+    "error InvalidState (message: string)\n"
+    "error MeasurementFailed (message: string)\n"
+    "error RegistrationFailed (message: string)\n"
+    "error StartFailed (message: string)\n"
+    "error StopFailed (message: string)\n"
+    "error TooManyGuests (message: string)\n"
+    "error PermissionDenied (message: string)\n"
+    "error InternalError (message: string)\n";
+
+#define ERR(name) "io.ccm.Manager." name
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+static bool string_param(CcmVarlinkCall *call, json_object *params, const char *key,
+                         const char **ret)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string)) {
+        json_object *p = json_object_new_object();
+        json_object_object_add(p, "parameter", json_object_new_string(key));
+        ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+        return false;
+    }
+    *ret = json_object_get_string(v);
+    return true;
+}
+
+/* Root, ccmd's own user, or a member of the "ccmd" group. */
+static bool may_change(CcmVarlinkCall *call)
+{
+    uid_t uid = ccm_varlink_call_uid(call);
+
+    if (uid == 0 || uid == geteuid())
+        return true;
+    struct group *grp = getgrnam("ccmd");
+    struct passwd *pw = getpwuid(uid);
+    if (grp && pw) {
+        gid_t groups[256];
+        int n = G_N_ELEMENTS(groups);
+        if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) >= 0)
+            for (int i = 0; i < n; i++)
+                if (groups[i] == grp->gr_gid)
+                    return true;
+    }
+    g_autofree char *msg = g_strdup_printf("uid %u may read but not change guests (needs root "
+                                           "or the ccmd group)",
+                                           (unsigned) uid);
+    ccm_varlink_call_error_message(call, ERR("PermissionDenied"), msg);
+    return false;
+}
+
+static void reply_guest(CcmVarlinkCall *call, CcmGuest *g)
+{
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "guest", ccm_guest_to_json(g));
+    ccm_varlink_call_reply(call, p, false);
+}
+
+static const char *guest_error_name(const GError *error)
+{
+    if (error->domain == CCM_MANAGER_ERROR) {
+        switch (error->code) {
+        case CCM_MANAGER_ERROR_NO_SUCH_GUEST:
+            return ERR("NoSuchGuest");
+        case CCM_MANAGER_ERROR_GUEST_EXISTS:
+            return ERR("GuestExists");
+        case CCM_MANAGER_ERROR_INVALID_SPEC:
+            return ERR("InvalidSpec");
+        case CCM_MANAGER_ERROR_LIMIT:
+            return ERR("TooManyGuests");
+        }
+    }
+    if (error->domain == CCM_GUEST_ERROR) {
+        switch (error->code) {
+        case CCM_GUEST_ERROR_INVALID_STATE:
+            return ERR("InvalidState");
+        case CCM_GUEST_ERROR_MEASUREMENT:
+            return ERR("MeasurementFailed");
+        case CCM_GUEST_ERROR_REGISTRATION:
+            return ERR("RegistrationFailed");
+        case CCM_GUEST_ERROR_START:
+            return ERR("StartFailed");
+        case CCM_GUEST_ERROR_STOP:
+            return ERR("StopFailed");
+        }
+    }
+    if (error->domain == CCM_REGISTRATION_ERROR)
+        return ERR("RegistrationFailed");
+    return ERR("InternalError");
+}
+
+static void reply_error(CcmVarlinkCall *call, const GError *error)
+{
+    ccm_varlink_call_error_message(call, guest_error_name(error), error->message);
+}
+
+static CcmGuest *lookup(CcmManagerApi *api, CcmVarlinkCall *call, json_object *params)
+{
+    const char *name;
+    g_autoptr(GError) error = NULL;
+
+    if (!string_param(call, params, "name", &name))
+        return NULL;
+    CcmGuest *g = ccm_manager_lookup(api->manager, name, &error);
+    if (!g)
+        reply_error(call, error);
+    return g;
+}
+
+/* ---- methods ------------------------------------------------------------------------- */
+
+static json_object *guest_list(CcmManager *m)
+{
+    g_autoptr(GPtrArray) guests = ccm_manager_list(m);
+    json_object *a = json_object_new_array();
+    for (guint i = 0; i < guests->len; i++)
+        json_object_array_add(a, ccm_guest_to_json(guests->pdata[i]));
+    return a;
+}
+
+static void method_list(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "guests", guest_list(api->manager));
+    ccm_varlink_call_reply(call, p, false);
+}
+
+static void method_status(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    CcmGuest *g = lookup(api, call, params);
+    g_autoptr(GError) error = NULL;
+
+    if (!g)
+        return;
+    g_autoptr(GPtrArray) history = ccm_store_history(api->manager->store, ccm_guest_name(g), 20,
+                                                     &error);
+    if (!history) {
+        reply_error(call, error);
+        return;
+    }
+    json_object *h = json_object_new_array();
+    for (guint i = 0; i < history->len; i++) {
+        const CcmStoredEvent *e = history->pdata[i];
+        json_object *t = json_object_new_object();
+        json_object_object_add(t, "time", json_object_new_int64(e->time));
+        json_object_object_add(t, "state", json_object_new_string(e->state));
+        if (e->reason)
+            json_object_object_add(t, "reason", json_object_new_string(e->reason));
+        json_object_array_add(h, t);
+    }
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "guest", ccm_guest_to_json(g));
+    json_object_object_add(p, "history", h);
+    ccm_varlink_call_reply(call, p, false);
+}
+
+static void method_add(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    const char *path, *spec;
+    g_autoptr(GError) error = NULL;
+
+    if (!string_param(call, params, "path", &path) || !string_param(call, params, "spec", &spec) ||
+        !may_change(call))
+        return;
+    CcmGuest *g = ccm_manager_add(api->manager, path, spec, &error);
+    if (!g) {
+        reply_error(call, error);
+        return;
+    }
+    reply_guest(call, g);
+}
+
+/* Operations that complete later answer the call they were given. */
+typedef struct Pending {
+    CcmVarlinkCall *call;
+    CcmManagerApi *api;
+    char *name;
+} Pending;
+
+static Pending *pending_new(CcmVarlinkCall *call, CcmManagerApi *api, const char *name)
+{
+    Pending *p = g_new0(Pending, 1);
+    p->call = ccm_varlink_call_ref(call);
+    p->api = api;
+    p->name = g_strdup(name);
+    return p;
+}
+
+static void pending_free(Pending *p)
+{
+    ccm_varlink_call_unref(p->call);
+    g_free(p->name);
+    g_free(p);
+}
+
+static void operation_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    Pending *p = userdata;
+    g_autoptr(GError) error = NULL;
+
+    if (!ccm_guest_operation_finish(res, &error)) {
+        reply_error(p->call, error);
+    } else {
+        CcmGuest *g = ccm_manager_lookup(p->api->manager, p->name, &error);
+        if (g)
+            reply_guest(p->call, g);
+        else
+            reply_error(p->call, error);
+    }
+    pending_free(p);
+}
+
+static void method_start(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    CcmGuest *g = lookup(api, call, params);
+    if (!g || !may_change(call))
+        return;
+    ccm_guest_start_async(g, operation_done, pending_new(call, api, ccm_guest_name(g)));
+}
+
+static void method_stop(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    CcmGuest *g = lookup(api, call, params);
+    guint timeout_ms = api->manager->config.stop_timeout_ms;
+    json_object *t = NULL;
+
+    if (!g)
+        return;
+    if (json_object_object_get_ex(params, "timeout", &t) && !json_object_is_type(t, json_type_null)) {
+        if (!json_object_is_type(t, json_type_int) || json_object_get_int64(t) < 0 ||
+            json_object_get_int64(t) > 3600) {
+            json_object *p = json_object_new_object();
+            json_object_object_add(p, "parameter", json_object_new_string("timeout"));
+            ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+            return;
+        }
+        timeout_ms = (guint) json_object_get_int64(t) * 1000;
+    }
+    if (!may_change(call))
+        return;
+    ccm_guest_stop_async(g, timeout_ms, operation_done, pending_new(call, api, ccm_guest_name(g)));
+}
+
+static void method_kill(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    CcmGuest *g = lookup(api, call, params);
+    if (!g || !may_change(call))
+        return;
+    ccm_guest_kill_async(g, operation_done, pending_new(call, api, ccm_guest_name(g)));
+}
+
+static void removed(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    Pending *p = userdata;
+    g_autoptr(GError) error = NULL;
+
+    if (ccm_manager_remove_finish(res, &error))
+        ccm_varlink_call_reply(p->call, NULL, false);
+    else
+        reply_error(p->call, error);
+    pending_free(p);
+}
+
+static void method_remove(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    const char *name;
+    if (!string_param(call, params, "name", &name) || !may_change(call))
+        return;
+    ccm_manager_remove_async(api->manager, name, removed, pending_new(call, api, name));
+}
+
+static void method_measure(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    CcmGuest *g = lookup(api, call, params);
+    g_autofree char *measurement = NULL;
+    g_autoptr(GHashTable) values = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!g)
+        return;
+    if (!ccm_guest_expected_values(g, &measurement, &values, &error)) {
+        reply_error(call, error);
+        return;
+    }
+    json_object *p = json_object_new_object();
+    json_object *rv = json_object_new_object();
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, values);
+    while (g_hash_table_iter_next(&iter, &key, &value))
+        json_object_object_add(rv, key, json_object_new_string(value));
+    json_object_object_add(p, "platform", json_object_new_string(ccm_guest_stored(g)->platform));
+    if (measurement)
+        json_object_object_add(p, "measurement", json_object_new_string(measurement));
+    json_object_object_add(p, "reference_values", rv);
+    ccm_varlink_call_reply(call, p, false);
+}
+
+/* ---- Monitor --------------------------------------------------------------------------- */
+
+typedef struct Monitor {
+    CcmManagerApi *api;
+    CcmVarlinkCall *call;
+    guint watch;
+} Monitor;
+
+static void monitor_changed(CcmGuest *g, gpointer userdata)
+{
+    Monitor *mon = userdata;
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "guest", ccm_guest_to_json(g));
+    ccm_varlink_call_reply(mon->call, p, true);
+}
+
+static void monitor_cancel(gpointer userdata)
+{
+    Monitor *mon = userdata;
+    ccm_manager_unwatch(mon->api->manager, mon->watch);
+    mon->api->monitors = g_slist_remove(mon->api->monitors, mon);
+    ccm_varlink_call_unref(mon->call);
+    g_free(mon);
+}
+
+static void method_monitor(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    json_object *p = json_object_new_object();
+
+    json_object_object_add(p, "guests", guest_list(api->manager));
+    if (!ccm_varlink_call_wants_more(call)) {
+        ccm_varlink_call_reply(call, p, false);
+        return;
+    }
+    Monitor *mon = g_new0(Monitor, 1);
+    mon->api = api;
+    mon->call = ccm_varlink_call_ref(call);
+    mon->watch = ccm_manager_watch(api->manager, monitor_changed, mon);
+    api->monitors = g_slist_prepend(api->monitors, mon);
+    ccm_varlink_call_set_cancel_func(call, monitor_cancel, mon);
+    ccm_varlink_call_reply(call, p, true);
+}
+
+/* ---- setup ------------------------------------------------------------------------------ */
+
+CcmManagerApi *ccm_manager_api_new(CcmManager *manager, CcmVarlinkServer *server)
+{
+    CcmManagerApi *api = g_new0(CcmManagerApi, 1);
+    static const struct {
+        const char *name;
+        CcmVarlinkMethodFunc func;
+    } methods[] = {
+        { "List", method_list },       { "Status", method_status }, { "Add", method_add },
+        { "Remove", method_remove },   { "Start", method_start },   { "Stop", method_stop },
+        { "Kill", method_kill },       { "Measure", method_measure },
+        { "Monitor", method_monitor },
+    };
+
+    api->manager = manager;
+    ccm_varlink_server_add_interface(server, "io.ccm.Manager", interface_description);
+    for (size_t i = 0; i < G_N_ELEMENTS(methods); i++) {
+        g_autofree char *full = g_strconcat("io.ccm.Manager.", methods[i].name, NULL);
+        ccm_varlink_server_add_method(server, full, methods[i].func, api);
+    }
+    return api;
+}
+
+void ccm_manager_api_free(CcmManagerApi *api)
+{
+    if (!api)
+        return;
+    while (api->monitors) {
+        Monitor *mon = api->monitors->data;
+        ccm_varlink_call_set_cancel_func(mon->call, NULL, NULL);
+        monitor_cancel(mon);
+    }
+    g_free(api);
+}
