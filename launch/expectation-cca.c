@@ -135,7 +135,8 @@ static gboolean from_plan(const CcmLaunchPlan *plan, CcmExpectationFlags flags,
     return TRUE;
 }
 
-/* The RIM as a list of standard base64. */
+/* The RIM as a list of standard base64, and the hash algorithm's claim name: what
+ * Trustee's CCA verifier reports in input.cca.realm (broker.md §3.3). */
 static void reference_values(const CcmExpectation *e, GHashTable *out)
 {
     const CcmExpectedValue *v = ccm_expectation_value(e, "rim");
@@ -144,6 +145,8 @@ static void reference_values(const CcmExpectation *e, GHashTable *out)
     g_autofree char *b64 = g_base64_encode(v->value, v->size);
     g_hash_table_insert(out, g_strdup("cca.realm.cca-realm-initial-measurement"),
                         ccm_expectation_json_list(b64));
+    g_hash_table_insert(out, g_strdup("cca.realm.cca-realm-hash-algo-id"),
+                        ccm_expectation_json_list(ccm_cca_hash_claim_name(e->cca->hash)));
 }
 
 /* ---- renderings -------------------------------------------------------------------- */

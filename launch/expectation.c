@@ -16,8 +16,12 @@ typedef struct PlatformRow {
     const CcmExpectationEngine *engine;  /* NULL: nothing is measured (rehearsal) */
     /* Why a Trustee KBS cannot take the platform's values, or NULL. */
     const char *trustee_refusal;
-    /* Whether the guest's SEV-SNP HOST_DATA is its identity at a broker. */
-    bool host_data_identity;
+    /* The guest's identity at a broker: the spec field the host sets at launch and the
+     * hardware reports (NULL: none), what it is called, and the hash that derives one. */
+    GBytes **(*identity)(CcmGuestSpec *spec);
+    const char *identity_name;
+    const char *identity_key;
+    GChecksumType identity_hash;
     /* Whether the launch digest has a firmware-only prefix (CCM_EXPECTATION_FIRMWARE_DIGEST). */
     bool firmware_digest;
     /* The output forms its values have (NULL-terminated; NULL: every form), and how a
@@ -29,9 +33,21 @@ typedef struct PlatformRow {
     const char *qmp_launch_measure;
 } PlatformRow;
 
-#define NO_SCOPE_YET(p)                                                                  \
-    "the Trustee KBS backend scopes a guest's values by its SEV-SNP HOST_DATA; Platform=" p   \
-    " registers with Backend=file for now"
+/* Where each platform keeps the identity (GBytes *) in a spec. */
+static GBytes **snp_host_data(CcmGuestSpec *spec)
+{
+    return &spec->snp.host_data;
+}
+
+static GBytes **tdx_mrconfigid(CcmGuestSpec *spec)
+{
+    return &spec->tdx.mrconfigid;
+}
+
+static GBytes **cca_personalization_value(CcmGuestSpec *spec)
+{
+    return &spec->cca.personalization_value;
+}
 
 static const PlatformRow platforms[_CCM_GUEST_PLATFORM_MAX] = {
     [CCM_GUEST_PLATFORM_NONE] = { .engine = NULL },
@@ -49,18 +65,27 @@ static const PlatformRow platforms[_CCM_GUEST_PLATFORM_MAX] = {
     },
     [CCM_GUEST_PLATFORM_SEV_SNP] = {
         .engine = &ccm_expectation_sev_engine,
-        .host_data_identity = true,
+        .identity = snp_host_data,
+        .identity_name = "SEV-SNP HOST_DATA",
+        .identity_key = "[SEV-SNP] HostData=",
+        .identity_hash = G_CHECKSUM_SHA256,
         .firmware_digest = true,
     },
     [CCM_GUEST_PLATFORM_TDX] = {
         .engine = &ccm_expectation_tdx_engine,
-        .trustee_refusal = NO_SCOPE_YET("tdx"),
+        .identity = tdx_mrconfigid,
+        .identity_name = "TDX MRCONFIGID",
+        .identity_key = "[TDX] MRConfigId=",
+        .identity_hash = G_CHECKSUM_SHA384,
         .outputs = (const char *const[]) { "hex", "json", NULL },
         .values_noun = "a TDX guest's measurement",
     },
     [CCM_GUEST_PLATFORM_CCA] = {
         .engine = &ccm_expectation_cca_engine,
-        .trustee_refusal = NO_SCOPE_YET("cca"),
+        .identity = cca_personalization_value,
+        .identity_name = "Arm CCA realm personalization value",
+        .identity_key = "[CCA] PersonalizationValue=",
+        .identity_hash = G_CHECKSUM_SHA512,
         .outputs = (const char *const[]) { "hex", "base64", "json", NULL },
         .values_noun = "a realm's measurement",
     },
@@ -230,9 +255,21 @@ const char *ccm_expectation_trustee_refusal(CcmGuestPlatform platform)
 
 GBytes *ccm_expectation_identity(const CcmGuestSpec *spec)
 {
-    if (!row_of(spec->platform)->host_data_identity || !spec->snp.host_data)
+    const PlatformRow *row = row_of(spec->platform);
+    if (!row->identity)
         return NULL;
-    return g_bytes_ref(spec->snp.host_data);
+    GBytes *id = *row->identity((CcmGuestSpec *) spec);
+    return id ? g_bytes_ref(id) : NULL;
+}
+
+const char *ccm_expectation_identity_name(CcmGuestPlatform platform)
+{
+    return row_of(platform)->identity_name;
+}
+
+const char *ccm_expectation_identity_key(CcmGuestPlatform platform)
+{
+    return row_of(platform)->identity_key;
 }
 
 char *ccm_expectation_identity_hex(const CcmGuestSpec *spec)
@@ -247,6 +284,10 @@ char *ccm_expectation_identity_hex(const CcmGuestSpec *spec)
 
 void ccm_expectation_apply_identity(CcmGuestSpec *spec, const char *host_id)
 {
-    if (row_of(spec->platform)->host_data_identity && !spec->snp.host_data)
-        spec->snp.host_data = ccm_guest_identity_derive(host_id, spec->name);
+    const PlatformRow *row = row_of(spec->platform);
+    if (!row->identity)
+        return;
+    GBytes **slot = row->identity(spec);
+    if (!*slot)
+        *slot = ccm_guest_identity_derive(host_id, spec->name, row->identity_hash);
 }

@@ -111,8 +111,15 @@ const char *ccm_expectation_qmp_launch_measure(CcmGuestPlatform platform);
  */
 const char *ccm_expectation_trustee_refusal(CcmGuestPlatform platform);
 
-/* The guest's identity at a broker (SEV-SNP HOST_DATA; a new reference), or NULL. */
+/* The guest's identity at a broker (SEV-SNP HOST_DATA, TDX MRCONFIGID, CCA personalization
+ * value; a new reference), or NULL. */
 GBytes *ccm_expectation_identity(const CcmGuestSpec *spec);
+
+/* What @platform's identity is called ("TDX MRCONFIGID"), or NULL when it has none. */
+const char *ccm_expectation_identity_name(CcmGuestPlatform platform);
+
+/* The spec key that sets it ("[TDX] MRConfigId="), or NULL. */
+const char *ccm_expectation_identity_key(CcmGuestPlatform platform);
 
 /* The same as lowercase hex, or NULL. */
 char *ccm_expectation_identity_hex(const CcmGuestSpec *spec);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * guest-identity.c - a guest's identity at the key broker: its SEV-SNP HOST_DATA
+ * guest-identity.c - a guest's identity at the key broker
  *
  * The broker's namespaces are shared by every host that registers with it, and an
- * attested guest proves only what the hardware reports. SEV-SNP reports HOST_DATA, 32
- * bytes the host chose at launch, so that is the identity ccm scopes a guest's values
- * and resources by. A spec that sets HostData= keeps its own value (e.g. an initdata
- * digest); otherwise ccmd derives one from the host's id and the guest's name.
+ * attested guest proves only what the hardware reports. Each platform reports bytes the
+ * host chose at launch: SEV-SNP HOST_DATA (32), TDX MRCONFIGID (48), the Arm CCA realm
+ * personalization value (64); that is the identity ccm scopes a guest's values and
+ * resources by (which field, per platform: launch/expectation.c). A spec that sets the
+ * field keeps its own value (e.g. an initdata digest); otherwise ccmd derives one from
+ * the host's id and the guest's name, with the hash whose size the field has.
  */
 #include <string.h>
 
@@ -23,10 +25,10 @@ char *ccm_host_id_default(void)
     return g_strdup(g_get_host_name());
 }
 
-GBytes *ccm_guest_identity_derive(const char *host_id, const char *name)
+GBytes *ccm_guest_identity_derive(const char *host_id, const char *name, GChecksumType hash)
 {
-    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-    guint8 digest[32];
+    g_autoptr(GChecksum) sum = g_checksum_new(hash);
+    guint8 digest[64];
     gsize size = sizeof(digest);
 
     g_checksum_update(sum, (const guchar *) "ccm-guest\n", strlen("ccm-guest\n"));

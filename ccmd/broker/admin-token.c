@@ -127,5 +127,9 @@ char *ccm_admin_token_mint(EVP_PKEY *key, const CcmAdminTokenClaims *claims, int
         return NULL;
     }
     g_autofree char *s64 = ccm_base64url_encode(sig, sig_len);
-    return g_strconcat(input, ".", s64, NULL);
+    char *token = g_strconcat(input, ".", s64, NULL);
+    /* The signature makes the token: no copy of it outlives this call but the caller's. */
+    explicit_bzero(sig, sizeof(sig));
+    explicit_bzero(s64, strlen(s64));
+    return token;
 }

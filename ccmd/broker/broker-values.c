@@ -8,8 +8,12 @@
  * ccmctl register/export (pipelines without a daemon), so both write exactly the same
  * names and encodings.
  */
+#include <string.h>
+
 #include "broker-values.h"
 #include "expectation.h"
+#include "hex.h"
+#include "kbs-admin.h"
 
 G_DEFINE_QUARK(ccm-broker-values-error-quark, ccm_broker_values_error)
 
@@ -32,6 +36,24 @@ gboolean ccm_broker_expected_values(const CcmLaunchPlan *plan, bool for_trustee_
     *ret_measurement = ccm_expectation_measurement_hex(expected);
     *ret_values = g_hash_table_ref(expected->reference_values);
     return TRUE;
+}
+
+char *ccm_broker_scope(const CcmGuestSpec *spec, unsigned trustee_minor)
+{
+    g_autoptr(GBytes) identity = ccm_expectation_identity(spec);
+    if (!identity)
+        return NULL;
+    gsize n = 0;
+    const guint8 *b = g_bytes_get_data(identity, &n);
+    if (spec->platform != CCM_GUEST_PLATFORM_SEV_SNP || ccm_trustee_snp_hex(trustee_minor))
+        return ccm_hex_encode(b, n);
+    g_autofree char *b64 = g_base64_encode(b, n);
+    g_strdelimit(b64, "+", '-');
+    g_strdelimit(b64, "/", '_');
+    char *end = strchr(b64, '=');
+    if (end)
+        *end = '\0';
+    return g_steal_pointer(&b64);
 }
 
 GHashTable *ccm_broker_scoped_values(const char *scope, GHashTable *values)

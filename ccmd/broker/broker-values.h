@@ -24,5 +24,18 @@ gboolean ccm_broker_expected_values(const CcmLaunchPlan *plan, bool for_trustee_
                                     char **ret_measurement, GHashTable **ret_values,
                                     GError **error);
 
+/**
+ * ccm_broker_scope() - the guest's key in a Trustee broker's names, or NULL without an
+ * identity
+ *
+ * Its identity (SEV-SNP HOST_DATA, TDX MRCONFIGID, CCA personalization value) written as
+ * Trustee 0.@trustee_minor reports it to the policies in input.init_data: lowercase hex,
+ * but SEV-SNP's in standard base64 before 0.18. So that a policy can build the same key
+ * from the claim with string functions alone, base64 is made name-safe as base64url
+ * without padding ('+' -> '-', '/' -> '_', no '='). Values live under "ccm/<key>/",
+ * resources in the repository "ccm-<key>".
+ */
+char *ccm_broker_scope(const CcmGuestSpec *spec, unsigned trustee_minor);
+
 /* @values with every name put under the guest's own prefix "ccm/<scope>/". */
 GHashTable *ccm_broker_scoped_values(const char *scope, GHashTable *values);

@@ -191,7 +191,13 @@ static CcmHttpResponse *attempt(const CcmHttpOptions *o, const char *method, con
         g_byte_array_append(data, (const guint8 *) "", 1);
         r->body = (char *) g_byte_array_free(g_steal_pointer(&data), FALSE);
     }
+    /* The bearer token was copied into @auth and the header list: wipe both. (libcurl's
+     * own copy in the request it built is freed by libcurl, which does not wipe it.) */
+    for (struct curl_slist *h = headers; h; h = h->next)
+        explicit_bzero(h->data, strlen(h->data));
     sym_curl_slist_free_all(headers);
+    if (auth)
+        explicit_bzero(auth, strlen(auth));
     sym_curl_easy_cleanup(curl);
     return r;
 }

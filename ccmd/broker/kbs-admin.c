@@ -15,20 +15,50 @@
 
 G_DEFINE_QUARK(ccm-kbs-error-quark, ccm_kbs_error)
 
-int ccm_trustee_profile_from_string(const char *text)
+gboolean ccm_trustee_version_parse(const char *text, unsigned *ret_minor, GError **error)
 {
-    unsigned major = 0, minor = 0;
-    if (!text)
-        return -1;
-    if (text[0] == 'v')
-        text++;
-    if (sscanf(text, "%u.%u", &major, &minor) != 2 || major != 0 || minor < 14)
-        return -1;
-    if (minor >= 21)
-        return CCM_TRUSTEE_0_21;
-    if (minor >= 18)
-        return CCM_TRUSTEE_0_18;
-    return CCM_TRUSTEE_0_15;
+    const char *p = text[0] == 'v' ? text + 1 : text;
+    char *end = NULL;
+    guint64 major = 1, minor = 0;
+
+    if (g_ascii_isdigit(p[0]))
+        major = g_ascii_strtoull(p, &end, 10);
+    if (major != 0 || !end || *end != '.' || !g_ascii_isdigit(end[1])) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "'%s' is not a Trustee release: expected 0.MINOR, e.g. 0.%u", text,
+                    CCM_TRUSTEE_MINOR_DEFAULT);
+        return FALSE;
+    }
+    minor = g_ascii_strtoull(end + 1, &end, 10);
+    /* "0.21", "0.21.0", "v0.21.1": the patch level does not matter. */
+    if (*end == '.')
+        for (end++; g_ascii_isdigit(*end); end++)
+            ;
+    if (*end != '\0') {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "'%s' is not a Trustee release: expected 0.MINOR, e.g. 0.%u", text,
+                    CCM_TRUSTEE_MINOR_DEFAULT);
+        return FALSE;
+    }
+    if (minor < CCM_TRUSTEE_MINOR_FIRST) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "Trustee %s is not supported: before 0.16 the attestation service reads one "
+                    "policy rule per claim with the reference values in data.reference, and a "
+                    "reference value read answers with the whole store; ccm supports Trustee "
+                    "0.%u to 0.%u",
+                    text, CCM_TRUSTEE_MINOR_FIRST, CCM_TRUSTEE_MINOR_LAST);
+        return FALSE;
+    }
+    if (minor > CCM_TRUSTEE_MINOR_LAST) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "Trustee %s is newer than the releases ccm knows (0.%u to 0.%u); to use it "
+                    "as 0.%u, say 0.%u",
+                    text, CCM_TRUSTEE_MINOR_FIRST, CCM_TRUSTEE_MINOR_LAST, CCM_TRUSTEE_MINOR_LAST,
+                    CCM_TRUSTEE_MINOR_LAST);
+        return FALSE;
+    }
+    *ret_minor = (unsigned) minor;
+    return TRUE;
 }
 
 void ccm_kbs_free(CcmKbs *kbs)
@@ -44,7 +74,27 @@ void ccm_kbs_free(CcmKbs *kbs)
     g_free(kbs);
 }
 
-/* "401 RvpsError: <detail>" from the broker's error body, or the start of the body. */
+/*
+ * @text with anything that looks like a credential replaced by "[redacted]": a broker
+ * (or a proxy in front of it) that echoes the request must not make us print the live
+ * admin token. Redacts bearer credentials and JWS/JWT compact forms.
+ */
+char *ccm_kbs_redact(const char *text)
+{
+    static GRegex *patterns[2];
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        patterns[0] = g_regex_new("(?i)(bearer)\\s+[^\\s\",;]+", G_REGEX_OPTIMIZE, 0, NULL);
+        patterns[1] = g_regex_new("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}",
+                                  G_REGEX_OPTIMIZE, 0, NULL);
+        g_once_init_leave(&once, 1);
+    }
+    g_autofree char *a = g_regex_replace(patterns[0], text, -1, 0, "\\1 [redacted]", 0, NULL);
+    return g_regex_replace_literal(patterns[1], a ? a : "", -1, 0, "[redacted]", 0, NULL);
+}
+
+/* "401 RvpsError: <detail>" from the broker's error body, or the start of the body;
+ * credentials redacted. */
 static char *describe_error(const CcmHttpResponse *r)
 {
     json_object *o = r->size ? json_tokener_parse(r->body) : NULL, *type = NULL, *detail = NULL;
@@ -63,7 +113,8 @@ static char *describe_error(const CcmHttpResponse *r)
         out = g_strdup_printf("%ld%s%s", r->status, r->size ? ": " : "", clean);
     }
     json_object_put(o);
-    return out;
+    g_autofree char *unredacted = out;
+    return ccm_kbs_redact(unredacted);
 }
 
 static CcmHttpResponse *call(CcmKbs *kbs, const char *method, const char *path,
@@ -74,7 +125,7 @@ static CcmHttpResponse *call(CcmKbs *kbs, const char *method, const char *path,
 
     if (kbs->admin_key) {
         CcmAdminTokenClaims claims = {
-            .role = kbs->profile == CCM_TRUSTEE_0_21 ? kbs->role : NULL,
+            .role = kbs->trustee_minor >= 21 ? kbs->role : NULL,
             .issuer = kbs->issuer,
             .audience = kbs->audience,
             .lifetime_s = kbs->token_lifetime_s,
@@ -92,7 +143,7 @@ static CcmHttpResponse *call(CcmKbs *kbs, const char *method, const char *path,
                                           body ? "application/json" : NULL, body,
                                           body ? strlen(body) : 0, &e);
     if (token)
-        memset(token, 0, strlen(token));
+        explicit_bzero(token, strlen(token));
     if (!r) {
         g_set_error(error, CCM_KBS_ERROR, CCM_KBS_ERROR_UNREACHABLE, "broker: %s", e->message);
         return NULL;
@@ -154,9 +205,9 @@ json_object *ccm_kbs_get_value(CcmKbs *kbs, const char *id, GError **error)
     return o;
 }
 
-char *ccm_kbs_encode_value(CcmTrusteeProfile profile, const char *name, const char *json)
+char *ccm_kbs_encode_value(unsigned trustee_minor, const char *name, const char *json)
 {
-    if (profile != CCM_TRUSTEE_0_15 || !g_str_has_suffix(name, "snp_launch_measurement"))
+    if (ccm_trustee_snp_hex(trustee_minor) || !g_str_has_suffix(name, "snp_launch_measurement"))
         return g_strdup(json);
     json_object *list = json_tokener_parse(json);
     json_object *out = json_object_new_array();
@@ -185,7 +236,7 @@ gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *plain, GError **error
     gpointer pk, pv;
     g_hash_table_iter_init(&pi, plain);
     while (g_hash_table_iter_next(&pi, &pk, &pv))
-        g_hash_table_insert(values, g_strdup(pk), ccm_kbs_encode_value(kbs->profile, pk, pv));
+        g_hash_table_insert(values, g_strdup(pk), ccm_kbs_encode_value(kbs->trustee_minor, pk, pv));
 
     if (!ccm_kbs_register(kbs, values, error))
         return FALSE;

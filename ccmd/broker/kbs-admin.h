@@ -22,15 +22,28 @@ typedef enum CcmKbsErrorCode {
     CCM_KBS_ERROR_REPLY,         /* a reply of the wrong shape */
 } CcmKbsErrorCode;
 
-/* The trustee releases whose behaviour differs for us (broker.md §1). */
-typedef enum CcmTrusteeProfile {
-    CCM_TRUSTEE_0_15,    /* SNP measurement in base64; no role claim */
-    CCM_TRUSTEE_0_18,    /* hex; exp required; role is the persona */
-    CCM_TRUSTEE_0_21,    /* hex; role claim required */
-} CcmTrusteeProfile;
+/* The Trustee releases ccm supports: 0.16 to 0.21. What differs between them for us:
+ * SEV-SNP claims (measurement, HOST_DATA) in standard base64 before 0.18, lowercase hex
+ * from it; the admin token's role claim from 0.21; the policy contract (0.16 reads the
+ * object rule "result", 0.17 on "trust_claims") and the resource path's form (a string
+ * "resource/REPO/TYPE/TAG" until 0.16, a list from 0.17), which the policies handle. */
+#define CCM_TRUSTEE_MINOR_FIRST 16u
+#define CCM_TRUSTEE_MINOR_LAST 21u
+#define CCM_TRUSTEE_MINOR_DEFAULT 21u
 
-/* Parses "0.15" ... "0.21" (or "v0.21.0"); -1 if not a release we know. */
-int ccm_trustee_profile_from_string(const char *text);
+/**
+ * ccm_trustee_version_parse() - "0.21", "v0.21.0": the minor release
+ *
+ * Fails (G_OPTION_ERROR_BAD_VALUE) naming the value and the supported range; a release
+ * before 0.16 with the reason ccm cannot serve it.
+ */
+gboolean ccm_trustee_version_parse(const char *text, unsigned *ret_minor, GError **error);
+
+/* Whether Trustee 0.@minor reports SEV-SNP measurements and HOST_DATA in hex. */
+static inline bool ccm_trustee_snp_hex(unsigned minor)
+{
+    return minor >= 18;
+}
 
 typedef struct CcmKbs {
     char *url;                  /* https://host:port, no trailing slash */
@@ -40,7 +53,7 @@ typedef struct CcmKbs {
     char *role, *issuer, *audience;
     unsigned token_lifetime_s;  /* 0: 300 */
     int64_t clock_offset_s;     /* added to our clock for iat/exp (tests: clock skew) */
-    CcmTrusteeProfile profile;
+    unsigned trustee_minor;     /* the broker's release: 0.trustee_minor */
 } CcmKbs;
 
 void ccm_kbs_free(CcmKbs *kbs);
@@ -57,11 +70,15 @@ json_object *ccm_kbs_get_value(CcmKbs *kbs, const char *id, GError **error);
 
 /* @json as the trustee release compares it: before 0.18, an SNP measurement list in
  * base64 of the raw bytes instead of hex; anything else unchanged. */
-char *ccm_kbs_encode_value(CcmTrusteeProfile profile, const char *name, const char *json);
+char *ccm_kbs_encode_value(unsigned trustee_minor, const char *name, const char *json);
 
 /* Encode for the profile, register, then read every name back and compare (JSON
  * equality). */
 gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *values, GError **error);
+
+/* @text with bearer credentials and JWS/JWT compact forms replaced by "[redacted]":
+ * what a broker's error body may carry before it is shown. */
+char *ccm_kbs_redact(const char *text);
 
 /* POST /kbs/v0/resource-policy and /kbs/v0/attestation-policy (policy text is Rego). */
 gboolean ccm_kbs_set_resource_policy(CcmKbs *kbs, const char *rego, GError **error);

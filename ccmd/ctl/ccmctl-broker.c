@@ -14,6 +14,7 @@
 #include <gio/gio.h>
 #include <json-c/json.h>
 
+#include "broker-policies.h"
 #include "broker-values.h"
 #include "ccmctl.h"
 #include "expectation.h"
@@ -22,9 +23,10 @@
 
 typedef struct Prepared {
     CcmLaunchPlan *plan;
+    unsigned trustee_minor;
     char *measurement;
-    char *scope;
-    char *host_data_b64;
+    char *scope;                /* the guest's key in the broker's names */
+    char *identity_b64;         /* the identity the launch must carry */
     GHashTable *ids;            /* broker id -> JSON text */
 } Prepared;
 
@@ -33,14 +35,27 @@ static void prepared_clear(Prepared *p)
     ccm_launch_plan_free(p->plan);
     g_free(p->measurement);
     g_free(p->scope);
-    g_free(p->host_data_b64);
+    g_free(p->identity_b64);
     if (p->ids)
         g_hash_table_unref(p->ids);
 }
 
-/* Spec -> plan with the guest's identity -> scoped values. */
-static gboolean prepare(const char *spec_path, const char *host_id, Prepared *p, GError **error)
+/* The --trustee-version option (default: the newest release ccm knows). */
+static gboolean parse_version(const char *version, unsigned *ret_minor, GError **error)
 {
+    *ret_minor = CCM_TRUSTEE_MINOR_DEFAULT;
+    if (version && !ccm_trustee_version_parse(version, ret_minor, error)) {
+        g_prefix_error(error, "--trustee-version: ");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Spec -> plan with the guest's identity -> scoped values, for Trustee 0.@minor. */
+static gboolean prepare(const char *spec_path, const char *host_id, unsigned minor, Prepared *p,
+                        GError **error)
+{
+    p->trustee_minor = minor;
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(spec_path, error);
     if (!spec)
         return FALSE;
@@ -66,15 +81,15 @@ static gboolean prepare(const char *spec_path, const char *host_id, Prepared *p,
                     spec_path, ccm_guest_platform_to_string(p->plan->spec->platform));
         return FALSE;
     }
-    p->scope = ccm_expectation_identity_hex(p->plan->spec);
+    p->scope = ccm_broker_scope(p->plan->spec, minor);
     gsize n = 0;
-    const guint8 *hd = g_bytes_get_data(identity, &n);
-    p->host_data_b64 = g_base64_encode(hd, n);
+    const guint8 *id = g_bytes_get_data(identity, &n);
+    p->identity_b64 = g_base64_encode(id, n);
     p->ids = ccm_broker_scoped_values(p->scope, values);
     return TRUE;
 }
 
-static json_object *summary_json(const Prepared *p, int profile)
+static json_object *summary_json(const Prepared *p)
 {
     json_object *o = json_object_new_object();
     json_object *values = json_object_new_object();
@@ -85,10 +100,14 @@ static json_object *summary_json(const Prepared *p, int profile)
     json_object_object_add(o, "guest", json_object_new_string(p->plan->spec->name));
     json_object_object_add(o, "measurement", json_object_new_string(p->measurement));
     json_object_object_add(o, "identity", json_object_new_string(p->scope));
-    json_object_object_add(o, "host_data", json_object_new_string(p->host_data_b64));
+    json_object_object_add(o, "identity_field",
+                           json_object_new_string(ccm_expectation_identity_key(p->plan->spec->platform)));
+    json_object_object_add(o, "identity_value", json_object_new_string(p->identity_b64));
+    if (p->plan->spec->platform == CCM_GUEST_PLATFORM_SEV_SNP)
+        json_object_object_add(o, "host_data", json_object_new_string(p->identity_b64));
     g_hash_table_iter_init(&it, p->ids);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        g_autofree char *enc = ccm_kbs_encode_value((CcmTrusteeProfile) profile, k, v);
+        g_autofree char *enc = ccm_kbs_encode_value(p->trustee_minor, k, v);
         json_object_object_add(values, k, json_tokener_parse(enc));
     }
     json_object_object_add(o, "reference_values", values);
@@ -101,7 +120,7 @@ static json_object *summary_json(const Prepared *p, int profile)
     return o;
 }
 
-static char *summary_text(const Prepared *p, int profile, const char *verb)
+static char *summary_text(const Prepared *p, const char *verb)
 {
     g_autoptr(GString) s = g_string_new(NULL);
     GHashTableIter it;
@@ -109,11 +128,11 @@ static char *summary_text(const Prepared *p, int profile, const char *verb)
 
     g_string_append_printf(s, "guest:       %s\nmeasurement: %s\nidentity:    %s\n",
                            p->plan->spec->name, p->measurement, p->scope);
-    g_string_append_printf(s, "host data:   %s  (the launch must use it: [SEV-SNP] HostData=)\n",
-                           p->host_data_b64);
+    g_string_append_printf(s, "launch with: %s%s\n",
+                           ccm_expectation_identity_key(p->plan->spec->platform), p->identity_b64);
     g_hash_table_iter_init(&it, p->ids);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        g_autofree char *enc = ccm_kbs_encode_value((CcmTrusteeProfile) profile, k, v);
+        g_autofree char *enc = ccm_kbs_encode_value(p->trustee_minor, k, v);
         g_string_append_printf(s, "%s %s = %s\n", verb, (const char *) k, enc);
     }
     for (guint i = 0; i < p->plan->spec->resources->len; i++)
@@ -133,14 +152,10 @@ static char *json_text(json_object *o)
 
 static gboolean install_policies(CcmKbs *kbs, const char *dir, GError **error)
 {
-    g_autofree char *ap = g_build_filename(dir, "ccm-attestation.rego", NULL);
-    g_autofree char *rp = g_build_filename(dir, "ccm-resource.rego", NULL);
-    g_autofree char *at = NULL, *rt = NULL;
-
-    return g_file_get_contents(ap, &at, NULL, error) &&
-           g_file_get_contents(rp, &rt, NULL, error) &&
-           ccm_kbs_set_attestation_policy(kbs, "default_cpu", at, error) &&
-           ccm_kbs_set_resource_policy(kbs, rt, error);
+    g_autofree char *attestation = NULL, *resource = NULL;
+    return ccm_broker_policies_load(dir, kbs->trustee_minor, &attestation, &resource, error) &&
+           ccm_kbs_set_attestation_policy(kbs, "default_cpu", attestation, error) &&
+           ccm_kbs_set_resource_policy(kbs, resource, error);
 }
 
 int ccmctl_register(int argc, char **argv)
@@ -190,18 +205,15 @@ int ccmctl_register(int argc, char **argv)
                                       : "--retries: expected 0 to 20");
         return ccmctl_fail("register", error);
     }
-    int profile = ccm_trustee_profile_from_string(version ? version : "0.21");
-    if (profile < 0) {
-        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--trustee-version %s: expected a release from 0.14 on, e.g. 0.21", version);
+    unsigned minor = 0;
+    if (!parse_version(version, &minor, &error))
         return ccmctl_fail("register", error);
-    }
 
     Prepared p = { 0 };
     g_autoptr(CcmKbs) kbs = g_new0(CcmKbs, 1);
     g_autofree char *text = NULL;
     int rc = CCMCTL_EXIT_FAILURE;
-    if (!prepare(argv[1], host_id, &p, &error) ||
+    if (!prepare(argv[1], host_id, minor, &p, &error) ||
         !ccm_http_check_url(url, insecure, &error) ||
         (admin_key && !(kbs->admin_key = ccm_admin_key_load(admin_key, &error))))
         goto out;
@@ -214,7 +226,7 @@ int ccmctl_register(int argc, char **argv)
     kbs->role = g_strdup(role ? role : "admin");
     kbs->issuer = g_strdup(issuer);
     kbs->audience = g_strdup(audience);
-    kbs->profile = (CcmTrusteeProfile) profile;
+    kbs->trustee_minor = minor;
 
     if (policies && !install_policies(kbs, policy_dir ? policy_dir : CCM_POLICY_DIR, &error))
         goto out;
@@ -222,13 +234,13 @@ int ccmctl_register(int argc, char **argv)
         goto out;
 
     if (json) {
-        json_object *o = summary_json(&p, profile);
+        json_object *o = summary_json(&p);
         json_object_object_add(o, "broker", json_object_new_string(kbs->url));
         json_object_object_add(o, "policies_installed", json_object_new_boolean(policies));
         text = json_text(o);
         json_object_put(o);
     } else {
-        g_autofree char *body = summary_text(&p, profile, "registered:  ");
+        g_autofree char *body = summary_text(&p, "registered:  ");
         text = g_strdup_printf("%sbroker:      %s (read back, identical)%s\n", body, kbs->url,
                                policies ? "; ccm's policies installed" : "");
     }
@@ -242,14 +254,14 @@ out:
 
 /* ---- export -------------------------------------------------------------------------- */
 
-static char *export_rvps(const Prepared *p, int profile)
+static char *export_rvps(const Prepared *p)
 {
     json_object *payload = json_object_new_object();
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, p->ids);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        g_autofree char *enc = ccm_kbs_encode_value((CcmTrusteeProfile) profile, k, v);
+        g_autofree char *enc = ccm_kbs_encode_value(p->trustee_minor, k, v);
         json_object_object_add(payload, k, json_tokener_parse(enc));
     }
     const char *text = json_object_to_json_string_ext(payload, JSON_C_TO_STRING_PLAIN |
@@ -266,7 +278,7 @@ static char *export_rvps(const Prepared *p, int profile)
 }
 
 /* kbs-client commands; its set-sample-reference-value wraps one string in a list. */
-static char *export_kbs_client(const Prepared *p, int profile)
+static char *export_kbs_client(const Prepared *p)
 {
     g_autoptr(GString) s = g_string_new("# Register with kbs-client (trustee tools/kbs-client); "
                                         "set KBS_URL and the admin credential first.\n");
@@ -274,7 +286,7 @@ static char *export_kbs_client(const Prepared *p, int profile)
     gpointer k, v;
     g_hash_table_iter_init(&it, p->ids);
     while (g_hash_table_iter_next(&it, &k, &v)) {
-        g_autofree char *enc = ccm_kbs_encode_value((CcmTrusteeProfile) profile, k, v);
+        g_autofree char *enc = ccm_kbs_encode_value(p->trustee_minor, k, v);
         json_object *list = json_tokener_parse(enc);
         for (size_t i = 0; list && i < json_object_array_length(list); i++) {
             g_autofree char *quoted =
@@ -318,24 +330,21 @@ int ccmctl_export(int argc, char **argv)
                               : "--format: expected trustee-rvps, kbs-client or json");
         return ccmctl_fail("export", error);
     }
-    int profile = ccm_trustee_profile_from_string(version ? version : "0.21");
-    if (profile < 0) {
-        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "--trustee-version %s: expected a release from 0.14 on, e.g. 0.21", version);
+    unsigned minor = 0;
+    if (!parse_version(version, &minor, &error))
         return ccmctl_fail("export", error);
-    }
     Prepared p = { 0 };
-    if (!prepare(argv[1], host_id, &p, &error)) {
+    if (!prepare(argv[1], host_id, minor, &p, &error)) {
         prepared_clear(&p);
         return ccmctl_fail("export", error);
     }
     g_autofree char *text = NULL;
     if (strcmp(fmt, "trustee-rvps") == 0) {
-        text = export_rvps(&p, profile);
+        text = export_rvps(&p);
     } else if (strcmp(fmt, "kbs-client") == 0) {
-        text = export_kbs_client(&p, profile);
+        text = export_kbs_client(&p);
     } else {
-        json_object *o = summary_json(&p, profile);
+        json_object *o = summary_json(&p);
         text = json_text(o);
         json_object_put(o);
     }

@@ -122,12 +122,12 @@ static gboolean get_kbs(CcmKeyfile *kf, CcmManagerConfig *m, GError **error)
             return FALSE;
         }
     }
-    if (k->trustee_version && ccm_trustee_profile_from_string(k->trustee_version) < 0) {
+    unsigned minor = 0;
+    g_autoptr(GError) version_error = NULL;
+    if (k->trustee_version &&
+        !ccm_trustee_version_parse(k->trustee_version, &minor, &version_error)) {
         (void) ccm_keyfile_get(kf, "Registration", "TrusteeVersion", &e, NULL);
-        ccm_keyfile_set_error(error, kf, e,
-                              "'%s' is not a trustee release ccm knows; expected 0.14 to 0.21 "
-                              "or later",
-                              k->trustee_version);
+        ccm_keyfile_set_error(error, kf, e, "%s", version_error->message);
         return FALSE;
     }
     return TRUE;

@@ -76,6 +76,7 @@ struct CcmGuest {
     char *panic;
     GTask *start_task;
     GHashTable *start_values;   /* during a start: the values to register */
+    bool start_registered;      /* during a start: the backend holds them now */
     GPtrArray *start_argv;      /* during a start: QEMU's argv, once rendered */
     void (*after_connect)(CcmGuest *g);
     GPtrArray *stop_tasks;      /* GTask waiting for the process to exit */
@@ -209,6 +210,9 @@ void ccm_guest_free(CcmGuest *g)
 
 char *ccm_guest_scope(const CcmGuest *g)
 {
+    CcmRegistration *r = g->manager->registration;
+    if (r && r->ops->scope)
+        return r->ops->scope(r, g->plan->spec);
     return ccm_expectation_identity_hex(g->plan->spec);
 }
 
@@ -416,9 +420,31 @@ static void watch_process(CcmGuest *g)
 
 /* ---- start --------------------------------------------------------------------------- */
 
+static void failed_start_withdrawn(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    g_autofree char *name = userdata;
+    g_autoptr(GError) error = NULL;
+    if (ccm_registration_finish(res, &error))
+        ccm_log_info(name, "withdrew the reference values registered for the failed start");
+    else
+        ccm_log_warning(name, "could not withdraw the reference values of the failed start: %s",
+                        error->message);
+}
+
 static void fail_start(CcmGuest *g, GError *error)
 {
     GTask *task = g_steal_pointer(&g->start_task);
+
+    /* Values registered for a start that did not happen are withdrawn: nothing at the
+     * broker vouches for a guest that is not running. The next start registers them
+     * again. */
+    if (g->start_registered) {
+        CcmRegistration *r = g->manager->registration;
+        g_autofree char *scope = ccm_guest_scope(g);
+        g->start_registered = false;
+        r->ops->withdraw_async(r, ccm_guest_name(g), scope, NULL, failed_start_withdrawn,
+                               g_strdup(ccm_guest_name(g)));
+    }
 
     g_clear_pointer(&g->start_values, g_hash_table_unref);
     g_clear_pointer(&g->start_argv, g_ptr_array_unref);
@@ -447,6 +473,7 @@ static void fail_start(CcmGuest *g, GError *error)
 static void started(CcmGuest *g)
 {
     GTask *task = g_steal_pointer(&g->start_task);
+    g->start_registered = false;
     (void) transition(g, CCM_GUEST_RUNNING, "started", NULL);
     if (task) {
         g_task_return_boolean(task, TRUE);
@@ -699,6 +726,7 @@ static void registered(GObject *source, GAsyncResult *res, gpointer userdata)
         return;
     }
     g_clear_pointer(&g->start_values, g_hash_table_unref);
+    g->start_registered = true;
     g_autoptr(GPtrArray) argv = g_steal_pointer(&g->start_argv);
     g_autofree char *peer = g_strdup_printf("QEMU of '%s'", ccm_guest_name(g));
     ccm_qemu_spawn_async(argv, g->pidfile, peer, NULL, spawn_done, g);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "admin-token.h"
+#include "broker-policies.h"
 #include "broker-values.h"
 #include "kbs-admin.h"
 #include "registration-kbs.h"
@@ -115,6 +116,11 @@ static void run(KbsRegistration *k, const char *what, const char *guest, GHashTa
     g_task_run_in_thread(inner, register_thread);
 }
 
+static char *kbs_scope(CcmRegistration *r, const CcmGuestSpec *spec)
+{
+    return ccm_broker_scope(spec, ((KbsRegistration *) r)->kbs->trustee_minor);
+}
+
 static void kbs_register(CcmRegistration *r, const char *guest, const char *scope,
                          GHashTable *values, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer userdata)
@@ -124,7 +130,8 @@ static void kbs_register(CcmRegistration *r, const char *guest, const char *scop
         GTask *t = g_task_new(NULL, cancellable, callback, userdata);
         g_task_return_new_error(t, CCM_REGISTRATION_ERROR, CCM_REGISTRATION_ERROR_FAILED,
                                 "registering the reference values of '%s' failed: the broker "
-                                "needs the guest's identity (SEV-SNP HOST_DATA)",
+                                "needs the guest's identity (SEV-SNP HOST_DATA, TDX MRCONFIGID "
+                                "or CCA personalization value)",
                                 guest);
         g_object_unref(t);
         return;
@@ -170,20 +177,12 @@ static void kbs_free(CcmRegistration *r)
 static const CcmRegistrationOps kbs_ops = {
     .name = "kbs",
     .needs_scope = true,
+    .scope = kbs_scope,
     .register_async = kbs_register,
     .withdraw_async = kbs_withdraw,
     .sync = kbs_sync,
     .free = kbs_free,
 };
-
-static char *read_policy(const char *dir, const char *file, GError **error)
-{
-    g_autofree char *path = g_build_filename(dir, file, NULL);
-    char *text = NULL;
-    if (!g_file_get_contents(path, &text, NULL, error))
-        g_prefix_error(error, "the broker policy: ");
-    return text;
-}
 
 CcmRegistration *ccm_registration_kbs_new(CcmStore *store, const CcmKbsConfig *c, GError **error)
 {
@@ -196,12 +195,10 @@ CcmRegistration *ccm_registration_kbs_new(CcmStore *store, const CcmKbsConfig *c
     }
     if (!ccm_http_check_url(c->url, c->allow_insecure_http, error))
         return NULL;
-    int profile = ccm_trustee_profile_from_string(c->trustee_version ? c->trustee_version
-                                                                     : "0.21");
-    if (profile < 0) {
-        g_set_error(error, CCM_REGISTRATION_ERROR, CCM_REGISTRATION_ERROR_FAILED,
-                    "TrusteeVersion=%s: expected a trustee release from 0.14 on, e.g. 0.21",
-                    c->trustee_version);
+    kbs->trustee_minor = CCM_TRUSTEE_MINOR_DEFAULT;
+    if (c->trustee_version &&
+        !ccm_trustee_version_parse(c->trustee_version, &kbs->trustee_minor, error)) {
+        g_prefix_error(error, "TrusteeVersion=%s: ", c->trustee_version);
         return NULL;
     }
     if (c->admin_key && !(kbs->admin_key = ccm_admin_key_load(c->admin_key, error)))
@@ -217,15 +214,14 @@ CcmRegistration *ccm_registration_kbs_new(CcmStore *store, const CcmKbsConfig *c
     kbs->role = g_strdup(c->role ? c->role : "admin");
     kbs->issuer = g_strdup(c->issuer);
     kbs->audience = g_strdup(c->audience);
-    kbs->profile = (CcmTrusteeProfile) profile;
 
     KbsRegistration *k = g_new0(KbsRegistration, 1);
     k->parent.ops = &kbs_ops;
     k->store = store;
     k->install_policies = c->install_policies;
     if (c->install_policies &&
-        (!(k->resource_policy = read_policy(c->policy_dir, "ccm-resource.rego", error)) ||
-         !(k->attestation_policy = read_policy(c->policy_dir, "ccm-attestation.rego", error)))) {
+        !ccm_broker_policies_load(c->policy_dir, kbs->trustee_minor, &k->attestation_policy,
+                                  &k->resource_policy, error)) {
         kbs_free(&k->parent);
         return NULL;
     }

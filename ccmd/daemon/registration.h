@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "guest-spec.h"
+
 #define CCM_REGISTRATION_ERROR (ccm_registration_error_quark())
 GQuark ccm_registration_error_quark(void);
 
@@ -23,14 +25,17 @@ typedef enum CcmRegistrationErrorCode {
 typedef struct CcmRegistration CcmRegistration;
 
 /*
- * @scope is the guest's identity at the broker, as hex (its SEV-SNP HOST_DATA; NULL
- * for guests without one): a backend that shares one namespace between many guests
- * and hosts names the guest's values under it (the file backend does not need it).
+ * @scope is the guest's identity at the broker (its SEV-SNP HOST_DATA, TDX MRCONFIGID or
+ * CCA personalization value, written as ->scope() says; NULL for guests without one): a
+ * backend that shares one namespace between many guests and hosts names the guest's
+ * values under it (the file backend does not need it).
  */
 typedef struct CcmRegistrationOps {
     const char *name;
     /* Whether guests need an identity (scope) to be registered. */
     bool needs_scope;
+    /* The guest's scope as this backend names it (NULL: lowercase hex of the identity). */
+    char *(*scope)(CcmRegistration *r, const CcmGuestSpec *spec);
     void (*register_async)(CcmRegistration *r, const char *guest, const char *scope,
                            GHashTable *values, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer userdata);

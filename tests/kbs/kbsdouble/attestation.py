@@ -7,14 +7,16 @@ out a nonce (standard base64 of 32 random bytes) and a cookie kbs-session-id=<32
 valid for the session timeout (5 minutes by default). /attest, on that cookie, gets
 the runtime data (nonce and the tee's public JWK) plus evidence; the verifier
 (evidence.py) checks the evidence is bound to SHA-384 of the canonical runtime data
-and yields claims; the attestation policy stored as default_cpu turns the claims and
-the stored reference values into a trust vector and an EAR status (policy.py). The
-result is an EAR: a JWT the double signs EdDSA with a key made at startup, carrying
-submods.cpu0 with ear.status, ear.trustworthiness-vector,
-ear.veraison.annotated-evidence = {<tee>: claims} and the tee key (as base64url DER
-SubjectPublicKeyInfo under ear.veraison.key-attestation.akpub) so that a resource
-request carrying the EAR as a Bearer token can be answered without the session.
-A second attest on an attested session returns the same token.
+and yields trustee's claims. They are turned into the policy input as trustee's
+transform_claims does, and the attestation policy stored as default_cpu (at first the
+model of the release's stock policy) is evaluated on it by the Rego engine, with the
+reference values of the moment behind query_reference_value (policy.py). The result is
+an EAR: a JWT the double signs EdDSA with a key made at startup, carrying submods.cpu0
+with ear.status, ear.trustworthiness-vector, ear.appraisal-policy-id "default",
+ear.veraison.annotated-evidence (the policy input), the policy's extensions, and the tee
+key (as base64url DER SubjectPublicKeyInfo under ear.veraison.key-attestation.akpub) so
+that a resource request carrying the EAR as a Bearer token can be answered without the
+session. A second attest on an attested session returns the same token.
 """
 
 import base64
@@ -29,12 +31,17 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from . import evidence, jose, policy
 from .codec import b64url_decode, b64url_encode
-from .errors import KbsError
+from .errors import KbsError, KbsPanic
 
 PROTOCOL_VERSION = "0.4.0"
 KNOWN_TEES = ("snp", "tdx", "cca", "sample", "az-snp-vtpm", "az-tdx-vtpm", "sgx", "csv",
               "se", "tpm", "nvidia", "hygondcu", "sampledevice")
 EAR_LIFETIME = 300
+EAR_PROFILE = "tag:github.com,2024:confidential-containers/Trustee"
+EAR_ISSUER = "CoCo-Attestation-Service"
+# The KBS always asks the attestation service for policy "default"; the service runs
+# "<id>_<class>", and every TEE the double verifies is of class cpu.
+REQUESTED_POLICY_ID = "default"
 ATTESTATION_POLICY_ID = "default_cpu"
 
 
@@ -46,6 +53,11 @@ def _auth_error(cause):
 def _attest_error(cause):
     return KbsError("AttestationError",
                     "Attestation error: RCAR handshake Attest failed: " + cause)
+
+
+def _valid_policy_id(policy_id):
+    """Trustee v0.16-v0.18: alphanumerics (Unicode), '_' and '-' only."""
+    return all(c.isalnum() or c in "_-" for c in policy_id)
 
 
 class Session:
@@ -64,59 +76,62 @@ class Session:
 class AttestationService:
     """Sessions, the verifier call, the attestation policies and EAR signing."""
 
-    def __init__(self, store, measurement_encoding="hex", session_timeout=300,
-                 backend="normal", clock=time.time):
+    def __init__(self, store, profile, session_timeout=300, backend="normal",
+                 snp_encoding=None, stock_dir=None, clock=time.time):
         self.store = store
-        self.measurement_encoding = measurement_encoding
+        self.profile = profile
+        self.snp_encoding = snp_encoding or profile.snp_encoding
         self.session_timeout = session_timeout
         self.backend = backend
         self.clock = clock
         self._lock = threading.Lock()
         self._sessions = {}
-        self._policies = {}
+        # The stock default_cpu, as trustee installs it at startup (PolicyError if ccm's
+        # restatement of it cannot be read).
+        self._policies = {ATTESTATION_POLICY_ID: policy.stock_cpu_policy(profile, stock_dir)}
         self._ear_key = ed25519.Ed25519PrivateKey.generate()
 
     # ------------------------------------------------------------ policies
 
     def set_policy(self, body):
-        """POST /attestation-policy: {policy_id, policy (base64url, no padding), type?}."""
+        """POST /attestation-policy: {policy_id, policy (base64url, no padding)}."""
         def fail(cause):
-            return KbsError("AttestationError", "Attestation error: Set policy failed: " + cause)
+            return KbsError("AttestationError",
+                            "Attestation error: Set Attestation Policy failed: " + cause)
 
         if self.backend == "intel_ta":
             raise fail("the Intel Trust Authority backend does not support setting policies")
         try:
             request = json.loads(body)
         except (ValueError, UnicodeDecodeError) as e:
-            raise fail("the request is not JSON: %s" % e) from None
+            raise fail("parse set policy request: %s" % e) from None
         if not isinstance(request, dict):
-            raise fail("the request is not a JSON object")
+            raise fail("parse set policy request: not a JSON object")
         policy_id, text = request.get("policy_id"), request.get("policy")
         if not isinstance(policy_id, str) or not policy_id:
-            raise fail("missing or non-string policy_id")
+            raise fail("parse set policy request: missing or non-string policy_id")
         if not isinstance(text, str):
-            raise fail("missing or non-string policy")
-        kind = request.get("type", "rego")
-        if kind != "rego":
-            raise fail("unsupported policy type %r" % (kind,))
+            raise fail("parse set policy request: missing or non-string policy")
+        # Other fields (kbs-client sends "type": "rego") are ignored, as by trustee.
         try:
             decoded = b64url_decode(text).decode("utf-8")
         except (ValueError, UnicodeDecodeError) as e:
             raise fail("policy is not URL-safe base64 (no padding) of UTF-8 text: %s" % e) \
                 from None
-        if not policy.has_package_line(decoded):
-            raise fail("the policy is not valid Rego: no package declaration")
+        if self.profile.checks_policy_id and not _valid_policy_id(policy_id):
+            raise fail("Illegal policy id %r" % policy_id)
+        if self.profile.validates_policies:
+            try:
+                policy.validate(self.profile, decoded, attestation=True)
+            except policy.PolicyError as e:
+                raise fail("Invalid policy: %s" % e) from None
         # Only default_cpu is ever evaluated; other ids are stored and otherwise unused.
-        kind = policy.classify_attestation_policy(decoded) \
-            if policy_id == ATTESTATION_POLICY_ID else None
         with self._lock:
-            self._policies[policy_id] = (decoded, kind)
+            self._policies[policy_id] = decoded
 
-    def _policy_kind(self):
-        """How default_cpu is evaluated: 'default' until a recognised text is stored."""
+    def _policy_text(self):
         with self._lock:
-            stored = self._policies.get(ATTESTATION_POLICY_ID)
-        return stored[1] if stored else "default"
+            return self._policies[ATTESTATION_POLICY_ID]
 
     # ------------------------------------------------------------ sessions
 
@@ -172,37 +187,50 @@ class AttestationService:
         tee_pubkey = runtime.get("tee-pubkey")
         try:
             jose.jwk_public_key(tee_pubkey)
-            kind, claims = evidence.verify(session.tee, request.get("tee-evidence"),
-                                           session.nonce, tee_pubkey,
-                                           self.measurement_encoding)
+            runtime_claims, claims = evidence.verify(session.tee, request.get("tee-evidence"),
+                                                     session.nonce, tee_pubkey,
+                                                     self.snp_encoding)
         except ValueError as e:
             raise _attest_error("verifier: %s" % e) from None
-        ear_claims = self._appraise(kind, claims, tee_pubkey)
+        ear_claims = self._appraise(evidence.policy_input(session.tee, claims, runtime_claims),
+                                    tee_pubkey)
         with self._lock:
             session.ear_claims = ear_claims
             session.tee_pubkey = tee_pubkey
             session.token = jose.sign_eddsa(self._ear_key, ear_claims)
         return session
 
-    def _appraise(self, kind, claims, tee_pubkey):
-        """The EAR claims set for verified claims under the current policy and values."""
-        vector = policy.trust_vector(self._policy_kind(), kind, claims, self.store.get)
+    def _appraise(self, input_doc, tee_pubkey):
+        """The EAR claims set for one device's policy input under default_cpu."""
+        try:
+            vector, extensions = policy.appraise(self.profile, self._policy_text(), input_doc,
+                                                 self.store.snapshot(), ATTESTATION_POLICY_ID)
+        except policy.PolicyError as e:
+            raise _attest_error("policy %s: %s" % (ATTESTATION_POLICY_ID, e)) from None
+        except policy.ClaimsPanic as e:
+            raise KbsPanic(str(e)) from None
         now = int(self.clock())
         akpub = b64url_encode(jose.spki_der(jose.jwk_public_key(tee_pubkey)))
-        return {
-            "eat_profile": "tag:github.com,2023:veraison/ear",
+        submod = {
+            "ear.status": policy.ear_status(vector),
+            "ear.trustworthiness-vector": vector,
+            "ear.appraisal-policy-id": REQUESTED_POLICY_ID,
+            "ear.veraison.annotated-evidence": input_doc,
+        }
+        for name, _key, value in extensions:
+            submod[name] = value
+        submod["ear.veraison.key-attestation"] = {"akpub": akpub}
+        claims = {
+            "eat_profile": EAR_PROFILE,
             "iat": now,
-            "exp": now + EAR_LIFETIME,
             "ear.verifier-id": {"developer": "https://confidentialcontainers.org",
                                 "build": "kbs-double"},
-            "submods": {"cpu0": {
-                "ear.status": policy.ear_status(vector),
-                "ear.trustworthiness-vector": vector,
-                "ear.appraisal-policy-id": ATTESTATION_POLICY_ID,
-                "ear.veraison.annotated-evidence": {kind: claims},
-                "ear.veraison.key-attestation": {"akpub": akpub},
-            }},
+            "submods": {"cpu0": submod},
+            "exp": now + EAR_LIFETIME,
         }
+        if self.profile.ear_issuer:
+            claims["iss"] = EAR_ISSUER
+        return claims
 
     # ------------------------------------------------------------ resource requests
 

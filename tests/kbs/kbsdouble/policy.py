@@ -1,203 +1,252 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# policy.py - attestation and resource policies, evaluated natively (no Rego engine).
-"""Policies of the KBS double.
+# policy.py - attestation and resource policies, evaluated by a real Rego engine.
+"""Policies of the KBS double, evaluated as Trustee evaluates them, per release.
 
-The double cannot run Rego. It recognises the policy texts it is given and applies
-the meaning of each natively:
+Theory of operation. Every policy text - the attestation policy default_cpu and the one
+resource policy - goes to the Rego engine (rego.py: OPA v0.47 as WebAssembly, one worker
+per double) exactly as it was uploaded. What the engine cannot know about Trustee is
+added around it:
 
-Attestation policy (id default_cpu, what the KBS evaluates for the CPU):
-  * before any upload, trustee's default CPU policy: trust claims start at
-    executables 33, hardware 97, configuration 36 and are raised when the claims
-    match the reference values (membership for lists, equality for scalars);
-  * a text with the line "# ccm-policy: attestation 1": the semantics of ccm's own
-    policy - the guest's measurement must be in the list stored under
-    ccm/<init_data hex>/snp_launch_measurement, and configuration is good only with
-    debug and migration-agent off;
-  * anything else: the default semantics, with a warning on stderr at upload.
-  The EAR status is the worst tier of the trust vector.
+  * Trustee's regorus is stricter than OPA about syntax and has fewer builtins;
+    regosyntax.py refuses what regorus would refuse (per release) before the engine runs.
+  * Reference values reach an attestation policy only through Trustee's extension
+    function query_reference_value(name). PRELUDE defines it in Rego over a data document
+    (RV_KEY) that holds the RVPS contents of the moment: the stored JSON value, or null
+    for a missing name, like Trustee's.
+  * What the attestation service does with the results is done here, per release:
+    which rules it reads (result, or trust_claims and extensions), what a missing or
+    undefined rule means, the checks on the claim names and values (an unknown name makes
+    Trustee panic), the i8 wrap-around and the EAR status tiers. Likewise for the KBS's
+    reading of the resource policy's allow.
 
-Resource policy (evaluated on the EAR claims and the requested path repo/type/tag):
-  * before any upload, trustee's default: allow unless the evidence is "sample";
-  * "# ccm-policy: resource 1": allow iff cpu0 is affirming and the repository is
-    ccm-<init_data hex> of the attested guest;
-  * kbs-client's canned texts: allow-all ("allow = true" and nothing else),
-    deny-all ("default allow = false" and no allow rule), affirming (mentions
-    ear.status and affirming: every submod must be affirming), and trustee's default
-    (mentions sample);
-  * anything else is refused (fail closed) with a warning on stderr at upload.
+The initial policies model Trustee's stock ones: default_cpu is ccm's restatement of the
+release's stock logic (ccmd/broker/policies/trustee-default-cpu-0.N.rego) completed by
+policies/trustee-stock-wrapper.rego; the resource policy is
+policies/trustee-default-resource-0.16.rego or -0.17.rego.
 """
 
+import os
 import re
-import sys
 
-ATTESTATION_MARKER = "# ccm-policy: attestation 1"
-RESOURCE_MARKER = "# ccm-policy: resource 1"
+from . import rego, regosyntax
 
-_PACKAGE_LINE = re.compile(r"^\s*package\s+\S+", re.MULTILINE)
+HERE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+POLICY_DIR = os.path.join(HERE, "policies")
+STOCK_CPU_DIR = os.path.join(os.path.dirname(os.path.dirname(HERE)), "ccmd", "broker",
+                             "policies")
+WRAPPER = os.path.join(POLICY_DIR, "trustee-stock-wrapper.rego")
+
+# The data document key under which the RVPS contents reach PRELUDE. A policy sees no
+# other data (Trustee gives attestation policies none).
+RV_KEY = "kbsdouble_reference_values"
+PRELUDE = """
+query_reference_value(name) := value if {
+	is_string(name)
+	value := data.%s[name]
+} else := null if {
+	is_string(name)
+}
+""" % RV_KEY
+EXTENSION_FUNCTIONS = ("query_reference_value",)
+
+# EAR trust-vector claims: the name the policy uses -> the EAR JSON key (they are equal).
+CLAIM_NAMES = ("instance-identity", "configuration", "executables", "file-system",
+               "hardware", "runtime-opaque", "storage-opaque", "sourced-data")
+TIERS = ("none", "affirming", "warning", "contraindicated")
+
+_HEADER_LINE = re.compile(r"^\s*(package|import)\b.*$", re.MULTILINE)
 
 
-def has_package_line(text):
-    """True when the text declares a Rego package (the double's 'does it parse' test)."""
-    return bool(_PACKAGE_LINE.search(text))
+class PolicyError(Exception):
+    """The policy cannot be set or evaluated; str() is the cause (an engine message)."""
 
 
-def _has_marker(text, marker):
-    return any(line.strip() == marker for line in text.splitlines())
+class ClaimsPanic(Exception):
+    """Trustee panics on this result (mut_by_name(k).unwrap() on an unknown claim)."""
 
 
-def _warn(message):
-    print("kbs-double: warning: " + message, file=sys.stderr, flush=True)
+# ---------------------------------------------------------------- texts
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as e:
+        raise PolicyError("cannot read %s: %s" % (path, e)) from None
 
 
-# ---------------------------------------------------------------- value comparison
-# Rego, unlike Python, never considers true equal to 1.
+def stock_cpu_policy(profile, stock_dir=None):
+    """The double's initial default_cpu for a profile: ccm's restatement plus the wrapper."""
+    path = os.path.join(stock_dir or STOCK_CPU_DIR,
+                        "trustee-default-cpu-0.%d.rego" % profile.stock_cpu_release)
+    restated = _read(path)
+    wrapper = _HEADER_LINE.sub("", _read(WRAPPER))
+    return "%s\n# ---- %s\n%s" % (restated, os.path.basename(WRAPPER), wrapper)
 
-def _same(a, b):
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    return a == b
+
+def stock_resource_policy(profile):
+    """The double's initial resource policy for a profile."""
+    return _read(os.path.join(POLICY_DIR, "trustee-default-resource-0.%d.rego"
+                              % profile.stock_resource_release))
 
 
-def _member(value, collection):
-    """Rego's "value in collection" for a reference value (None when missing)."""
-    if isinstance(collection, dict):
-        collection = list(collection.values())
-    if not isinstance(collection, list):
-        return False
-    return any(_same(value, item) for item in collection)
+# ---------------------------------------------------------------- checks
+
+def check_text(profile, text, attestation):
+    """Raise PolicyError for a text Trustee's regorus would not run (syntax, builtins)."""
+    try:
+        regosyntax.check_syntax(text, profile.rego_v1_default)
+        regosyntax.check_functions(text, EXTENSION_FUNCTIONS if attestation else ())
+    except regosyntax.PolicyTextError as e:
+        raise PolicyError(str(e)) from None
+
+
+def validate(profile, text, attestation):
+    """The set-time check of v0.16-v0.18 (regorus add_policy): the text must parse.
+
+    The engine compiles it (with PRELUDE for an attestation policy, so that
+    query_reference_value is known); syntax regorus refuses is refused first.
+    Unavailable builtins are not looked for: regorus fails on them only when called.
+    """
+    try:
+        regosyntax.check_syntax(text, profile.rego_v1_default)
+    except regosyntax.PolicyTextError as e:
+        raise PolicyError(str(e)) from None
+    try:
+        rego.check(text, PRELUDE if attestation else "")
+    except rego.RegoError as e:
+        raise PolicyError(str(e)) from None
+
+
+def _evaluate(profile, text, rules, input_doc, data, attestation):
+    """(results, defined rule names) of the asked rules.
+
+    Trustee reads data.policy.<rule>: the rules of a policy in another package count as
+    missing (the engine itself evaluates them in a package of its own).
+    """
+    check_text(profile, text, attestation)
+    try:
+        results = rego.evaluate(text, rules, input_doc, data,
+                                PRELUDE if attestation else "")
+    except rego.RegoError as e:
+        raise PolicyError(str(e)) from None
+    if regosyntax.package_name(text) != "policy":
+        return {rule: [] for rule in rules}, set()
+    return results, regosyntax.defined_rules(text)
 
 
 # ---------------------------------------------------------------- attestation
 
-def classify_attestation_policy(text):
-    """'ccm' or 'default' for an uploaded attestation policy text."""
-    if _has_marker(text, ATTESTATION_MARKER):
-        return "ccm"
-    _warn("the double cannot evaluate arbitrary Rego: the uploaded attestation policy "
-          "has no '%s' line, so the built-in default semantics apply" % ATTESTATION_MARKER)
-    return "default"
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _default_snp(claims, rv):
-    executables = 3 if _member(claims["measurement"], rv("snp_launch_measurement")) else 33
-    tcb = (("snp_bootloader", "reported_tcb_bootloader"),
-           ("snp_microcode", "reported_tcb_microcode"),
-           ("snp_snp_svn", "reported_tcb_snp"),
-           ("snp_tee_svn", "reported_tcb_tee"))
-    hardware = 2 if all(_member(claims[c], rv(n)) for n, c in tcb) else 97
-    scalars = (("snp_smt_enabled", "platform_smt_enabled"),
-               ("snp_tsme_enabled", "platform_tsme_enabled"),
-               ("snp_guest_abi_major", "policy_abi_major"),
-               ("snp_guest_abi_minor", "policy_abi_minor"),
-               ("snp_single_socket", "policy_single_socket"),
-               ("snp_smt_allowed", "policy_smt_allowed"))
-    safe = not claims["policy_debug_allowed"] and not claims["policy_migrate_ma"]
-    if safe and all(rv(n) is not None and _same(claims[c], rv(n)) for n, c in scalars):
-        configuration = 2
-    elif safe:
-        configuration = 3
+def _as_i8(value):
+    """Rust's `value as i8`: keep the low 8 bits, two's complement."""
+    return (value + 128) % 256 - 128
+
+
+def appraise(profile, text, input_doc, reference_values, policy_id="default_cpu"):
+    """(trust vector, extensions) of an attestation policy for one device.
+
+    trust vector: {claim name: i8} holding only the claims that were set; extensions: a
+    list of (name, key, value). Raises PolicyError when the attestation service would
+    fail, ClaimsPanic where it panics.
+    """
+    rules = [profile.claims_rule] + (["extensions"] if profile.reads_extensions else [])
+    results, defined = _evaluate(profile, text, rules, input_doc,
+                                 {RV_KEY: reference_values}, True)
+    rule = profile.claims_rule
+    if rule not in defined:
+        if not profile.missing_claims_tolerated:
+            raise PolicyError("Failed to evaluate policy %s: data.policy.%s: not a valid "
+                              "rule path" % (policy_id, rule))
+        vector = {name: 0 for name in CLAIM_NAMES}
     else:
-        configuration = 36
-    return {"executables": executables, "hardware": hardware, "configuration": configuration}
+        vector = _trust_vector(profile, results[rule])
+    extensions = []
+    if profile.reads_extensions and "extensions" in defined:
+        extensions = _extensions(results["extensions"])
+    return vector, extensions
 
 
-def _default_sample(claims, rv):
-    executables = 3 if _member(claims["launch_digest"], rv("launch_digest")) else 33
-    version = claims["platform_version"]
-    minimum = rv("minimum_minor_version")
-    hardware = 2 if (_member(claims["svn"], rv("svn"))
-                     and _same(version["major"], rv("major_version"))
-                     and isinstance(minimum, int) and not isinstance(minimum, bool)
-                     and minimum <= version["minor"]) else 97
-    configuration = 2 if claims["debug"] is False else 36
-    return {"executables": executables, "hardware": hardware, "configuration": configuration}
-
-
-def _ccm(kind, claims, rv):
-    vector = {"executables": 33, "hardware": 97, "configuration": 36}
-    if kind != "snp":
-        return vector
-    expected = rv("ccm/%s/snp_launch_measurement" % claims["init_data"])
-    if _member(claims["measurement"], expected):
-        vector["executables"] = 3
-        vector["hardware"] = 2
-    if claims["policy_debug_allowed"] is False and claims["policy_migrate_ma"] is False:
-        vector["configuration"] = 2
+def _trust_vector(profile, values):
+    if not values or not isinstance(values[0], dict):
+        raise PolicyError("%s is not an object%s" % (
+            "Policy result" if not profile.missing_claims_tolerated else "Trust claims",
+            " (the rule is undefined)" if not values else ""))
+    vector = {}
+    for name, value in sorted(values[0].items()):
+        if name not in CLAIM_NAMES:
+            raise ClaimsPanic("trust claim %r is not an EAR trustworthiness claim "
+                              "(mut_by_name(k).unwrap() on None)" % name)
+        if not _is_int(value) or not -2**63 <= value < 2**63:
+            raise PolicyError("%s value not number: %s = %s" % (
+                "Trust claim" if profile.missing_claims_tolerated else "Policy claim",
+                name, value))
+        vector[name] = _as_i8(value)
+    if not vector:
+        raise PolicyError("At least one policy claim must be set.")
     return vector
 
 
-def trust_vector(policy_kind, evidence_kind, claims, rv):
-    """The trust vector for claims; rv(name) returns a reference value or None."""
-    if policy_kind == "ccm":
-        return _ccm(evidence_kind, claims, rv)
-    if evidence_kind == "snp":
-        return _default_snp(claims, rv)
-    return _default_sample(claims, rv)
+def _extensions(values):
+    if not values or not isinstance(values[0], list):
+        raise PolicyError("extensions is not an array of {name, key, value}%s"
+                          % (" (the rule is undefined)" if not values else ""))
+    out, names, keys = [], set(), set()
+    for item in values[0]:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
+                or not _is_int(item.get("key")) or not -2**31 <= item["key"] < 2**31 \
+                or "value" not in item:
+            raise PolicyError("extension %s is not {name: string, key: i32, value}"
+                              % (item,))
+        if item["name"] in names or item["key"] in keys:
+            raise PolicyError("extension %s (key %d) is registered twice"
+                              % (item["name"], item["key"]))
+        names.add(item["name"])
+        keys.add(item["key"])
+        out.append((item["name"], item["key"], item["value"]))
+    return out
+
+
+def tier(value):
+    """The EAR tier of one trust claim value (rust-ear)."""
+    if -1 <= value <= 1:
+        return "none"
+    if -32 <= value <= 31:
+        return "affirming"
+    if -96 <= value <= 95:
+        return "warning"
+    return "contraindicated"
 
 
 def ear_status(vector):
-    """The worst tier of a trust vector: affirming, warning, contraindicated or none."""
-    order = ["none", "affirming", "warning", "contraindicated"]
+    """The worst tier over all eight claims; an unset claim counts as 0."""
     worst = "none"
-    for value in vector.values():
-        if 2 <= value <= 31:
-            tier = "affirming"
-        elif 32 <= value <= 95:
-            tier = "warning"
-        elif 96 <= value <= 127:
-            tier = "contraindicated"
-        else:
-            tier = "none"
-        if order.index(tier) > order.index(worst):
-            worst = tier
+    for name in CLAIM_NAMES:
+        t = tier(vector.get(name, 0))
+        if TIERS.index(t) > TIERS.index(worst):
+            worst = t
     return worst
 
 
-# ---------------------------------------------------------------- resource
+# ---------------------------------------------------------------- resources
 
-_ALLOW_TRUE = re.compile(r"^(default\s+)?allow\s*:?=\s*true$")
-_DEFAULT_FALSE = re.compile(r"^default\s+allow\s*:?=\s*false$")
-_ALLOW_RULE = re.compile(r"^allow\b")
-
-
-def classify_resource_policy(text):
-    """One of ccm, allow-all, deny-all, affirming, default, unrecognised."""
-    if _has_marker(text, RESOURCE_MARKER):
-        return "ccm"
-    lines = [line.split("#", 1)[0].strip() for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    allow_true = any(_ALLOW_TRUE.match(line) for line in lines)
-    default_false = any(_DEFAULT_FALSE.match(line) for line in lines)
-    other_rules = any(_ALLOW_RULE.match(line) and not _ALLOW_TRUE.match(line)
-                      for line in lines)
-    if allow_true and not default_false and not other_rules:
-        return "allow-all"
-    if default_false and not allow_true and not other_rules:
-        return "deny-all"
-    if "ear.status" in text and "affirming" in text:
-        return "affirming"
-    if "sample" in text:
-        return "default"
-    _warn("the double cannot evaluate arbitrary Rego: the uploaded resource policy is not "
-          "one it recognises, so every resource request will be denied")
-    return "unrecognised"
+def resource_data(profile, extra, query):
+    """The data document of a resource request: path extra = repo/type/tag, query a dict."""
+    if profile.resource_path_string:
+        return {"resource-path": "resource/" + extra}
+    return {"plugin": "resource", "resource-path": extra.split("/"), "query": query}
 
 
-def resource_allowed(policy_kind, ear_claims, resource_path):
-    """Whether the resource policy releases resource_path (repo/type/tag) to ear_claims."""
-    submods = ear_claims.get("submods") or {}
-    if policy_kind == "allow-all":
-        return True
-    if policy_kind == "default":
-        return not any("sample" in (s.get("ear.veraison.annotated-evidence") or {})
-                       for s in submods.values())
-    if policy_kind == "affirming":
-        return bool(submods) and all(s.get("ear.status") == "affirming"
-                                     for s in submods.values())
-    if policy_kind == "ccm":
-        cpu = submods.get("cpu0") or {}
-        snp = (cpu.get("ear.veraison.annotated-evidence") or {}).get("snp") or {}
-        identity = snp.get("init_data")
-        return (cpu.get("ear.status") == "affirming" and isinstance(identity, str)
-                and resource_path.split("/")[0] == "ccm-" + identity)
+def resource_allowed(profile, text, ear_claims, data):
+    """Whether the resource policy allows; PolicyError where the KBS fails instead."""
+    results, _ = _evaluate(profile, text, ["allow"], ear_claims, data, False)
+    allow = results["allow"]
+    if allow and isinstance(allow[0], bool):
+        return allow[0]
+    if profile.strict_allow:
+        raise PolicyError("query did not produce any values" if not allow else
+                          "data.policy.allow is not a boolean: %s" % (allow[0],))
     return False

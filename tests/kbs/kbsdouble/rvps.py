@@ -82,13 +82,7 @@ class ReferenceValueStore:
         with self._lock:
             return self._records[name]["value"]
 
-    def get(self, name, default=None):
-        """The stored value for name, or default: what query_reference_value() sees."""
-        with self._lock:
-            record = self._records.get(name)
-        return default if record is None else record["value"]
-
-    def all_values(self):
-        """name -> value for every record (the v0.15 GET without an id)."""
+    def snapshot(self):
+        """name -> value for every record: what query_reference_value() looks up."""
         with self._lock:
             return {name: r["value"] for name, r in self._records.items()}

@@ -9,8 +9,10 @@ segment after /kbs/v0/ and the method pick a built-in handler (auth, attest,
 attestation-policy, resource-policy, reference-value); anything else is looked up as
 a plugin, and the only plugin is "resource"; an unknown one is 404 PluginNotFound.
 Admin routes first consume an injected fault if any are left, then pass the admin
-gate, and only then parse the body. Every answer goes through _send(), which writes
-the optional request log line "METHOD PATH STATUS" (never headers or bodies).
+gate, and only then parse the body. A resource GET is judged by the resource policy
+(policy.py, the Rego engine) on the EAR claims and the request's data document before
+the path is even validated, as trustee does. Every answer goes through _send(), which
+writes the optional request log line "METHOD PATH STATUS" (never headers or bodies).
 """
 
 import http.cookies
@@ -26,8 +28,8 @@ import traceback
 import urllib.parse
 from email.utils import formatdate
 
-from . import jose, policy
-from .codec import b64url_decode
+from . import jose, policy, rego
+from .codec import b64url_decode, b64url_encode
 from .errors import KbsError
 
 API_PREFIX = "/kbs/v0/"
@@ -39,7 +41,7 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 class KbsState:
     """Everything the double knows: admin gate, RV store, attestation, resources."""
 
-    def __init__(self, gate, store, attestation, profile="v0.21", backend="normal",
+    def __init__(self, gate, store, attestation, profile, backend="normal",
                  fail_first=0, fail_status=500, log_path=None, verbose=False):
         self.gate = gate
         self.store = store
@@ -50,9 +52,26 @@ class KbsState:
         self.log_path = log_path
         self._lock = threading.Lock()
         self._resources = {}
-        self._resource_policy = "default"
+        self._resource_policy = policy.stock_resource_policy(profile)
         self._faults_left = fail_first
         self._fault_status = fail_status
+        self._engine_started = False
+
+    def warm_engine(self):
+        """Start the Rego engine in the background, once. It takes seconds (and a CPU),
+        so it starts with the first request that will need it, not with the double."""
+        with self._lock:
+            if self._engine_started:
+                return
+            self._engine_started = True
+
+        def start():
+            try:
+                rego.start()
+            except rego.RegoError as e:
+                sys.stderr.write("kbs-double: %s\n" % e)
+
+        threading.Thread(target=start, daemon=True).start()
 
     def take_fault(self):
         """The status of an injected fault for this admin request, or None."""
@@ -69,9 +88,9 @@ class KbsState:
         with self._lock, open(self.log_path, "a", encoding="utf-8") as f:
             f.write("%s %s %d\n" % (method, path, status))
 
-    def set_resource_policy(self, kind):
+    def set_resource_policy(self, text):
         with self._lock:
-            self._resource_policy = kind
+            self._resource_policy = text
 
     def resource_policy(self):
         with self._lock:
@@ -161,7 +180,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._send(200, json.dumps(value).encode(), "application/json", headers)
 
     def _send_error(self, error):
-        self._send(error.status, error.body(), "application/json")
+        self._send(error.status, error.body(), error.content_type)
 
     def _dispatch(self):
         target = urllib.parse.urlsplit(self.path)
@@ -191,6 +210,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not path.startswith(API_PREFIX):
             raise KbsError("InvalidRequestPath", "Invalid request path %s" % path)
         first, _, extra = path[len(API_PREFIX):].partition("/")
+        if (first, method) in (("auth", "POST"), ("attestation-policy", "POST"),
+                               ("resource-policy", "POST"), ("resource", "GET")):
+            self.state.warm_engine()
         builtin = {
             ("auth", "POST"): (self._route_auth, None),
             ("attest", "POST"): (self._route_attest, None),
@@ -257,26 +279,40 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.state.attestation.set_policy(self._body)
         self._send(200)
 
-    def _route_set_resource_policy(self, _extra):
-        def fail(cause):
-            return KbsError("ParsePolicyError", "Parse resource policy failed: " + cause)
+    def _policy_error(self, cause, evaluating=False):
+        """The KBS's error for a resource policy that cannot be set or evaluated."""
+        if self.state.profile.legacy_policy_errors:
+            return KbsError("PolicyEngine", "Policy engine error: " + cause)
+        if evaluating:
+            return KbsError("PolicyEngineError", "Policy engine error: " + cause)
+        return KbsError("ParsePolicyError", "Failed to parse policy: " + cause)
 
-        request = self._json_body(fail)
+    def _route_set_resource_policy(self, _extra):
+        request = self._json_body(self._policy_error)
         text = request.get("policy")
         if not isinstance(text, str):
-            raise fail("missing or non-string policy")
+            raise self._policy_error("No `policy` field, or not a string, inside SetPolicy "
+                                     "Request Json")
         try:
             decoded = b64url_decode(text).decode("utf-8")
         except (ValueError, UnicodeDecodeError) as e:
-            raise fail("policy is not URL-safe base64 (no padding) of UTF-8 text: %s" % e) \
-                from None
-        if not policy.has_package_line(decoded):
-            raise fail("the policy is not valid Rego: no package declaration")
-        self.state.set_resource_policy(policy.classify_resource_policy(decoded))
+            raise self._policy_error("Failed to decode policy (URL-safe base64 without "
+                                     "padding of UTF-8 text): %s" % e) from None
+        if self.state.profile.validates_policies:
+            try:
+                policy.validate(self.state.profile, decoded, attestation=False)
+            except policy.PolicyError as e:
+                raise self._policy_error("Failed to set policy, illegal policy: %s" % e) \
+                    from None
+        self.state.set_resource_policy(decoded)
         self._send(200)
 
     def _route_get_resource_policy(self, _extra):
-        self._send_json(["resource-policy"])
+        if self.state.profile.resource_policy_readable:
+            text = b64url_encode(self.state.resource_policy().encode("utf-8"))
+            self._send(200, text.encode("ascii"), "text/xml")
+        else:
+            self._send_json(["resource-policy"])
 
     # -------------------------------------------------------------- reference values
 
@@ -292,14 +328,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _route_get_reference_value(self, name):
         self._intel_ta_refusal()
-        if not name and self.state.profile == "v0.15":
-            self._send_json(self.state.store.all_values())
-            return
         try:
             value = self.state.store.query(name)
         except KeyError:
-            raise KbsError("RvpsError", "RVPS query failed: No reference value found for "
-                           "the given id: %s" % name) from None
+            raise KbsError("RvpsError", "RVPS configuration failed: Failed to get "
+                           "reference_values: No reference value found for the given id: "
+                           "%s" % name) from None
         self._send_json(value)
 
     # -------------------------------------------------------------- resource plugin
@@ -319,7 +353,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         ear_claims, tee_pubkey = self.state.attestation.attested(
             self._session_cookie(), self.headers.get("Authorization"))
-        if not policy.resource_allowed(self.state.resource_policy(), ear_claims, extra):
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query,
+                                            keep_blank_values=True))
+        data = policy.resource_data(self.state.profile, extra, query)
+        try:
+            allowed = policy.resource_allowed(self.state.profile, self.state.resource_policy(),
+                                              ear_claims, data)
+        except policy.PolicyError as e:
+            raise self._policy_error(str(e), evaluating=True) from None
+        if not allowed:
             raise KbsError("PolicyDeny", "Access denied by policy")
         if method != "GET":
             raise _plugin_error("method %s is not supported by the resource plugin" % method)
