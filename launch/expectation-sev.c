@@ -66,7 +66,7 @@ static gboolean from_plan(const CcmLaunchPlan *plan, CcmExpectationFlags flags,
 
     g_autoptr(CcmSevReport) r = ccm_sev_report_new();
     r->name = g_strdup(spec->name);
-    r->platform = ccm_plan_sev_platform(spec->platform);
+    r->platform = ccm_plan_sev_platform(ccm_guest_spec_measured_platform(spec));
     r->vmm = CCM_VMM_QEMU;
     r->firmware_digest_only = firmware_digest_only;
     r->firmware = g_strdup(plan->firmware->path);

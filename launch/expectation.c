@@ -20,7 +20,8 @@ typedef struct PlatformRow {
      * hardware reports (NULL: none), what it is called, and the hash that derives one. */
     GBytes **(*identity)(CcmGuestSpec *spec);
     const char *identity_name;
-    const char *identity_key;
+    const char *identity_key;           /* as a spec writes it */
+    const char *identity_section, *identity_spec_key;
     GChecksumType identity_hash;
     /* Whether the launch digest has a firmware-only prefix (CCM_EXPECTATION_FIRMWARE_DIGEST). */
     bool firmware_digest;
@@ -68,6 +69,8 @@ static const PlatformRow platforms[_CCM_GUEST_PLATFORM_MAX] = {
         .identity = snp_host_data,
         .identity_name = "SEV-SNP HOST_DATA",
         .identity_key = "[SEV-SNP] HostData=",
+        .identity_section = "SEV-SNP",
+        .identity_spec_key = "HostData",
         .identity_hash = G_CHECKSUM_SHA256,
         .firmware_digest = true,
     },
@@ -76,6 +79,8 @@ static const PlatformRow platforms[_CCM_GUEST_PLATFORM_MAX] = {
         .identity = tdx_mrconfigid,
         .identity_name = "TDX MRCONFIGID",
         .identity_key = "[TDX] MRConfigId=",
+        .identity_section = "TDX",
+        .identity_spec_key = "MRConfigId",
         .identity_hash = G_CHECKSUM_SHA384,
         .outputs = (const char *const[]) { "hex", "json", NULL },
         .values_noun = "a TDX guest's measurement",
@@ -85,6 +90,8 @@ static const PlatformRow platforms[_CCM_GUEST_PLATFORM_MAX] = {
         .identity = cca_personalization_value,
         .identity_name = "Arm CCA realm personalization value",
         .identity_key = "[CCA] PersonalizationValue=",
+        .identity_section = "CCA",
+        .identity_spec_key = "PersonalizationValue",
         .identity_hash = G_CHECKSUM_SHA512,
         .outputs = (const char *const[]) { "hex", "base64", "json", NULL },
         .values_noun = "a realm's measurement",
@@ -157,8 +164,9 @@ CcmExpectation *ccm_expectation_new(const CcmLaunchPlan *plan, CcmExpectationFla
                                     GError **error)
 {
     const CcmGuestSpec *spec = plan->spec;
-    const PlatformRow *row = row_of(spec->platform);
-    g_autoptr(CcmExpectation) e = ccm_expectation_alloc(spec->platform, row->engine);
+    CcmGuestPlatform platform = ccm_guest_spec_measured_platform(spec);
+    const PlatformRow *row = row_of(platform);
+    g_autoptr(CcmExpectation) e = ccm_expectation_alloc(platform, row->engine);
 
     e->name = g_strdup(spec->name);
     if (!row->engine) {
@@ -170,7 +178,7 @@ CcmExpectation *ccm_expectation_new(const CcmLaunchPlan *plan, CcmExpectationFla
     if ((flags & CCM_EXPECTATION_FIRMWARE_DIGEST) && !row->firmware_digest) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                     "--output firmware-digest is defined for sev-snp only, not Platform=%s",
-                    ccm_guest_platform_to_string(spec->platform));
+                    ccm_guest_platform_to_string(platform));
         return NULL;
     }
     if (!row->engine->from_plan(plan, flags, e, error))
@@ -255,7 +263,7 @@ const char *ccm_expectation_trustee_refusal(CcmGuestPlatform platform)
 
 GBytes *ccm_expectation_identity(const CcmGuestSpec *spec)
 {
-    const PlatformRow *row = row_of(spec->platform);
+    const PlatformRow *row = row_of(ccm_guest_spec_measured_platform(spec));
     if (!row->identity)
         return NULL;
     GBytes *id = *row->identity((CcmGuestSpec *) spec);
@@ -272,6 +280,17 @@ const char *ccm_expectation_identity_key(CcmGuestPlatform platform)
     return row_of(platform)->identity_key;
 }
 
+bool ccm_expectation_identity_spec_key(CcmGuestPlatform platform, const char **ret_section,
+                                       const char **ret_key)
+{
+    const PlatformRow *row = row_of(platform);
+    if (!row->identity)
+        return false;
+    *ret_section = row->identity_section;
+    *ret_key = row->identity_spec_key;
+    return true;
+}
+
 char *ccm_expectation_identity_hex(const CcmGuestSpec *spec)
 {
     g_autoptr(GBytes) id = ccm_expectation_identity(spec);
@@ -284,7 +303,7 @@ char *ccm_expectation_identity_hex(const CcmGuestSpec *spec)
 
 void ccm_expectation_apply_identity(CcmGuestSpec *spec, const char *host_id)
 {
-    const PlatformRow *row = row_of(spec->platform);
+    const PlatformRow *row = row_of(ccm_guest_spec_measured_platform(spec));
     if (!row->identity)
         return;
     GBytes **slot = row->identity(spec);

@@ -121,6 +121,10 @@ const char *ccm_expectation_identity_name(CcmGuestPlatform platform);
 /* The spec key that sets it ("[TDX] MRConfigId="), or NULL. */
 const char *ccm_expectation_identity_key(CcmGuestPlatform platform);
 
+/* The same as section and key ("TDX", "MRConfigId"); false when @platform has none. */
+bool ccm_expectation_identity_spec_key(CcmGuestPlatform platform, const char **ret_section,
+                                       const char **ret_key);
+
 /* The same as lowercase hex, or NULL. */
 char *ccm_expectation_identity_hex(const CcmGuestSpec *spec);
 

@@ -60,6 +60,7 @@ typedef struct KeySpec {
 static const KeySpec keys[] = {
     { "Guest", "Name", VALUE_NAME, FIELD(name) },
     { "Guest", "Platform", VALUE_PLATFORM, FIELD(platform) },
+    { "Guest", "Rehearses", VALUE_PLATFORM, FIELD(rehearses) },
     { "Guest", "VCPUs", VALUE_U32, FIELD(vcpus), 1, 4096 },
     { "Guest", "CPUModel", VALUE_STRING, FIELD(cpu_model) },
     { "Guest", "CPUSignature", VALUE_CPU_SIG, FIELD(cpu_signature), 0, UINT32_MAX },
@@ -631,12 +632,18 @@ static gboolean entry_error(GError **error, const CcmGuestSpec *spec, const char
     return FALSE;
 }
 
-/* Sections for another platform than Platform= are mistakes, found before any value of
- * theirs is read. */
+CcmGuestPlatform ccm_guest_spec_measured_platform(const CcmGuestSpec *spec)
+{
+    return spec->platform == CCM_GUEST_PLATFORM_NONE ? spec->rehearses : spec->platform;
+}
+
+/* Sections for another platform than Platform= (or the rehearsed one) are mistakes,
+ * found before any value of theirs is read. */
 static gboolean check_sections(const CcmKeyfile *kf, const CcmGuestSpec *spec, GError **error)
 {
-    const char *own = platform_section(spec->platform);
-    const char *platform = platform_names[spec->platform];
+    CcmGuestPlatform measured = ccm_guest_spec_measured_platform(spec);
+    const char *own = platform_section(measured);
+    const char *platform = platform_names[measured];
 
     for (int s = 1; sections[s]; s++) {
         if (!is_platform_section(sections[s]) || (own && strcmp(sections[s], own) == 0))
@@ -654,19 +661,32 @@ static gboolean check_sections(const CcmKeyfile *kf, const CcmGuestSpec *spec, G
     return TRUE;
 }
 
-/* What only the whole spec can tell. */
+/* What only the whole spec can tell. The platform's own checks and defaults follow the
+ * measured platform, so a rehearsal is checked as the guest it rehearses. */
 gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
 {
     if ((spec->initrd || ccm_guest_spec_given(spec, "Guest", "Cmdline", NULL)) && !spec->kernel)
         return entry_error(error, spec, "Guest", spec->initrd ? "Initrd" : "Cmdline",
                            "needs Kernel= (direct kernel boot)");
+    if (ccm_guest_spec_given(spec, "Guest", "Rehearses", NULL)) {
+        if (spec->platform != CCM_GUEST_PLATFORM_NONE)
+            return entry_error(error, spec, "Guest", "Rehearses",
+                               "is for Platform=none guests, which run without a confidential "
+                               "object and are measured as the rehearsed platform");
+        if (spec->rehearses == CCM_GUEST_PLATFORM_NONE ||
+            spec->rehearses == CCM_GUEST_PLATFORM_CCA)
+            return entry_error(error, spec, "Guest", "Rehearses",
+                               "expected sev, sev-es, sev-snp or tdx (a realm needs an Arm "
+                               "machine: rehearsing one is not supported)");
+    }
+    CcmGuestPlatform measured = ccm_guest_spec_measured_platform(spec);
 
-    if (spec->platform == CCM_GUEST_PLATFORM_SEV || spec->platform == CCM_GUEST_PLATFORM_SEV_ES) {
+    if (measured == CCM_GUEST_PLATFORM_SEV || measured == CCM_GUEST_PLATFORM_SEV_ES) {
         /* QEMU picks SEV-ES by policy bit 2; the default policy follows the platform. */
         if (!ccm_guest_spec_given(spec, "SEV", "Policy", NULL))
-            spec->sev.policy = spec->platform == CCM_GUEST_PLATFORM_SEV_ES ? 0x5 : 0x1;
+            spec->sev.policy = measured == CCM_GUEST_PLATFORM_SEV_ES ? 0x5 : 0x1;
         bool es_bit = spec->sev.policy & 0x4;
-        if (es_bit != (spec->platform == CCM_GUEST_PLATFORM_SEV_ES))
+        if (es_bit != (measured == CCM_GUEST_PLATFORM_SEV_ES))
             return entry_error(error, spec, "SEV", "Policy",
                                es_bit ? "policy bit 2 (ES) is set, which makes an SEV-ES guest: "
                                         "use Platform=sev-es"
@@ -678,7 +698,7 @@ gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
                                "measures the kernel, initrd and command line: give Kernel= too");
     }
 
-    if (spec->platform == CCM_GUEST_PLATFORM_SEV_SNP) {
+    if (measured == CCM_GUEST_PLATFORM_SEV_SNP) {
         g_auto(GStrv) problems = NULL;
         if (!ccm_snp_policy_check(spec->snp.policy, &problems, NULL))
             return entry_error(error, spec, "SEV-SNP", "Policy", problems[0]);
@@ -708,7 +728,7 @@ gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
                                    "goes into the ID block ccm signs: give IdKey= too");
     }
 
-    if (spec->platform == CCM_GUEST_PLATFORM_TDX) {
+    if (measured == CCM_GUEST_PLATFORM_TDX) {
         bool bit28 = spec->tdx.attributes & 0x10000000;
         if (ccm_guest_spec_given(spec, "TDX", "SeptVeDisable", NULL) &&
             ccm_guest_spec_given(spec, "TDX", "Attributes", NULL) &&
@@ -721,7 +741,7 @@ gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
         spec->tdx.sept_ve_disable = spec->tdx.attributes & 0x10000000;
     }
 
-    if (spec->platform == CCM_GUEST_PLATFORM_CCA) {
+    if (measured == CCM_GUEST_PLATFORM_CCA) {
         if (spec->cca.rmm && strcmp(spec->cca.rmm, "1.0") != 0 && strcmp(spec->cca.rmm, "2.0") != 0)
             return entry_error(error, spec, "CCA", "RMM",
                                "expected 1.0 (RTT_INIT_RIPAS is measured) or 2.0");
@@ -745,9 +765,8 @@ gboolean ccm_guest_spec_check(CcmGuestSpec *spec, GError **error)
                            "Accelerator=tcg is for Platform=none only");
 
     /* The CPU: known models give the VMSA signature; others need CPUSignature=. */
-    bool sev_family = spec->platform == CCM_GUEST_PLATFORM_SEV_ES ||
-                      spec->platform == CCM_GUEST_PLATFORM_SEV_SNP ||
-                      spec->platform == CCM_GUEST_PLATFORM_SEV;
+    bool sev_family = measured == CCM_GUEST_PLATFORM_SEV_ES ||
+                      measured == CCM_GUEST_PLATFORM_SEV_SNP || measured == CCM_GUEST_PLATFORM_SEV;
     if (sev_family) {
         if (!spec->cpu_model)
             return entry_error(error, spec, "Guest", "CPUModel",
@@ -869,13 +888,15 @@ static CcmGuestSpec *spec_from_keyfile(CcmKeyfile *kf, GError **error)
     const char *path = kf->path;
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_new(path);
 
-    /* Platform= first: it decides which sections may appear. */
-    const KeySpec *platform_key = &keys[1];
-    g_assert(platform_key->kind == VALUE_PLATFORM);
-    if (!parse_key(kf, platform_key, spec, error) || !check_sections(kf, spec, error))
+    /* Platform= and Rehearses= first: they decide which sections may appear. */
+    const KeySpec *platform_key = &keys[1], *rehearses_key = &keys[2];
+    g_assert(platform_key->kind == VALUE_PLATFORM && rehearses_key->kind == VALUE_PLATFORM);
+    if (!parse_key(kf, platform_key, spec, error) || !parse_key(kf, rehearses_key, spec, error) ||
+        !check_sections(kf, spec, error))
         return NULL;
     for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-        if (&keys[i] != platform_key && !parse_key(kf, &keys[i], spec, error))
+        if (&keys[i] != platform_key && &keys[i] != rehearses_key &&
+            !parse_key(kf, &keys[i], spec, error))
             return NULL;
     if (!parse_disks(kf, spec, error) || !parse_network(kf, spec, error) ||
         !parse_resources(kf, spec, error))

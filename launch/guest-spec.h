@@ -47,6 +47,7 @@ typedef struct CcmGuestSpec {
     /* [Guest] */
     char *name;
     CcmGuestPlatform platform;
+    CcmGuestPlatform rehearses; /* Platform=none: measured and registered as this one */
     unsigned vcpus;
     char *cpu_model;
     uint32_t cpu_signature;     /* CPUSignature=, for models ccm does not know */
@@ -151,5 +152,11 @@ void ccm_guest_disk_free(gpointer disk);
 bool ccm_guest_name_is_valid(const char *name);
 
 /* Whether the spec set @section/@key, and on which line. */
+/*
+ * The platform whose measurement the guest has: Platform=, or for a rehearsal
+ * (Platform=none with Rehearses=) the rehearsed one. The launch follows Platform=.
+ */
+CcmGuestPlatform ccm_guest_spec_measured_platform(const CcmGuestSpec *spec);
+
 bool ccm_guest_spec_given(const CcmGuestSpec *spec, const char *section, const char *key,
                           unsigned *ret_line);

@@ -60,8 +60,12 @@ void ccm_host_check_free(CcmHostCheck *check)
         return;
     g_ptr_array_unref(check->items);
     g_free(check->qemu_path);
-    for (int i = 0; i < _CCM_GUEST_PLATFORM_MAX; i++)
+    for (int i = 0; i < _CCM_GUEST_PLATFORM_MAX; i++) {
         g_free(check->why_not[i]);
+        g_free(check->libvirt.why_not[i]);
+    }
+    g_free(check->libvirt.source);
+    g_free(check->libvirt.not_consulted);
     g_free(check);
 }
 
@@ -698,15 +702,21 @@ void ccm_host_check_summarise(CcmHostCheck *check)
     }
 }
 
+CcmHostCheck *ccm_host_check_new(void)
+{
+    CcmHostCheck *check = g_new0(CcmHostCheck, 1);
+    check->items = g_ptr_array_new_with_free_func(item_free);
+    return check;
+}
+
 CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *o)
 {
     const CcmHostCheckOptions defaults = { 0 };
-    CcmHostCheck *check = g_new0(CcmHostCheck, 1);
+    CcmHostCheck *check = ccm_host_check_new();
     g_auto(CpuInfo) cpu = { 0 };
 
     if (!o)
         o = &defaults;
-    check->items = g_ptr_array_new_with_free_func(item_free);
     check_kvm(check, o->root);
     check_cpu(check, o->root, &cpu);
     check_amd(check, o->root, &cpu);
@@ -716,6 +726,26 @@ CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *o)
     check_firmware(check, o);
     ccm_host_check_summarise(check);
     return check;
+}
+
+static json_object *libvirt_to_json(const CcmHostCheckLibvirt *l)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "source", l->source ? json_object_new_string(l->source) : NULL);
+    json_object_object_add(o, "not_consulted",
+                           l->not_consulted ? json_object_new_string(l->not_consulted) : NULL);
+    if (!l->source)
+        return o;
+    json_object *platforms = json_object_new_object();
+    for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++) {
+        json_object *j = json_object_new_object();
+        json_object_object_add(j, "ok", json_object_new_boolean(l->can_launch[p]));
+        json_object_object_add(j, "reason",
+                               l->why_not[p] ? json_object_new_string(l->why_not[p]) : NULL);
+        json_object_object_add(platforms, ccm_guest_platform_to_string((CcmGuestPlatform) p), j);
+    }
+    json_object_object_add(o, "platforms", platforms);
+    return o;
 }
 
 json_object *ccm_host_check_to_json(const CcmHostCheck *check)
@@ -752,5 +782,6 @@ json_object *ccm_host_check_to_json(const CcmHostCheck *check)
     }
     json_object_object_add(o, "items", items);
     json_object_object_add(o, "platforms", platforms);
+    json_object_object_add(o, "libvirt", libvirt_to_json(&check->libvirt));
     return o;
 }

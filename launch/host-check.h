@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "guest-spec.h"
+#include "libvirt-version.h"
 #include "qemu-caps.h"
 
 #define CCM_HOST_CHECK_ERROR (ccm_host_check_error_quark())
@@ -18,6 +19,7 @@ typedef enum CcmHostCheckErrorCode {
     CCM_HOST_CHECK_ERROR_QEMU_FAILED,    /* did not start, timed out or exited non-zero */
     CCM_HOST_CHECK_ERROR_QEMU_VERSION,   /* printed no "QEMU emulator version X.Y[.Z]" */
     CCM_HOST_CHECK_ERROR_DESCRIPTOR,     /* a firmware descriptor that cannot be read */
+    CCM_HOST_CHECK_ERROR_LIBVIRT,        /* libvirt's domain capabilities cannot be read */
 } CcmHostCheckErrorCode;
 
 typedef enum CcmCheckStatus {
@@ -40,12 +42,22 @@ typedef struct CcmCheckItem {
     unsigned platforms; /* platforms that need this item to pass; 0 for plain facts */
 } CcmCheckItem;
 
+/* What libvirt says it can launch here (ccm_host_check_add_libvirt()). */
+typedef struct CcmHostCheckLibvirt {
+    char *source;        /* "domain capabilities of libvirt 9.0.0 at qemu:///system", or
+                          * NULL when libvirt was not consulted */
+    char *not_consulted; /* why not (with source NULL), or NULL when it was not asked to */
+    bool can_launch[_CCM_GUEST_PLATFORM_MAX];
+    char *why_not[_CCM_GUEST_PLATFORM_MAX];
+} CcmHostCheckLibvirt;
+
 typedef struct CcmHostCheck {
     GPtrArray *items;                            /* CcmCheckItem, in the order they were made */
     char *qemu_path;                             /* the QEMU binary found, or NULL */
     int qemu_major, qemu_minor, qemu_micro;      /* its --version; -1 when unknown */
     bool can_run[_CCM_GUEST_PLATFORM_MAX];
     char *why_not[_CCM_GUEST_PLATFORM_MAX];      /* "TITLE: REASON" of the first unmet item */
+    CcmHostCheckLibvirt libvirt;                 /* libvirt's view, beside ccmd's own */
 } CcmHostCheck;
 
 typedef struct CcmHostCheckOptions {
@@ -57,6 +69,8 @@ typedef struct CcmHostCheckOptions {
                                         * ROOT/usr/share/qemu/firmware, ROOT/etc/qemu/firmware */
 } CcmHostCheckOptions;
 
+/* A check with no items yet (ccm_host_check_run() makes and fills one). */
+CcmHostCheck *ccm_host_check_new(void);
 void ccm_host_check_free(CcmHostCheck *check);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmHostCheck, ccm_host_check_free)
 
@@ -87,6 +101,23 @@ const CcmCheckItem *ccm_host_check_add(CcmHostCheck *check, const char *id, cons
  */
 void ccm_host_check_add_qemu_caps(CcmHostCheck *check, const CcmQemuCaps *caps,
                                   const char *caps_error);
+
+/**
+ * ccm_host_check_add_libvirt() - what the libvirt daemon at @uri can launch
+ * @version: the daemon's libvirt
+ * @domcaps: its domain capabilities XML for @virttype ("kvm", or "qemu" when it has no
+ *           KVM: then it launches no confidential guest)
+ *
+ * Adds a "libvirt" fact and one "libvirt-PLATFORM" item per confidential platform (not
+ * needed by ccmd's own launches, so they leave can_run alone) and fills check->libvirt.
+ * FALSE (with @error naming @uri) when @domcaps cannot be read.
+ */
+gboolean ccm_host_check_add_libvirt(CcmHostCheck *check, const char *uri,
+                                    CcmLibvirtVersion version, const char *domcaps,
+                                    const char *virttype, GError **error);
+
+/* Records why libvirt was not consulted (it is not installed, no daemon answers, ...). */
+void ccm_host_check_libvirt_not_consulted(CcmHostCheck *check, const char *why);
 
 /* For each platform: can run unless an item it needs failed or was skipped; the first
  * such item, in item order, is the reason. */

@@ -31,8 +31,12 @@
  * - <os firmware='efi'> without <loader> (libvirt 9.0's prepare hook sees this): no
  *   Firmware=, so the plan picks it from QEMU's firmware descriptors, as libvirt does.
  *
+ * ccm's own <metadata> element (CCM_LIBVIRT_NAMESPACE) gives a rehearsal's Rehearses=
+ * and the rehearsed platform's settings: <ccm:rehearses> has the content of the
+ * <launchSecurity> the rehearsed launch would have, and is read by the same code.
+ *
  * What is ignored, because it changes neither the measurement nor the confidential
- * configuration: uuid, title, description, metadata, currentMemory, maxMemory,
+ * configuration: uuid, title, description, other metadata, currentMemory, maxMemory,
  * memoryBacking, memtune, numatune, cputune, vcpu placement, CPU topology and CPU
  * <feature> elements (the VMSA carries only the model's signature; SNP's CPUID page is
  * measured without its contents), <features> other than TDX's <pmu> (acpi, apic, smm,
@@ -55,12 +59,23 @@
 typedef struct Reader {
     const char *source;
     CcmGuestSpec *spec;
+    bool rehearsal;  /* reading ccm's <ccm:rehearses>, not libvirt's <launchSecurity> */
 } Reader;
 
+static bool same_namespace(xmlNodePtr a, xmlNodePtr b)
+{
+    if (!a->ns || !b->ns)
+        return !a->ns && !b->ns;
+    return a->ns->href && b->ns->href && sym_xmlStrcmp(a->ns->href, b->ns->href) == 0;
+}
+
+/* The first child element @name in its parent's namespace: libvirt's elements have none,
+ * and the content of ccm's <ccm:rehearses> is in ccm's. */
 static xmlNodePtr find(xmlNodePtr parent, const char *name)
 {
     for (xmlNodePtr n = parent ? parent->children : NULL; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && !n->ns && sym_xmlStrcmp(n->name, BAD_CAST name) == 0)
+        if (n->type == XML_ELEMENT_NODE && same_namespace(n, parent) &&
+            sym_xmlStrcmp(n->name, BAD_CAST name) == 0)
             return n;
     return NULL;
 }
@@ -310,6 +325,13 @@ static gboolean read_devices(const Reader *r, xmlNodePtr domain, GError **error)
     return TRUE;
 }
 
+/* The platform a <launchSecurity> launches, or that a <ccm:rehearses> is measured as. */
+static gboolean set_platform(const Reader *r, xmlNodePtr ls, const char *platform,
+                             GError **error)
+{
+    return set(r, ls, "Guest", r->rehearsal ? "Rehearses" : "Platform", platform, error);
+}
+
 static gboolean read_sev(const Reader *r, xmlNodePtr ls, GError **error)
 {
     xmlNodePtr policy = find(ls, "policy");
@@ -319,7 +341,7 @@ static gboolean read_sev(const Reader *r, xmlNodePtr ls, GError **error)
     /* Like QEMU, the policy's ES bit (2) makes an SEV-ES guest; an unparsable policy is
      * reported by the SEV/Policy parser below. */
     guint64 p = g_ascii_strtoull(value, NULL, 0);
-    return set(r, ls, "Guest", "Platform", (p & 0x4) ? "sev-es" : "sev", error) &&
+    return set_platform(r, ls, (p & 0x4) ? "sev-es" : "sev", error) &&
            set(r, policy, "SEV", "Policy", value, error) &&
            set_attr(r, ls, "kernelHashes", "no", "SEV", "KernelHashes", error) &&
            set_text(r, ls, "cbitpos", "SEV", "CBitPos", error) &&
@@ -349,7 +371,7 @@ static gboolean read_sev_snp(const Reader *r, xmlNodePtr ls, GError **error)
 {
     if (!find(ls, "policy"))
         return fail(r, ls, error, "type 'sev-snp' needs a <policy>");
-    return set(r, ls, "Guest", "Platform", "sev-snp", error) &&
+    return set_platform(r, ls, "sev-snp", error) &&
            set_attr(r, ls, "kernelHashes", "no", "SEV-SNP", "KernelHashes", error) &&
            set_attr(r, ls, "vcek", NULL, "SEV-SNP", "VCEK", error) &&
            set_text(r, ls, "policy", "SEV-SNP", "Policy", error) &&
@@ -365,12 +387,13 @@ static gboolean read_sev_snp(const Reader *r, xmlNodePtr ls, GError **error)
 
 static gboolean read_tdx(const Reader *r, xmlNodePtr domain, xmlNodePtr ls, GError **error)
 {
+    /* A rehearsal runs under TCG, with no TD attributes to set. */
     g_autofree char *pmu = prop(find(find(domain, "features"), "pmu"), "state");
-    if (g_strcmp0(pmu, "off") != 0)
+    if (!r->rehearsal && g_strcmp0(pmu, "off") != 0)
         return fail(r, ls, error,
                     "TDX guests need <features><pmu state='off'/>: with the PMU on, QEMU sets "
                     "the PERFMON TD attribute, which ccm does not launch with");
-    if (!set(r, ls, "Guest", "Platform", "tdx", error) ||
+    if (!set_platform(r, ls, "tdx", error) ||
         !set_text(r, ls, "policy", "TDX", "Attributes", error))
         return FALSE;
     xmlNodePtr policy = find(ls, "policy");
@@ -388,11 +411,10 @@ static gboolean read_tdx(const Reader *r, xmlNodePtr domain, xmlNodePtr ls, GErr
             set(r, qgs, "TDX", "QuoteGenerationSocket", path ? path : TDX_DEFAULT_QGS, error));
 }
 
-static gboolean read_launch_security(const Reader *r, xmlNodePtr domain, GError **error)
+/* A <launchSecurity> (or a <ccm:rehearses>, which has the same content). */
+static gboolean read_launch_security_node(const Reader *r, xmlNodePtr domain, xmlNodePtr ls,
+                                          GError **error)
 {
-    xmlNodePtr ls = find(domain, "launchSecurity");
-    if (!ls)
-        return TRUE;
     g_autofree char *type = prop(ls, "type");
 
     if (g_strcmp0(type, "sev") == 0)
@@ -401,9 +423,46 @@ static gboolean read_launch_security(const Reader *r, xmlNodePtr domain, GError 
         return read_sev_snp(r, ls, error);
     if (g_strcmp0(type, "tdx") == 0)
         return read_tdx(r, domain, ls, error);
-    return fail(r, ls, error, "launch security type '%s' is not supported; expected sev, sev-snp "
-                              "or tdx",
+    return fail(r, ls, error, "%s type '%s' is not supported; expected sev, sev-snp or tdx",
+                r->rehearsal ? "rehearsed launch security" : "launch security",
                 type ? type : "(none)");
+}
+
+static gboolean read_launch_security(const Reader *r, xmlNodePtr domain, GError **error)
+{
+    xmlNodePtr ls = find(domain, "launchSecurity");
+    return !ls || read_launch_security_node(r, domain, ls, error);
+}
+
+/* ccm's own <metadata><ccm:guest> (CCM_LIBVIRT_NAMESPACE): a rehearsal's <ccm:rehearses>,
+ * the launch security it is measured and registered as. */
+static gboolean read_metadata(const Reader *r, xmlNodePtr domain, GError **error)
+{
+    xmlNodePtr guest = NULL;
+    for (xmlNodePtr n = find(domain, "metadata") ? find(domain, "metadata")->children : NULL; n;
+         n = n->next)
+        if (n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+            sym_xmlStrcmp(n->ns->href, BAD_CAST CCM_LIBVIRT_NAMESPACE) == 0 &&
+            sym_xmlStrcmp(n->name, BAD_CAST "guest") == 0)
+            guest = n;
+    if (!guest)
+        return TRUE;
+    Reader rehearsal = *r;
+    rehearsal.rehearsal = true;
+    for (xmlNodePtr n = guest->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (sym_xmlStrcmp(n->name, BAD_CAST "rehearses") != 0)
+            return fail(r, n, error, "<ccm:%s> is not an element of ccm's metadata (expected "
+                                     "rehearses)",
+                        (const char *) n->name);
+        if (find(domain, "launchSecurity"))
+            return fail(r, n, error, "<ccm:rehearses> is for a domain without launch "
+                                     "security; this one has a <launchSecurity>");
+        if (!read_launch_security_node(&rehearsal, domain, n, error))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* <qemu:commandline> and friends hand QEMU arguments or capabilities ccm cannot see. */
@@ -484,7 +543,8 @@ CcmGuestSpec *ccm_libvirt_xml_read(const char *xml, size_t size, const char *sou
         !set_text(&r, domain, "name", "Guest", "Name", error) ||
         !read_memory(&r, domain, error) || !read_vcpu(&r, domain, error) ||
         !read_os(&r, domain, error) || !read_cpu(&r, domain, error) ||
-        !read_devices(&r, domain, error) || !read_launch_security(&r, domain, error))
+        !read_devices(&r, domain, error) || !read_launch_security(&r, domain, error) ||
+        !read_metadata(&r, domain, error))
         return NULL;
     if (!ccm_guest_spec_check(spec, error))
         return NULL;

@@ -63,12 +63,16 @@ static void sev_elements(xmlNodePtr ls, const CcmGuestSpec *spec, const char *se
         childf(ls, "reducedPhysBits", "%u", reduced);
 }
 
-static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GError **error)
+/* The <launchSecurity> of @platform, as @name in @ns below @parent: libvirt's own element
+ * below <domain>, or ccm's <ccm:rehearses> for a rehearsal. */
+static gboolean launch_security_in(const CcmLaunchPlan *plan, CcmGuestPlatform platform,
+                                   xmlNodePtr parent, xmlNsPtr ns, const char *name,
+                                   GError **error)
 {
     const CcmGuestSpec *spec = plan->spec;
     xmlNodePtr ls;
 
-    switch (spec->platform) {
+    switch (platform) {
     case CCM_GUEST_PLATFORM_NONE:
         return TRUE;
     case CCM_GUEST_PLATFORM_SEV:
@@ -76,7 +80,7 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         if (spec->sev.legacy_vm_type != CCM_AUTO)
             return refuse(error, plan, "[SEV] LegacyVMType=: libvirt has no setting for "
                                        "QEMU's legacy-vm-type; remove it to use libvirt");
-        ls = sym_xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
+        ls = sym_xmlNewChild(parent, ns, BAD_CAST name, NULL);
         attr(ls, "type", "sev");
         if (spec->sev.kernel_hashes)
             attr(ls, "kernelHashes", "yes");
@@ -87,7 +91,7 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         g_autoptr(CcmPlanIdBlock) id = NULL;
         if (!ccm_plan_id_block(plan, &id, error))
             return FALSE;
-        ls = sym_xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
+        ls = sym_xmlNewChild(parent, ns, BAD_CAST name, NULL);
         attr(ls, "type", "sev-snp");
         if (spec->snp.kernel_hashes)
             attr(ls, "kernelHashes", "yes");
@@ -117,7 +121,7 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         if (qgs && g_str_has_prefix(qgs, "vsock:"))
             return refuse(error, plan, "[TDX] QuoteGenerationSocket=: libvirt reaches the "
                                        "quote service over a unix socket only");
-        ls = sym_xmlNewChild(domain, NULL, BAD_CAST "launchSecurity", NULL);
+        ls = sym_xmlNewChild(parent, ns, BAD_CAST name, NULL);
         attr(ls, "type", "tdx");
         childf(ls, "policy", "0x%" G_GINT64_MODIFIER "x", spec->tdx.attributes);
         b64_child(ls, "mrConfigId", spec->tdx.mrconfigid);
@@ -134,6 +138,29 @@ static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GE
         return refuse(error, plan, "libvirt has no Arm CCA launch security (type='cca' is not "
                                    "in libvirt 12.8)");
     }
+}
+
+static gboolean launch_security(const CcmLaunchPlan *plan, xmlNodePtr domain, GError **error)
+{
+    return launch_security_in(plan, plan->spec->platform, domain, NULL, "launchSecurity",
+                              error);
+}
+
+/* A rehearsal (Platform=none with Rehearses=) carries what ccm's libvirt hook needs to
+ * measure and register it as the rehearsed platform: <metadata><ccm:guest> holding
+ * <ccm:rehearses>, with the attributes and children the rehearsed platform's
+ * <launchSecurity> would have (its policy, kernelHashes=, the identity as <hostData> or
+ * <mrConfigId>, ...), so the hook reads both with the same code. */
+static gboolean metadata_element(const CcmLaunchPlan *plan, xmlNodePtr domain, GError **error)
+{
+    const CcmGuestSpec *spec = plan->spec;
+    if (spec->platform != CCM_GUEST_PLATFORM_NONE || spec->rehearses == CCM_GUEST_PLATFORM_NONE)
+        return TRUE;
+    xmlNodePtr metadata = sym_xmlNewChild(domain, NULL, BAD_CAST "metadata", NULL);
+    xmlNodePtr guest = sym_xmlNewChild(metadata, NULL, BAD_CAST "guest", NULL);
+    xmlNsPtr ns = sym_xmlNewNs(guest, BAD_CAST CCM_LIBVIRT_NAMESPACE, BAD_CAST "ccm");
+    sym_xmlSetNs(guest, ns);
+    return launch_security_in(plan, spec->rehearses, guest, ns, "rehearses", error);
 }
 
 static void os_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
@@ -260,6 +287,11 @@ static char *serialize(const CcmLaunchPlan *plan, xmlDocPtr doc, GError **error)
 
 char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
 {
+    return ccm_libvirt_xml_write_uuid(plan, NULL, error);
+}
+
+char *ccm_libvirt_xml_write_uuid(const CcmLaunchPlan *plan, const char *uuid, GError **error)
+{
     if (plan->spec->platform == CCM_GUEST_PLATFORM_CCA) {
         refuse(error, plan, "libvirt has no Arm CCA launch security (type='cca' is not in "
                             "libvirt 12.8; only out-of-tree patches have it): launch realms "
@@ -280,6 +312,10 @@ char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error)
     sym_xmlDocSetRootElement(doc, domain);
     attr(domain, "type", strcmp(plan->accelerator, "kvm") == 0 ? "kvm" : "qemu");
     child(domain, "name", spec->name);
+    if (uuid)
+        child(domain, "uuid", uuid);
+    if (!metadata_element(plan, domain, error))
+        return NULL;
     xmlNodePtr memory = childf(domain, "memory", "%" G_GUINT64_FORMAT, spec->memory >> 10);
     attr(memory, "unit", "KiB");
     childf(domain, "vcpu", "%u", spec->vcpus);

@@ -7,6 +7,11 @@
 #include "guest-spec.h"
 #include "launch-plan.h"
 
+/* The namespace of ccm's element in a domain's <metadata>: <ccm:guest> marks a domain
+ * whose launches ccm's libvirt hook measures and registers; for a rehearsal (a TCG guest
+ * measured as the platform it rehearses) it holds <ccm:rehearses> and <ccm:identity>. */
+#define CCM_LIBVIRT_NAMESPACE "urn:ccm:domain:1"
+
 /* Larger than any domain XML ccm has reason to read. */
 #define CCM_LIBVIRT_XML_MAX_SIZE (4u << 20)
 
@@ -18,6 +23,10 @@
  * tdx. Fails with CCM_LAUNCH_ERROR_UNSUPPORTED for what libvirt cannot express.
  */
 char *ccm_libvirt_xml_write(const CcmLaunchPlan *plan, GError **error);
+
+/* The same, with the domain's <uuid> (to redefine a domain libvirt knows: it refuses a
+ * second domain of the same name with another UUID); NULL: none, libvirt makes one. */
+char *ccm_libvirt_xml_write_uuid(const CcmLaunchPlan *plan, const char *uuid, GError **error);
 
 /**
  * ccm_libvirt_xml_read() - a guest spec from a domain XML (as the libvirt hook gets it)

@@ -25,6 +25,8 @@ CCM_OPTIONAL_SYMBOL(xmlGetLastError);
 CCM_OPTIONAL_SYMBOL(xmlDocSetRootElement);
 CCM_OPTIONAL_SYMBOL(xmlDocGetRootElement);
 CCM_OPTIONAL_SYMBOL(xmlBufferCreate);
+CCM_OPTIONAL_SYMBOL(xmlNewNs);
+CCM_OPTIONAL_SYMBOL(xmlSetNs);
 
 static const CcmOptionalSymbol symbols[] = {
     CCM_OPTIONAL_SYMBOL_ENTRY(xmlNewChild),
@@ -49,6 +51,8 @@ static const CcmOptionalSymbol symbols[] = {
     CCM_OPTIONAL_SYMBOL_ENTRY(xmlDocSetRootElement),
     CCM_OPTIONAL_SYMBOL_ENTRY(xmlDocGetRootElement),
     CCM_OPTIONAL_SYMBOL_ENTRY(xmlBufferCreate),
+    CCM_OPTIONAL_SYMBOL_ENTRY(xmlNewNs),
+    CCM_OPTIONAL_SYMBOL_ENTRY(xmlSetNs),
     { NULL },
 };
 

@@ -34,6 +34,8 @@ extern __typeof__(xmlGetLastError) *sym_xmlGetLastError;
 extern __typeof__(xmlDocSetRootElement) *sym_xmlDocSetRootElement;
 extern __typeof__(xmlDocGetRootElement) *sym_xmlDocGetRootElement;
 extern __typeof__(xmlBufferCreate) *sym_xmlBufferCreate;
+extern __typeof__(xmlNewNs) *sym_xmlNewNs;
+extern __typeof__(xmlSetNs) *sym_xmlSetNs;
 
 /* Loads libxml2 once; FALSE with an error naming the library and its package. */
 gboolean ccm_libxml_load(GError **error);

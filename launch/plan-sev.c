@@ -27,14 +27,15 @@ CcmPlatform ccm_plan_sev_platform(CcmGuestPlatform platform)
 bool ccm_plan_sev_kernel_hashes(const CcmLaunchPlan *plan)
 {
     const CcmGuestSpec *spec = plan->spec;
-    return spec->platform == CCM_GUEST_PLATFORM_SEV_SNP ? spec->snp.kernel_hashes
-                                                        : spec->sev.kernel_hashes;
+    return ccm_guest_spec_measured_platform(spec) == CCM_GUEST_PLATFORM_SEV_SNP
+               ? spec->snp.kernel_hashes
+               : spec->sev.kernel_hashes;
 }
 
 CcmSevGuest *ccm_plan_sev_guest(const CcmLaunchPlan *plan, GError **error)
 {
     const CcmGuestSpec *spec = plan->spec;
-    CcmPlatform platform = ccm_plan_sev_platform(spec->platform);
+    CcmPlatform platform = ccm_plan_sev_platform(ccm_guest_spec_measured_platform(spec));
     CcmError e = { 0 };
 
     g_autoptr(CcmFirmware) fw = NULL;

@@ -21,7 +21,8 @@ gboolean ccm_broker_expected_values(const CcmLaunchPlan *plan, bool for_trustee_
                                     char **ret_measurement, GHashTable **ret_values,
                                     GError **error)
 {
-    const char *refusal = ccm_expectation_trustee_refusal(plan->spec->platform);
+    const char *refusal =
+        ccm_expectation_trustee_refusal(ccm_guest_spec_measured_platform(plan->spec));
     if (for_trustee_kbs && refusal) {
         g_set_error_literal(error, CCM_BROKER_VALUES_ERROR, 0, refusal);
         return FALSE;
@@ -45,7 +46,8 @@ char *ccm_broker_scope(const CcmGuestSpec *spec, unsigned trustee_minor)
         return NULL;
     gsize n = 0;
     const guint8 *b = g_bytes_get_data(identity, &n);
-    if (spec->platform != CCM_GUEST_PLATFORM_SEV_SNP || ccm_trustee_snp_hex(trustee_minor))
+    if (ccm_guest_spec_measured_platform(spec) != CCM_GUEST_PLATFORM_SEV_SNP ||
+        ccm_trustee_snp_hex(trustee_minor))
         return ccm_hex_encode(b, n);
     g_autofree char *b64 = g_base64_encode(b, n);
     g_strdelimit(b64, "+", '-');

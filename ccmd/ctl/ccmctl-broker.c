@@ -59,7 +59,8 @@ static gboolean prepare(const char *spec_path, const char *host_id, unsigned min
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(spec_path, error);
     if (!spec)
         return FALSE;
-    const char *refusal = ccm_expectation_trustee_refusal(spec->platform);
+    const char *refusal =
+        ccm_expectation_trustee_refusal(ccm_guest_spec_measured_platform(spec));
     if (refusal) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s: %s", spec_path, refusal);
         return FALSE;
@@ -101,9 +102,10 @@ static json_object *summary_json(const Prepared *p)
     json_object_object_add(o, "measurement", json_object_new_string(p->measurement));
     json_object_object_add(o, "identity", json_object_new_string(p->scope));
     json_object_object_add(o, "identity_field",
-                           json_object_new_string(ccm_expectation_identity_key(p->plan->spec->platform)));
+                           json_object_new_string(ccm_expectation_identity_key(
+                               ccm_guest_spec_measured_platform(p->plan->spec))));
     json_object_object_add(o, "identity_value", json_object_new_string(p->identity_b64));
-    if (p->plan->spec->platform == CCM_GUEST_PLATFORM_SEV_SNP)
+    if (ccm_guest_spec_measured_platform(p->plan->spec) == CCM_GUEST_PLATFORM_SEV_SNP)
         json_object_object_add(o, "host_data", json_object_new_string(p->identity_b64));
     g_hash_table_iter_init(&it, p->ids);
     while (g_hash_table_iter_next(&it, &k, &v)) {
@@ -129,7 +131,9 @@ static char *summary_text(const Prepared *p, const char *verb)
     g_string_append_printf(s, "guest:       %s\nmeasurement: %s\nidentity:    %s\n",
                            p->plan->spec->name, p->measurement, p->scope);
     g_string_append_printf(s, "launch with: %s%s\n",
-                           ccm_expectation_identity_key(p->plan->spec->platform), p->identity_b64);
+                           ccm_expectation_identity_key(
+                               ccm_guest_spec_measured_platform(p->plan->spec)),
+                           p->identity_b64);
     g_hash_table_iter_init(&it, p->ids);
     while (g_hash_table_iter_next(&it, &k, &v)) {
         g_autofree char *enc = ccm_kbs_encode_value(p->trustee_minor, k, v);

@@ -47,9 +47,10 @@ static void table_row(GString *s, json_object *g)
                                                       json_object_get_int64(pid))
                                     : g_strdup("-");
     g_autofree char *short_m = m ? g_strndup(m, 16) : g_strdup("-");
-    g_string_append_printf(s, "%-20s %-9s %-8s %-8s %s%s\n", string_of(g, "name"),
-                           string_of(g, "state"), string_of(g, "platform"), pid_text, short_m,
-                           m ? "…" : "");
+    const char *by = string_of(g, "launched_by");
+    g_string_append_printf(s, "%-20s %-9s %-8s %-8s %-8s %s%s\n", string_of(g, "name"),
+                           string_of(g, "state"), string_of(g, "platform"), by ? by : "ccmd",
+                           pid_text, short_m, m ? "…" : "");
 }
 
 static char *format_time(int64_t usec)
@@ -64,8 +65,8 @@ static char *human(const char *command, json_object *reply)
     json_object *v;
 
     if (strcmp(command, "list") == 0) {
-        g_string_append_printf(s, "%-20s %-9s %-8s %-8s %s\n", "NAME", "STATE", "PLATFORM", "PID",
-                               "MEASUREMENT");
+        g_string_append_printf(s, "%-20s %-9s %-8s %-8s %-8s %s\n", "NAME", "STATE", "PLATFORM",
+                               "BY", "PID", "MEASUREMENT");
         json_object_object_get_ex(reply, "guests", &v);
         for (size_t i = 0; v && i < json_object_array_length(v); i++)
             table_row(s, json_object_array_get_idx(v, i));
@@ -78,6 +79,8 @@ static char *human(const char *command, json_object *reply)
                                string_of(g, "state"));
         if (string_of(g, "reason"))
             g_string_append_printf(s, "reason:      %s\n", string_of(g, "reason"));
+        if (g_strcmp0(string_of(g, "launched_by"), "libvirt") == 0)
+            g_string_append(s, "launched by: libvirt (ccmd follows it through libvirt's hook)\n");
         if (json_object_object_get_ex(g, "pid", &pid))
             g_string_append_printf(s, "pid:         %" G_GINT64_FORMAT "\n",
                                    json_object_get_int64(pid));

@@ -4,7 +4,8 @@
  *
  * Reads the host's KVM, CPU flags, kernel module parameters and firmware descriptors,
  * asks the QEMU binary for its --version, then probes it over QMP (cached, like ccmctl
- * render) for its confidential-guest objects.
+ * render) for its confidential-guest objects: what ccmd's own launches need. When a
+ * libvirt daemon answers, its domain capabilities say what `virsh start` could launch.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,12 +14,40 @@
 
 #include "ccmctl.h"
 #include "host-check.h"
+#include "libvirt-connection.h"
 #include "qemu-probe.h"
+
+#define DEFAULT_URI "qemu:///system"
+
+/* libvirt's verdict, when a daemon answers at @uri: KVM's domain capabilities, or TCG's
+ * when it has no KVM. */
+static void consult_libvirt(CcmHostCheck *check, const char *uri)
+{
+    g_autoptr(GError) error = NULL;
+    /* Domain capabilities need a read-write connection (libvirt refuses them read-only). */
+    g_autoptr(CcmLibvirt) lv = ccm_libvirt_connect(uri, FALSE, &error);
+    if (!lv) {
+        ccm_host_check_libvirt_not_consulted(check, error->message);
+        return;
+    }
+    const char *virttype = "kvm";
+    g_autofree char *caps =
+        ccm_libvirt_domain_capabilities(lv, NULL, NULL, NULL, virttype, &error);
+    if (!caps) {
+        g_clear_error(&error);
+        virttype = "qemu";
+        caps = ccm_libvirt_domain_capabilities(lv, NULL, NULL, NULL, virttype, &error);
+    }
+    if (!caps || !ccm_host_check_add_libvirt(check, ccm_libvirt_uri(lv),
+                                             ccm_libvirt_daemon_version(lv), caps, virttype,
+                                             &error))
+        ccm_host_check_libvirt_not_consulted(check, error->message);
+}
 
 int ccmctl_host_check(int argc, char **argv)
 {
-    gboolean json = FALSE;
-    g_autofree char *platform = NULL, *qemu = NULL, *root = NULL;
+    gboolean json = FALSE, no_libvirt = FALSE;
+    g_autofree char *platform = NULL, *qemu = NULL, *root = NULL, *uri = NULL;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
@@ -26,6 +55,10 @@ int ccmctl_host_check(int argc, char **argv)
           "Exit 0 only if this platform can run here", "PLATFORM" },
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
           "QEMU binary to check (default qemu-system-x86_64)", "PATH" },
+        { "connect", 0, 0, G_OPTION_ARG_STRING, &uri,
+          "Ask the libvirt daemon at this URI (default " DEFAULT_URI ")", "URI" },
+        { "no-libvirt", 0, 0, G_OPTION_ARG_NONE, &no_libvirt,
+          "Do not ask libvirt what it can launch", NULL },
         { "root", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &root,
           "Read /dev, /sys, /proc, /usr and /etc below this folder (tests)", "DIR" },
         { NULL },
@@ -67,6 +100,13 @@ int ccmctl_host_check(int argc, char **argv)
         g_autoptr(CcmQemuCaps) caps = ccm_qemu_probe(check->qemu_path, NULL, &probe_error);
         ccm_host_check_add_qemu_caps(check, caps, probe_error ? probe_error->message : NULL);
     }
+    if (no_libvirt)
+        ccm_host_check_libvirt_not_consulted(check, "--no-libvirt");
+    else if (root && !uri)
+        ccm_host_check_libvirt_not_consulted(check, "--root reads another tree (--connect "
+                                                    "asks a daemon anyway)");
+    else
+        consult_libvirt(check, uri ? uri : DEFAULT_URI);
 
     g_autofree char *text = NULL;
     if (json) {
@@ -90,6 +130,20 @@ int ccmctl_host_check(int argc, char **argv)
                                    check->can_run[p] ? "can run here" : "cannot run here",
                                    check->why_not[p] ? ": " : "",
                                    check->why_not[p] ? check->why_not[p] : "");
+        const CcmHostCheckLibvirt *l = &check->libvirt;
+        if (l->source) {
+            g_string_append_printf(s, "\nwith virsh (%s):\n", l->source);
+            for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++)
+                g_string_append_printf(s, "%-8s %s%s%s\n",
+                                       ccm_guest_platform_to_string((CcmGuestPlatform) p),
+                                       l->can_launch[p] ? "libvirt can launch it"
+                                                        : "libvirt cannot launch it",
+                                       l->why_not[p] ? ": " : "",
+                                       l->why_not[p] ? l->why_not[p] : "");
+        } else {
+            g_string_append_printf(s, "\nwith virsh: libvirt not consulted (%s)\n",
+                                   l->not_consulted);
+        }
         text = g_string_free(g_steal_pointer(&s), FALSE);
     }
     if (!ccmctl_write_stdout(text, &error))

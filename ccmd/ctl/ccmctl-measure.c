@@ -91,7 +91,8 @@ static int measure_spec(CcmGuestSpec *owned_spec, OutputFormat format, const cha
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(owned_spec, NULL, &error);
-    if (!plan || !ccm_expectation_check_output(plan->spec->platform, output, &error))
+    if (!plan || !ccm_expectation_check_output(ccm_guest_spec_measured_platform(plan->spec), output,
+                                                &error))
         return ccmctl_fail("measure", error);
     CcmExpectationFlags flags = CCM_EXPECTATION_READ_ACPI;
     if (format == OUTPUT_FIRMWARE_DIGEST)
@@ -145,7 +146,7 @@ int ccmctl_measure(int argc, char **argv)
     g_auto(CcmSevRequest) request = { 0 };
     char *values[N_REQUEST_OPTIONS] = { NULL };
     g_autofree char *output = NULL;
-    g_autofree char *batch = NULL;
+    g_autofree char *batch = NULL, *domain = NULL, *uri = NULL;
     gboolean explain = FALSE;
     g_autoptr(GError) error = NULL;
 
@@ -174,12 +175,17 @@ int ccmctl_measure(int argc, char **argv)
           "Explain every step on stderr (with --batch: as \"steps\" in each line)", NULL },
         { "batch", 0, 0, G_OPTION_ARG_FILENAME, &batch,
           "Measure one guest per JSON line of FILE ('-': stdin); options are defaults", "FILE" },
+        { "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
+          "Measure the libvirt domain NAME from its XML (its next launch)", "NAME" },
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          "With --domain: the libvirt URI (default: libvirt's own)", "URI" },
         { NULL },
     };
 #undef REQUEST_OPTION
 
     g_set_prgname("ccmctl measure");
-    g_autoptr(GOptionContext) context = g_option_context_new("[GUEST.guest] - expected launch measurement");
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("[GUEST.guest | --domain NAME] - expected launch measurement");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_summary(
         context, "Computes the launch digest the AMD Secure Processor will report for a guest.");
@@ -206,9 +212,14 @@ int ccmctl_measure(int argc, char **argv)
     if (output && !parse_output(output, &format, &error))
         return ccmctl_fail("measure", error);
 
-    if (batch && spec_path) {
+    if (!!batch + !!spec_path + !!domain > 1) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                            "--batch and a guest spec are alternatives");
+                            "--batch, --domain and a guest spec are alternatives");
+        return ccmctl_fail("measure", error);
+    }
+    if (uri && !domain) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--connect applies to --domain");
         return ccmctl_fail("measure", error);
     }
     if (batch) {
@@ -222,18 +233,19 @@ int ccmctl_measure(int argc, char **argv)
                                     explain);
     }
 
-    if (spec_path) {
-        /* A guest spec is the only source: options that describe the guest would be a
-         * second one. */
+    if (spec_path || domain) {
+        /* A guest spec (or a domain's XML) is the only source: options that describe the
+         * guest would be a second one. */
         for (int i = 0; i < N_REQUEST_OPTIONS; i++)
             if (request_given[i]) {
                 g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                            "--%s cannot be combined with a guest spec: '%s' gives every "
-                            "input",
-                            ccm_sev_request_keys[i], spec_path);
+                            "--%s cannot be combined with %s: '%s' gives every input",
+                            ccm_sev_request_keys[i], spec_path ? "a guest spec" : "--domain",
+                            spec_path ? spec_path : domain);
                 return ccmctl_fail("measure", error);
             }
-        g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(spec_path, &error);
+        g_autoptr(CcmGuestSpec) spec = spec_path ? ccm_guest_spec_load(spec_path, &error)
+                                                 : ccmctl_domain_spec(uri, domain, &error);
         if (!spec)
             return ccmctl_fail("measure", error);
         return measure_spec(g_steal_pointer(&spec), format, output, explain);

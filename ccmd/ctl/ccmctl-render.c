@@ -3,7 +3,9 @@
  * ccmctl-render.c - `ccmctl render GUEST.guest --qemu|--libvirt`: what a spec launches
  *
  * The QEMU command line is checked against the capabilities of the QEMU that will run
- * it: probed from the binary (cached), or read from a recorded probe with --caps.
+ * it: probed from the binary (cached), or read from a recorded probe with --caps. The
+ * libvirt XML is checked against the libvirt that will read it: --libvirt-version, the
+ * daemon at --connect, or else the libvirt library installed here (none: not checked).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 
 #include "ccmctl.h"
 #include "launch-plan.h"
+#include "libvirt-connection.h"
 #include "libvirt-xml.h"
 #include "qemu-argv.h"
 #include "qemu-probe.h"
@@ -41,10 +44,43 @@ static CcmQemuCaps *load_caps(const char *caps_file, const CcmLaunchPlan *plan, 
     return ccm_qemu_probe(plan->qemu_binary, NULL, error);
 }
 
+/* Which libvirt the XML is for: TRUE with @ret_have set, or with *@ret_whose NULL when
+ * there is none to check against (no option, and libvirt not installed here). */
+static gboolean target_libvirt(const char *version, const char *uri, CcmLibvirtVersion *ret_have,
+                               char **ret_whose, GError **error)
+{
+    *ret_whose = NULL;
+    if (version && uri) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--libvirt-version and --connect are alternatives");
+        return FALSE;
+    }
+    if (version) {
+        if (!ccm_libvirt_version_parse(version, ret_have, error)) {
+            g_prefix_error(error, "--libvirt-version: ");
+            return FALSE;
+        }
+        *ret_whose = g_strdup("--libvirt-version");
+        return TRUE;
+    }
+    if (uri) {
+        g_autoptr(CcmLibvirt) lv = ccm_libvirt_connect(uri, TRUE, error);
+        if (!lv)
+            return FALSE;
+        *ret_have = ccm_libvirt_daemon_version(lv);
+        *ret_whose = g_strdup_printf("the libvirt at %s", ccm_libvirt_uri(lv));
+        return TRUE;
+    }
+    if (ccm_libvirt_library_version(ret_have, NULL))
+        *ret_whose = g_strdup("the libvirt installed here; --libvirt-version X.Y.Z names the one that will read it");
+    return TRUE;
+}
+
 int ccmctl_render(int argc, char **argv)
 {
     gboolean qemu = FALSE, libvirt = FALSE, json = FALSE, paused = FALSE, explain = FALSE;
     g_autofree char *caps_file = NULL, *qmp_socket = NULL, *nvram = NULL;
+    g_autofree char *libvirt_version = NULL, *uri = NULL, *host_id = NULL;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "qemu", 0, 0, G_OPTION_ARG_NONE, &qemu, "Print the QEMU command line", NULL },
@@ -60,6 +96,13 @@ int ccmctl_render(int argc, char **argv)
           "Variable store for pflash firmware", "PATH" },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
           "Explain the decisions (firmware, QEMU) on stderr", NULL },
+        { "libvirt-version", 0, 0, G_OPTION_ARG_STRING, &libvirt_version,
+          "With --libvirt: the libvirt release that will read the XML", "X.Y.Z" },
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          "With --libvirt: ask the libvirt daemon at this URI for its release", "URI" },
+        { "host-id", 0, 0, G_OPTION_ARG_STRING, &host_id,
+          "With --libvirt: derive the guest's identity from this host id (as ccmctl define)",
+          "ID" },
         { NULL },
     };
 
@@ -83,15 +126,41 @@ int ccmctl_render(int argc, char **argv)
                             "--json applies to --qemu (the libvirt output is XML)");
         return ccmctl_fail("render", error);
     }
+    if (qemu && (libvirt_version || uri || host_id)) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--libvirt-version, --connect and --host-id apply to --libvirt");
+        return ccmctl_fail("render", error);
+    }
 
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(argv[1], &error);
     if (!spec)
         return ccmctl_fail("render", error);
-    g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
-    if (!plan)
-        return ccmctl_fail("render", error);
-
+    g_autoptr(CcmLaunchPlan) plan = NULL;
     g_autofree char *text = NULL;
+    if (libvirt) {
+        CcmLibvirtVersion have;
+        g_autofree char *whose = NULL;
+        if (!target_libvirt(libvirt_version, uri, &have, &whose, &error))
+            return ccmctl_fail("render", error);
+        text = ccmctl_libvirt_xml(g_steal_pointer(&spec), host_id, whose ? &have : NULL, whose,
+                                  NULL, &plan, &error);
+        if (!text)
+            return ccmctl_fail("render", error);
+        if (explain) {
+            g_autofree char *have_s = whose ? ccm_libvirt_version_to_string(have) : NULL;
+            fprintf(stderr, "guest      %s (%s)\nfirmware   %s\n           %s\nlibvirt    %s%s%s%s\n",
+                    plan->spec->name, ccm_guest_platform_to_string(plan->spec->platform),
+                    plan->firmware->path ? plan->firmware->path : "(none)",
+                    plan->firmware->reason, whose ? have_s : "not checked (no libvirt here; "
+                                                             "give --libvirt-version)",
+                    whose ? " (" : "", whose ? whose : "", whose ? ")" : "");
+        }
+    } else {
+        plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
+        if (!plan)
+            return ccmctl_fail("render", error);
+    }
+
     if (qemu) {
         g_autoptr(CcmQemuCaps) caps = load_caps(caps_file, plan, &error);
         if (!caps)
@@ -123,15 +192,6 @@ int ccmctl_render(int argc, char **argv)
         } else {
             text = shell_line(args);
         }
-    } else {
-        if (explain)
-            fprintf(stderr, "guest      %s (%s)\nfirmware   %s\n           %s\n",
-                    plan->spec->name, ccm_guest_platform_to_string(plan->spec->platform),
-                    plan->firmware->path ? plan->firmware->path : "(none)",
-                    plan->firmware->reason);
-        text = ccm_libvirt_xml_write(plan, &error);
-        if (!text)
-            return ccmctl_fail("render", error);
     }
     if (!ccmctl_write_stdout(text, &error))
         return ccmctl_fail("render", error);

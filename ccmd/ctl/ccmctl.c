@@ -26,6 +26,7 @@ static const struct {
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "verify", ccmctl_verify, "compare a TD quote and event log, or a CCA token, with what is expected" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
+    { "define", ccmctl_define, "define a guest spec's domain in libvirt" },
     { "register", ccmctl_register, "register a guest's expected values with a Trustee KBS" },
     { "export", ccmctl_export, "print a guest's expected values for a key broker" },
     { "snp-id-block", ccmctl_snp_id_block, "sign an SEV-SNP ID block and ID authentication block" },

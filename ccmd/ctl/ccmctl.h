@@ -25,6 +25,23 @@ struct CcmExpectation;
 void ccmctl_measure_notes(const struct CcmExpectation *e, gboolean explain);
 int ccmctl_measure_print(const struct CcmExpectation *e, const char *output, gboolean explain);
 int ccmctl_render(int argc, char **argv);
+int ccmctl_define(int argc, char **argv);
+
+/* The domain XML of @owned_spec (consumed) as render --libvirt and define write it: with
+ * the guest's identity (derived from @host_id, NULL: this host's), checked against
+ * @libvirt (NULL: not checked), which @whose names in the error ("the libvirt at URI").
+ * @uuid: the domain's <uuid> (NULL: none). @ret_plan (optional) gets the plan the XML
+ * describes. */
+struct CcmGuestSpec;
+struct CcmLaunchPlan;
+struct CcmLibvirtVersion;
+char *ccmctl_libvirt_xml(struct CcmGuestSpec *owned_spec, const char *host_id,
+                         const struct CcmLibvirtVersion *libvirt, const char *whose,
+                         const char *uuid, struct CcmLaunchPlan **ret_plan, GError **error);
+
+/* The guest spec of the libvirt domain @name at @uri (NULL: libvirt's default), read from
+ * its persistent XML as ccm's libvirt hook reads it at launch. */
+struct CcmGuestSpec *ccmctl_domain_spec(const char *uri, const char *name, GError **error);
 int ccmctl_verify(int argc, char **argv);
 int ccmctl_verify_cca(int argc, char **argv);
 int ccmctl_register(int argc, char **argv);

@@ -31,6 +31,7 @@
 #include "guest.h"
 #include "hex.h"
 #include "launch-plan.h"
+#include "libvirt-xml.h"
 #include "log.h"
 #include "manager.h"
 #include "qemu-argv.h"
@@ -144,14 +145,40 @@ static gboolean transition(CcmGuest *g, CcmGuestState state, const char *reason,
     return TRUE;
 }
 
+gboolean ccm_guest_record(CcmGuest *g, CcmGuestState state, const char *reason,
+                          const char *measurement)
+{
+    g_return_val_if_fail(ccm_guest_is_libvirt(g), FALSE);
+    return transition(g, state, reason, measurement);
+}
+
 /* ---- construction ----------------------------------------------------------------- */
+
+const CcmGuestSpec *ccm_guest_spec(const CcmGuest *g)
+{
+    return g->plan->spec;
+}
+
+bool ccm_guest_is_libvirt(const CcmGuest *g)
+{
+    return g_strcmp0(g->stored->origin, "libvirt") == 0;
+}
+
+/* A libvirt guest's spec is its domain XML, read as the hook read it. */
+static CcmGuestSpec *stored_spec(const CcmStoredGuest *stored, GError **error)
+{
+    if (g_strcmp0(stored->origin, "libvirt") == 0) {
+        g_autofree char *source = g_strdup_printf("libvirt domain '%s'", stored->name);
+        return ccm_libvirt_xml_read(stored->spec_text, strlen(stored->spec_text), source, error);
+    }
+    return ccm_guest_spec_parse(stored->spec_path, stored->spec_text, strlen(stored->spec_text),
+                                error);
+}
 
 CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **error)
 {
     g_autoptr(CcmStoredGuest) owned = stored;
-    g_autoptr(CcmGuestSpec) spec =
-        ccm_guest_spec_parse(stored->spec_path, stored->spec_text, strlen(stored->spec_text),
-                             error);
+    g_autoptr(CcmGuestSpec) spec = stored_spec(stored, error);
     if (!spec)
         return NULL;
     CcmLaunchPlan *plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, error);
@@ -231,6 +258,8 @@ json_object *ccm_guest_to_json(const CcmGuest *g)
     if (ccm_guest_is_active(g) && g->process.pid)
         json_object_object_add(o, "pid", json_object_new_int64(g->process.pid));
     json_object_object_add(o, "spec", json_object_new_string(s->spec_path));
+    json_object_object_add(o, "launched_by",
+                           json_object_new_string(ccm_guest_is_libvirt(g) ? "libvirt" : "ccmd"));
     g_autofree char *scope = ccm_guest_scope(g);
     if (scope && g->manager->registration->ops->needs_scope) {
         /* Where the operator puts the guest's secrets: its repository at the broker. */
@@ -756,6 +785,13 @@ void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer u
     GTask *task = g_task_new(NULL, NULL, callback, userdata);
     GError *error = NULL;
 
+    if (ccm_guest_is_libvirt(g)) {
+        g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                                "guest '%s' is launched by libvirt: use virsh start",
+                                ccm_guest_name(g));
+        g_object_unref(task);
+        return;
+    }
     if (ccm_guest_is_active(g)) {
         g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
                                 "guest '%s' is %s already", ccm_guest_name(g),
@@ -838,15 +874,31 @@ static void stop(CcmGuest *g, bool now, guint timeout_ms, GTask *task)
         g->stop_timer = g_timeout_add(timeout_ms, stop_timed_out, g);
 }
 
+/* libvirt runs its guests' QEMU; ccmd only follows them. */
+static bool refuse_libvirt(CcmGuest *g, GTask *task, const char *how)
+{
+    if (!ccm_guest_is_libvirt(g))
+        return false;
+    g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                            "guest '%s' is launched by libvirt: use virsh %s",
+                            ccm_guest_name(g), how);
+    g_object_unref(task);
+    return true;
+}
+
 void ccm_guest_stop_async(CcmGuest *g, guint timeout_ms, GAsyncReadyCallback callback,
                           gpointer userdata)
 {
-    stop(g, false, timeout_ms, g_task_new(NULL, NULL, callback, userdata));
+    GTask *task = g_task_new(NULL, NULL, callback, userdata);
+    if (!refuse_libvirt(g, task, "shutdown"))
+        stop(g, false, timeout_ms, task);
 }
 
 void ccm_guest_kill_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer userdata)
 {
-    stop(g, true, 0, g_task_new(NULL, NULL, callback, userdata));
+    GTask *task = g_task_new(NULL, NULL, callback, userdata);
+    if (!refuse_libvirt(g, task, "destroy"))
+        stop(g, true, 0, task);
 }
 
 /* ---- recovery after a ccmd restart ------------------------------------------------- */
@@ -909,7 +961,8 @@ void ccm_guest_recover(CcmGuest *g)
 {
     const char *name = ccm_guest_name(g);
 
-    if (!ccm_guest_is_active(g))
+    /* libvirt's guests are libvirt's to reconnect to; its hook reports them again. */
+    if (!ccm_guest_is_active(g) || ccm_guest_is_libvirt(g))
         return;
     if (g->state == CCM_GUEST_CRASHED) {
         /* It panicked and ccmd stopped before its QEMU was gone: end it now. */

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <json-c/json.h>
 
+#include "guest-spec.h"
 #include "state-store.h"
 
 #define CCM_GUEST_ERROR (ccm_guest_error_quark())
@@ -54,6 +55,16 @@ void ccm_guest_free(CcmGuest *guest);
 const char *ccm_guest_name(const CcmGuest *guest);
 CcmGuestState ccm_guest_state(const CcmGuest *guest);
 const CcmStoredGuest *ccm_guest_stored(const CcmGuest *guest);
+/* The guest's spec (for a libvirt guest: read from its domain XML). */
+const CcmGuestSpec *ccm_guest_spec(const CcmGuest *guest);
+
+/* Whether libvirt launches the guest (its hook reports it; ccmd follows, never runs it). */
+bool ccm_guest_is_libvirt(const CcmGuest *guest);
+
+/* A libvirt guest's state change, as its hook reports it (stored, logged, watched). */
+gboolean ccm_guest_record(CcmGuest *guest, CcmGuestState state, const char *reason,
+                          const char *measurement);
+
 /* Whether a QEMU process belongs (or may belong) to the guest. */
 bool ccm_guest_is_active(const CcmGuest *guest);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "ccm-autocleanups.h"
+#include "libvirt-guests.h"
 #include "manager-api.h"
 #include "hex.h"
 
@@ -28,7 +29,9 @@ static const char interface_description[] =
     "  reason: ?string,\n"
     "  measurement: ?string,\n"
     "  pid: ?int,\n"
-    "  spec: string\n"
+    "  spec: string,\n"
+    "  # ccmd, or libvirt (its hook reports the guest; ccmd never runs its QEMU)\n"
+    "  launched_by: string\n"
     ")\n"
     "\n"
     "type Transition (time: int, state: string, reason: ?string)\n"
@@ -44,6 +47,10 @@ static const char interface_description[] =
     "                                 reference_values: [string]string)\n"
     "# With more: the current guests first, then one reply per change.\n"
     "method Monitor() -> (guests: ?[]Guest, guest: ?Guest)\n"
+    "# One call of libvirt's QEMU hook (ccmd-libvirt-hook forwards it; root only): the\n"
+    "# domain's name, the operation, its phase, the extra argument and the domain XML.\n"
+    "method LibvirtHook(domain: string, operation: string, phase: string, extra: string,\n"
+    "                   xml: string) -> ()\n"
     "\n"
     "error NoSuchGuest (message: string)\n"
     "error GuestExists (message: string)\n"
@@ -398,6 +405,44 @@ static void method_monitor(CcmVarlinkCall *call, json_object *params, gpointer u
     ccm_varlink_call_reply(call, p, true);
 }
 
+static void hook_done(GObject *source, GAsyncResult *res, gpointer userdata)
+{
+    Pending *p = userdata;
+    g_autoptr(GError) error = NULL;
+
+    if (ccm_manager_libvirt_hook_finish(res, &error))
+        ccm_varlink_call_reply(p->call, json_object_new_object(), false);
+    else
+        reply_error(p->call, error);
+    pending_free(p);
+}
+
+/* libvirtd runs its hooks as root; ccmd's own user may call too (a ccmd run by hand). */
+static bool is_hook_caller(CcmVarlinkCall *call)
+{
+    uid_t uid = ccm_varlink_call_uid(call);
+    if (uid == 0 || uid == geteuid())
+        return true;
+    g_autofree char *msg = g_strdup_printf("uid %u may not act as libvirt's hook (root only)",
+                                           (unsigned) uid);
+    ccm_varlink_call_error_message(call, ERR("PermissionDenied"), msg);
+    return false;
+}
+
+static void method_libvirt_hook(CcmVarlinkCall *call, json_object *params, gpointer userdata)
+{
+    CcmManagerApi *api = userdata;
+    CcmLibvirtHookCall c;
+
+    if (!string_param(call, params, "domain", &c.domain) ||
+        !string_param(call, params, "operation", &c.operation) ||
+        !string_param(call, params, "phase", &c.phase) ||
+        !string_param(call, params, "extra", &c.extra) ||
+        !string_param(call, params, "xml", &c.xml) || !is_hook_caller(call))
+        return;
+    ccm_manager_libvirt_hook_async(api->manager, &c, hook_done, pending_new(call, api, c.domain));
+}
+
 /* ---- setup ------------------------------------------------------------------------------ */
 
 CcmManagerApi *ccm_manager_api_new(CcmManager *manager, CcmVarlinkServer *server)
@@ -410,7 +455,7 @@ CcmManagerApi *ccm_manager_api_new(CcmManager *manager, CcmVarlinkServer *server
         { "List", method_list },       { "Status", method_status }, { "Add", method_add },
         { "Remove", method_remove },   { "Start", method_start },   { "Stop", method_stop },
         { "Kill", method_kill },       { "Measure", method_measure },
-        { "Monitor", method_monitor },
+        { "Monitor", method_monitor }, { "LibvirtHook", method_libvirt_hook },
     };
 
     api->manager = manager;

@@ -48,6 +48,8 @@ static const char *const migrations[] = {
     "  name TEXT NOT NULL,"
     "  value TEXT NOT NULL,"
     "  PRIMARY KEY (guest, name));",
+    /* 1 -> 2: who launches the guest: ccmd itself, or libvirt (its hook tells ccmd). */
+    "ALTER TABLE guests ADD COLUMN origin TEXT NOT NULL DEFAULT 'ccmd';",
 };
 
 static gboolean db_error(CcmStore *s, GError **error, const char *what)
@@ -143,6 +145,7 @@ void ccm_stored_guest_free(CcmStoredGuest *g)
     g_free(g->name);
     g_free(g->spec_path);
     g_free(g->spec_text);
+    g_free(g->origin);
     g_free(g->platform);
     g_free(g->state);
     g_free(g->reason);
@@ -158,7 +161,7 @@ static char *column_text(sqlite3_stmt *st, int i)
 
 #define GUEST_COLUMNS                                                                          \
     "name, spec_path, spec_text, platform, state, reason, measurement, pid, pid_start, "      \
-    "created_at, updated_at"
+    "created_at, updated_at, origin"
 
 static CcmStoredGuest *guest_from_row(sqlite3_stmt *st)
 {
@@ -174,6 +177,7 @@ static CcmStoredGuest *guest_from_row(sqlite3_stmt *st)
     g->pid_start = (uint64_t) sqlite3_column_int64(st, 8);
     g->created_at = sqlite3_column_int64(st, 9);
     g->updated_at = sqlite3_column_int64(st, 10);
+    g->origin = column_text(st, 11);
     return g;
 }
 
@@ -264,7 +268,7 @@ static gboolean add_body(CcmStore *s, gpointer data, GError **error)
 
     if (sqlite3_prepare_v2(s->db,
                            "INSERT INTO guests (" GUEST_COLUMNS ") "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(s, error, "cannot add a guest");
     sqlite3_bind_text(st, 1, g->name, -1, SQLITE_TRANSIENT);
@@ -278,6 +282,7 @@ static gboolean add_body(CcmStore *s, gpointer data, GError **error)
     sqlite3_bind_int64(st, 9, (int64_t) g->pid_start);
     sqlite3_bind_int64(st, 10, now);
     sqlite3_bind_int64(st, 11, now);
+    sqlite3_bind_text(st, 12, g->origin ? g->origin : "ccmd", -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
     sqlite3_finalize(st);
     if (r == SQLITE_CONSTRAINT) {

@@ -30,6 +30,7 @@ typedef struct CcmStoredGuest {
     uint64_t pid_start;      /* its start time (clock ticks since boot), to tell pid reuse */
     int64_t created_at;      /* microseconds since the epoch */
     int64_t updated_at;
+    char *origin;            /* "ccmd" (it launches QEMU) or "libvirt" (its hook reports) */
 } CcmStoredGuest;
 
 void ccm_stored_guest_free(CcmStoredGuest *guest);

@@ -205,7 +205,7 @@ static void test_usage_errors(void)
         { { "--platform", "sev-snp", "--firmware", fw, "web1.guest", NULL },
           "--platform cannot be combined with a guest spec: 'web1.guest'" },
         { { "a.guest", "b.guest", NULL }, "unexpected argument 'b.guest'" },
-        { { "--batch", "x.jsonl", "a.guest", NULL }, "--batch and a guest spec are alternatives" },
+        { { "--batch", "x.jsonl", "a.guest", NULL }, "--batch, --domain and a guest spec are alternatives" },
         { { "--no-such-flag", NULL }, "--no-such-flag" },
     };
 

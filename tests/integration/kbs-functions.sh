@@ -5,6 +5,7 @@
 # Makes an Ed25519 admin key pair (and a second, wrong one), a TLS certificate for
 # localhost and one for another host, and offers: start_kbs/stop_kbs (the double in
 # tests/kbs, over verified TLS, evaluating policies with a real Rego engine),
+# configure_ccmd (ccmd's [Registration] for it),
 # admin_call (an admin request with a token minted here with openssl, not with ccm's
 # code), register_rv (reference values as an operator would register them) and
 # fake_tee (a guest that attests and asks for a resource).
@@ -58,6 +59,28 @@ admin_call() {
         -H "Authorization: Bearer $h.$c.$s" ${3:+--data-binary "@$3"} \
         "https://localhost:$port/kbs/v0/$2" >"$work/status"
     cat "$work/body"
+}
+
+# configure_ccmd ADMIN-KEY CA-FILE: ccmd registers with the double (Trustee 0.21, host id
+# test-host, quick retries); reset_config takes it out again.
+configure_ccmd() {
+    cat >>"$work/ccmd.conf" <<CONF
+
+[Registration]
+Backend=kbs
+URL=https://localhost:$port
+AdminKey=$1
+CAFile=$2
+HostId=test-host
+TrusteeVersion=0.21
+PolicyDirectory=$CCM_POLICIES
+Retries=2
+RetryDelayMSec=100
+TimeoutSec=5
+CONF
+}
+reset_config() {
+    sed -i '/^\[Registration\]/,$d' "$work/ccmd.conf"
 }
 
 # register_rv JSON-OBJECT: registers name -> value pairs in one RVPS sample message.

@@ -82,11 +82,12 @@ static char *argv_line(const CcmLaunchPlan *plan)
     return g_strjoinv(" ", (char **) argv->pdata + 1);
 }
 
+/* Measured as SEV, SEV-ES or SEV-SNP (rehearsals included). */
 static bool is_sev(const CcmLaunchPlan *plan)
 {
-    return plan->spec->platform == CCM_GUEST_PLATFORM_SEV ||
-           plan->spec->platform == CCM_GUEST_PLATFORM_SEV_ES ||
-           plan->spec->platform == CCM_GUEST_PLATFORM_SEV_SNP;
+    CcmGuestPlatform p = ccm_guest_spec_measured_platform(plan->spec);
+    return p == CCM_GUEST_PLATFORM_SEV || p == CCM_GUEST_PLATFORM_SEV_ES ||
+           p == CCM_GUEST_PLATFORM_SEV_SNP;
 }
 
 static void assert_same_measurement(const CcmLaunchPlan *plan1, const CcmLaunchPlan *plan2)
@@ -122,6 +123,7 @@ static char *round_trip(CcmGuestSpec *spec, bool compare_argv)
 
     g_assert_cmpstr(xml2, ==, xml1);
     g_assert_cmpint(plan2->spec->platform, ==, plan1->spec->platform);
+    g_assert_cmpint(plan2->spec->rehearses, ==, plan1->spec->rehearses);
     if (compare_argv) {
         g_autofree char *argv1 = argv_line(plan1);
         g_autofree char *argv2 = argv_line(plan2);
@@ -342,6 +344,74 @@ static void expect_read_error(const char *xml, const char *needle)
     "<domain type='kvm'>\n<name>td1</name>\n<memory unit='GiB'>4</memory>\n"                 \
     "<os><type arch='x86_64' machine='q35'>hvm</type>"                                         \
     "<loader type='rom'>/usr/share/ovmf/OVMF.inteltdx.fd</loader></os>\n"
+
+/* A rehearsal's metadata: the rehearsed <launchSecurity> in ccm's namespace, read by the
+ * same code as libvirt's own element. */
+static void test_rehearsal(void)
+{
+    g_autoptr(GError) error = NULL;
+    const char *tail = "<features><acpi/></features>\n<devices><emulator>/usr/bin/qemu-system-x86_64"
+                       "</emulator></devices>\n</domain>\n";
+    g_autofree char *snp = g_strconcat(
+        DOMAIN_HEAD,
+        "<metadata><ccm:guest xmlns:ccm='urn:ccm:domain:1'>"
+        "<ccm:rehearses type='sev-snp'><ccm:policy>0x30000</ccm:policy>"
+        "<ccm:hostData>EBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8=</ccm:hostData>"
+        "</ccm:rehearses></ccm:guest></metadata>\n",
+        tail, NULL);
+    g_autoptr(CcmGuestSpec) spec = ccm_libvirt_xml_read(snp, strlen(snp), "r.xml", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(spec->platform, ==, CCM_GUEST_PLATFORM_NONE);
+    g_assert_cmpint(spec->rehearses, ==, CCM_GUEST_PLATFORM_SEV_SNP);
+    g_assert_cmpint(ccm_guest_spec_measured_platform(spec), ==, CCM_GUEST_PLATFORM_SEV_SNP);
+    g_assert_cmphex(spec->snp.policy, ==, 0x30000);
+    g_assert_nonnull(spec->snp.host_data);
+    g_assert_cmpuint(g_bytes_get_size(spec->snp.host_data), ==, 32);
+    g_assert_false(spec->snp.kernel_hashes);
+
+    /* A TDX rehearsal needs no <pmu state='off'/>: TCG sets no TD attributes. */
+    g_autofree char *td = g_strconcat(
+        TDX_HEAD,
+        "<metadata><ccm:guest xmlns:ccm='urn:ccm:domain:1'>"
+        "<ccm:rehearses type='tdx'><ccm:policy>0x10000000</ccm:policy></ccm:rehearses>"
+        "</ccm:guest></metadata>\n",
+        tail, NULL);
+    g_autoptr(CcmGuestSpec) td_spec = ccm_libvirt_xml_read(td, strlen(td), "td.xml", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(td_spec->rehearses, ==, CCM_GUEST_PLATFORM_TDX);
+    g_assert_cmphex(td_spec->tdx.attributes, ==, 0x10000000);
+
+    /* Other namespaces' metadata is not ccm's affair. */
+    g_autofree char *other = g_strconcat(
+        DOMAIN_HEAD, "<metadata><x:app xmlns:x='urn:example'><x:rehearses type='tdx'/></x:app>"
+                     "</metadata>\n", tail, NULL);
+    g_autoptr(CcmGuestSpec) plain = ccm_libvirt_xml_read(other, strlen(other), "o.xml", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(plain->rehearses, ==, CCM_GUEST_PLATFORM_NONE);
+
+    /* Errors: an unknown ccm element, an unknown or missing type, a rehearsal beside a
+     * real <launchSecurity>, libvirt's own elements outside ccm's namespace. */
+    g_autofree char *unknown = g_strconcat(
+        DOMAIN_HEAD, "<metadata><ccm:guest xmlns:ccm='urn:ccm:domain:1'><ccm:identity>AA=="
+                     "</ccm:identity></ccm:guest></metadata>\n", tail, NULL);
+    expect_read_error(unknown, "<ccm:identity> is not an element of ccm's metadata");
+    g_autofree char *cca = g_strconcat(
+        DOMAIN_HEAD, "<metadata><ccm:guest xmlns:ccm='urn:ccm:domain:1'>"
+                     "<ccm:rehearses type='cca'/></ccm:guest></metadata>\n", tail, NULL);
+    expect_read_error(cca, "rehearsed launch security type 'cca' is not supported");
+    g_autofree char *both = g_strconcat(
+        DOMAIN_HEAD, "<metadata><ccm:guest xmlns:ccm='urn:ccm:domain:1'>"
+                     "<ccm:rehearses type='sev-snp'><ccm:policy>0x30000</ccm:policy>"
+                     "</ccm:rehearses></ccm:guest></metadata>\n"
+                     "<launchSecurity type='sev'><policy>0x1</policy></launchSecurity>\n",
+        tail, NULL);
+    expect_read_error(both, "<ccm:rehearses> is for a domain without launch security");
+    g_autofree char *mixed = g_strconcat(
+        DOMAIN_HEAD, "<metadata><ccm:guest xmlns:ccm='urn:ccm:domain:1'>"
+                     "<ccm:rehearses type='sev-snp'><policy>0x30000</policy>"
+                     "</ccm:rehearses></ccm:guest></metadata>\n", tail, NULL);
+    expect_read_error(mixed, "type 'sev-snp' needs a <policy>");
+}
 
 static void test_read_errors(void)
 {
@@ -579,7 +649,7 @@ int main(int argc, char **argv)
     caps_11_1 = ccm_qemu_caps_from_transcript(t, &error);
     g_assert_no_error(error);
 
-    const char *samples[] = { "none", "sev", "sev-es", "sev-snp", "tdx" };
+    const char *samples[] = { "none", "sev", "sev-es", "sev-snp", "tdx", "rehearsal-sev-snp" };
     g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
     for (size_t i = 0; i < G_N_ELEMENTS(samples); i++) {
         g_autofree char *file = g_strconcat(samples[i], ".guest", NULL);
@@ -595,6 +665,7 @@ int main(int argc, char **argv)
     g_test_add_func("/libvirt-xml/pflash", test_pflash);
     g_test_add_func("/libvirt-xml/write-errors", test_write_errors);
     g_test_add_func("/libvirt-xml/read-errors", test_read_errors);
+    g_test_add_func("/libvirt-xml/rehearsal", test_rehearsal);
     g_test_add_func("/libvirt-xml/read-limits", test_read_limits);
     g_test_add_func("/libvirt-xml/read-libvirt-shapes", test_read_libvirt_shapes);
     g_test_add_func("/libvirt-xml/no-external-entities", test_no_external_entities);

@@ -61,7 +61,7 @@ static void test_create_and_reopen(Fixture *f, gconstpointer data)
     {
         g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(ccm_store_schema_version(s), ==, 1);
+        g_assert_cmpint(ccm_store_schema_version(s), ==, 2);
         g_autoptr(CcmStoredGuest) g = guest("web1");
         g_assert_true(ccm_store_add_guest(s, g, &error));
         g_assert_true(ccm_store_transition(s, "web1", "running", "started", 4242, 99, "ab12",
@@ -228,7 +228,38 @@ static void test_migrate_from_empty(Fixture *f, gconstpointer data)
     sql(f->path, "PRAGMA user_version = 0;");
     g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
     g_assert_no_error(error);
-    g_assert_cmpint(ccm_store_schema_version(s), ==, 1);
+    g_assert_cmpint(ccm_store_schema_version(s), ==, 2);
+}
+
+/* A version-1 database (before libvirt guests) keeps its guests, launched by ccmd; a
+ * libvirt guest's origin is stored. */
+static void test_migrate_origin(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    sql(f->path,
+        "CREATE TABLE guests (name TEXT PRIMARY KEY NOT NULL, spec_path TEXT NOT NULL,"
+        " spec_text TEXT NOT NULL, platform TEXT NOT NULL, state TEXT NOT NULL, reason TEXT,"
+        " measurement TEXT, pid INTEGER NOT NULL DEFAULT 0, pid_start INTEGER NOT NULL "
+        "DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+        "CREATE TABLE history (id INTEGER PRIMARY KEY AUTOINCREMENT, guest TEXT NOT NULL "
+        "REFERENCES guests(name) ON DELETE CASCADE, time INTEGER NOT NULL, state TEXT NOT "
+        "NULL, reason TEXT);"
+        "CREATE TABLE reference_values (guest TEXT NOT NULL REFERENCES guests(name) ON DELETE "
+        "CASCADE, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (guest, name));"
+        "INSERT INTO guests VALUES ('old', '/p', '[Guest]', 'none', 'defined', 'added', NULL,"
+        " 0, 0, 1, 1);"
+        "PRAGMA user_version = 1;");
+    g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(ccm_store_schema_version(s), ==, 2);
+    g_autoptr(CcmStoredGuest) old = ccm_store_get_guest(s, "old", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(old->origin, ==, "ccmd");
+    g_autoptr(CcmStoredGuest) lv = guest("dom1");
+    lv->origin = g_strdup("libvirt");
+    g_assert_true(ccm_store_add_guest(s, lv, &error));
+    g_autoptr(CcmStoredGuest) back = ccm_store_get_guest(s, "dom1", &error);
+    g_assert_cmpstr(back->origin, ==, "libvirt");
 }
 
 /* A failing migration rolls back: the schema version and tables stay as they were. */
@@ -271,6 +302,7 @@ int main(int argc, char **argv)
     ADD("/state-store/newer-schema", test_newer_schema);
     ADD("/state-store/not-a-database", test_not_a_database);
     ADD("/state-store/migrate-from-empty", test_migrate_from_empty);
+    ADD("/state-store/migrate-origin", test_migrate_origin);
     ADD("/state-store/failed-migration-rolls-back", test_failed_migration_rolls_back);
     return g_test_run();
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* varlink-client.h - a blocking Varlink client, for ccmctl */
+/* varlink-client.h - a blocking Varlink client, for ccmctl and the libvirt hook */
 #pragma once
 
 #include <stdbool.h>
