@@ -86,6 +86,13 @@ static gboolean outl(Qtest *q, unsigned port, uint32_t value, GError **error)
     return r != NULL;
 }
 
+static gboolean out_sized(Qtest *q, const CcmAcpiPortWrite *w, GError **error)
+{
+    const char *op = w->size == 1 ? "outb" : w->size == 2 ? "outw" : "outl";
+    g_autofree char *r = qtest(q, error, "%s 0x%x 0x%x", op, w->port, w->value);
+    return r != NULL;
+}
+
 /* Guest memory -> @out (qtest "read" answers 0x + hex). */
 static gboolean mem_read(Qtest *q, uint64_t addr, guint8 *out, gsize size, GError **error)
 {
@@ -168,12 +175,20 @@ void ccm_acpi_blobs_clear(CcmAcpiBlobs *b)
     g_clear_pointer(&b->loader, g_bytes_unref);
 }
 
-static gboolean dump(Qtest *q, CcmAcpiBlobs *ret, GError **error)
+static gboolean dump(Qtest *q, const CcmAcpiPortWrite *setup, size_t n_setup,
+                     CcmAcpiBlobs *ret, GError **error)
 {
-    /* The firmware's first act on q35: PCIEXBAR = 0xb0000000, enabled (dev 0:0.0, 0x60). */
-    if (!outl(q, 0xcf8, 0x80000060, error) || !outl(q, 0xcfc, 0xb0000001, error) ||
-        !outl(q, 0xcf8, 0x80000064, error) || !outl(q, 0xcfc, 0, error))
+    if (setup) {
+        /* The platform setup a real firmware did before reading the tables. */
+        for (size_t i = 0; i < n_setup; i++)
+            if (!out_sized(q, &setup[i], error))
+                return FALSE;
+    } else if (!outl(q, 0xcf8, 0x80000060, error) || !outl(q, 0xcfc, 0xb0000001, error) ||
+               !outl(q, 0xcf8, 0x80000064, error) || !outl(q, 0xcfc, 0, error)) {
+        /* The firmware's first act on q35: PCIEXBAR = 0xb0000000, enabled (dev 0:0.0,
+         * 0x60). */
         return FALSE;
+    }
     g_autofree guint8 *count_be = fw_cfg_read(q, FW_CFG_FILE_DIR, 4, error);
     if (!count_be)
         return FALSE;
@@ -274,6 +289,13 @@ static char *first_stderr_line(GSubprocess *p)
 gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint timeout_ms,
                        CcmAcpiBlobs *ret, GError **error)
 {
+    return ccm_acpi_dump_after(qemu, shape_args, NULL, 0, timeout_ms, ret, error);
+}
+
+gboolean ccm_acpi_dump_after(const char *qemu, const char *const *shape_args,
+                             const CcmAcpiPortWrite *setup, size_t n_setup, guint timeout_ms,
+                             CcmAcpiBlobs *ret, GError **error)
+{
     g_autofree char *dir = g_dir_make_tmp("ccm-acpi-XXXXXX", error);
     if (!dir)
         return FALSE;
@@ -321,7 +343,7 @@ gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint ti
         .peer = peer,
     };
     g_data_input_stream_set_newline_type(q.in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-    ok = dump(&q, ret, error);
+    ok = dump(&q, setup, n_setup, ret, error);
     g_object_unref(q.in);
     g_subprocess_force_exit(p);
     (void) g_subprocess_wait(p, NULL, NULL);
@@ -341,7 +363,8 @@ static GBytes **blob_slot(CcmAcpiBlobs *b, size_t i)
 }
 
 /* The cache folder for @qemu and @shape_args; NULL when @qemu cannot be found. */
-static char *cache_entry(const char *qemu, const char *const *shape_args, const char *cache_dir,
+static char *cache_entry(const char *qemu, const char *const *shape_args,
+                         const CcmAcpiPortWrite *setup, size_t n_setup, const char *cache_dir,
                          GError **error)
 {
     g_autofree char *path = strchr(qemu, '/') ? g_strdup(qemu) : g_find_program_in_path(qemu);
@@ -360,6 +383,11 @@ static char *cache_entry(const char *qemu, const char *const *shape_args, const 
     g_checksum_update(sum, (const guchar *) stamp, -1);
     for (const char *const *a = shape_args; a && *a; a++)
         g_checksum_update(sum, (const guchar *) *a, (gssize) strlen(*a) + 1);
+    for (size_t i = 0; setup && i < n_setup; i++) {
+        g_autofree char *w = g_strdup_printf("out%u 0x%x 0x%x\n", setup[i].size, setup[i].port,
+                                             setup[i].value);
+        g_checksum_update(sum, (const guchar *) w, -1);
+    }
     const char *dir = cache_dir ? cache_dir : g_getenv("CCM_ACPI_CACHE");
     g_autofree char *default_dir = NULL;
     if (!dir)
@@ -435,7 +463,16 @@ gboolean ccm_acpi_dump_cached(const char *qemu, const char *const *shape_args,
                               guint timeout_ms, const char *cache_dir, CcmAcpiBlobs *ret,
                               gboolean *ret_cached, GError **error)
 {
-    g_autofree char *entry = cache_entry(qemu, shape_args, cache_dir, error);
+    return ccm_acpi_dump_cached_after(qemu, shape_args, NULL, 0, timeout_ms, cache_dir, ret,
+                                      ret_cached, error);
+}
+
+gboolean ccm_acpi_dump_cached_after(const char *qemu, const char *const *shape_args,
+                                    const CcmAcpiPortWrite *setup, size_t n_setup,
+                                    guint timeout_ms, const char *cache_dir, CcmAcpiBlobs *ret,
+                                    gboolean *ret_cached, GError **error)
+{
+    g_autofree char *entry = cache_entry(qemu, shape_args, setup, n_setup, cache_dir, error);
     if (!entry)
         return FALSE;
     if (cache_read(entry, ret)) {
@@ -443,7 +480,7 @@ gboolean ccm_acpi_dump_cached(const char *qemu, const char *const *shape_args,
             *ret_cached = TRUE;
         return TRUE;
     }
-    if (!ccm_acpi_dump(qemu, shape_args, timeout_ms, ret, error))
+    if (!ccm_acpi_dump_after(qemu, shape_args, setup, n_setup, timeout_ms, ret, error))
         return FALSE;
     cache_write(entry, ret);
     if (ret_cached)

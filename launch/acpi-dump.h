@@ -21,6 +21,14 @@ typedef struct CcmAcpiBlobs {
 
 void ccm_acpi_blobs_clear(CcmAcpiBlobs *blobs);
 
+/* A port write the firmware made before it read the tables (recorded by ccm-qemu-plugin):
+ * QEMU builds the tables from the machine as the firmware set it up (PCIEXBAR, PM base). */
+typedef struct CcmAcpiPortWrite {
+    guint16 port;
+    guint8 size;     /* 1, 2 or 4 */
+    guint32 value;
+} CcmAcpiPortWrite;
+
 /**
  * ccm_acpi_dump() - start @qemu stopped with @shape_args and read its three ACPI files
  * @shape_args: the guest's machine, -smp, -m and devices (NULL-terminated), exactly as
@@ -32,6 +40,12 @@ void ccm_acpi_blobs_clear(CcmAcpiBlobs *blobs);
  */
 gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint timeout_ms,
                        CcmAcpiBlobs *ret, GError **error);
+
+/* ccm_acpi_dump() after replaying @setup (@n_setup port writes) instead of ccm's own
+ * first act of the firmware (PCIEXBAR = 0xb0000000). */
+gboolean ccm_acpi_dump_after(const char *qemu, const char *const *shape_args,
+                             const CcmAcpiPortWrite *setup, size_t n_setup, guint timeout_ms,
+                             CcmAcpiBlobs *ret, GError **error);
 
 /**
  * ccm_acpi_dump_cached() - ccm_acpi_dump(), kept per QEMU binary and VM shape
@@ -45,3 +59,9 @@ gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint ti
 gboolean ccm_acpi_dump_cached(const char *qemu, const char *const *shape_args,
                               guint timeout_ms, const char *cache_dir, CcmAcpiBlobs *ret,
                               gboolean *ret_cached, GError **error);
+
+/* The same with @setup replayed first (part of the cache key). */
+gboolean ccm_acpi_dump_cached_after(const char *qemu, const char *const *shape_args,
+                                    const CcmAcpiPortWrite *setup, size_t n_setup,
+                                    guint timeout_ms, const char *cache_dir, CcmAcpiBlobs *ret,
+                                    gboolean *ret_cached, GError **error);

@@ -255,10 +255,20 @@ static gboolean wants_cca(int argc, char **argv)
     return FALSE;
 }
 
+static gboolean wants_manifest(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--manifest") == 0 || g_str_has_prefix(argv[i], "--manifest="))
+            return TRUE;
+    return FALSE;
+}
+
 int ccmctl_verify(int argc, char **argv)
 {
     if (wants_cca(argc, argv))
         return ccmctl_verify_cca(argc, argv);
+    if (wants_manifest(argc, argv))
+        return ccmctl_verify_manifest(argc, argv);
 
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
     g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;

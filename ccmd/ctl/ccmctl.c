@@ -27,6 +27,8 @@ static const struct {
     { "verify", ccmctl_verify, "compare a TD quote and event log, or a CCA token, with what is expected" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
     { "define", ccmctl_define, "define a guest spec's domain in libvirt" },
+    { "rehearse", ccmctl_rehearse, "boot a guest's measured inputs under TCG with ccm-qemu-plugin" },
+    { "map", ccmctl_map, "show an execution map: what ran, from which bytes; draw it" },
     { "register", ccmctl_register, "register a guest's expected values with a Trustee KBS" },
     { "export", ccmctl_export, "print a guest's expected values for a key broker" },
     { "snp-id-block", ccmctl_snp_id_block, "sign an SEV-SNP ID block and ID authentication block" },

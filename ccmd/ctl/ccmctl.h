@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+struct json_object;
+
 /* Exit codes shared by every ccmctl command; see ccmctl(1). */
 enum {
     CCMCTL_EXIT_OK = 0,
@@ -44,6 +46,22 @@ char *ccmctl_libvirt_xml(struct CcmGuestSpec *owned_spec, const char *host_id,
 struct CcmGuestSpec *ccmctl_domain_spec(const char *uri, const char *name, GError **error);
 int ccmctl_verify(int argc, char **argv);
 int ccmctl_verify_cca(int argc, char **argv);
+int ccmctl_verify_manifest(int argc, char **argv);
+int ccmctl_map(int argc, char **argv);
+int ccmctl_rehearse(int argc, char **argv);
+
+/* Prints the execution map at @path (summary and flagged ranges, or JSON; with @ret_json
+ * returned there instead) and draws it into @svg when given; returns 0 when nothing
+ * flagged ran, else 1. */
+int ccmctl_map_report(const char *path, const char *svg, gboolean json,
+                      struct json_object **ret_json);
+
+/* Prints what the boot manifest at @manifest_path consumed against @plan's inputs (with
+ * QEMU's ACPI files when @acpi), one line per input or JSON; returns 0 when every input
+ * matches, else names the first that differs on stderr and returns 1. With @ret_json, the
+ * JSON object is returned there instead of printed. */
+int ccmctl_manifest_report(const struct CcmLaunchPlan *plan, const char *manifest_path,
+                           gboolean acpi, gboolean json, struct json_object **ret_json);
 int ccmctl_register(int argc, char **argv);
 int ccmctl_export(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);
