@@ -17,6 +17,13 @@
  *   down from 4 GiB until a read fails, at most 16 MiB).
  * dump=DIR: also write the bytes of every item the manifest lists into DIR, one file per
  *   item (slashes as "_"), to compare them with the expected ones byte by byte.
+ * tee=snp: a simulated SEV-SNP TEE (sim-snp.c; plugin API 5 or later, QEMU >= 10.1). It
+ *   measures the launch from what it observed (the firmware at reset, vCPUs, the CPUID
+ *   signature, the kernel, initrd and command line as read over fw_cfg), fills the
+ *   firmware's kernel-hashes table from those bytes as QEMU would for a real launch, and
+ *   answers the guest's report requests (docs/simulated-tee.md). vcek-key=PEM (required),
+ *   policy=, host-data=HEX64, sev-features=, tcb=BL:TEE:SNP:UCODE are the launch's and the
+ *   platform's parameters; measurement=FILE writes what it measured, from what.
  *
  * How: port I/O is invisible to memory callbacks, so each translated block is decoded
  * (x86-insn.c) and the IN/OUT/INS/CPUID instructions get an exec callback that reads
@@ -39,8 +46,10 @@
 
 #include "ccm/measure.h"
 #include "fw-cfg-watch.h"
+#include "boot-blobs.h"
 #include "page-provenance.h"
 #include "plugin-compat.h"
+#include "sim-snp.h"
 #include "x86-insn.h"
 
 #define MAX_VCPUS 1024
@@ -95,7 +104,30 @@ static struct {
     qemu_plugin_u64 pending_flag;  /* per vCPU: 1 while a transfer awaits its bytes */
     GArray *setup;                 /* PCI configuration writes before the ACPI tables */
     bool acpi_read;
+
+    /* tee=snp */
+    CcmSimSnpConfig tee_config;
+    bool tee;
+    char *measurement_path;
+    CcmSimSnp *sim;
+    CcmBootBlobs *blobs;
+    bool hashes_area;
+    uint32_t hashes_base;
+    struct qemu_plugin_register *rsi;
 } s;
+
+/* The guest interface (docs/simulated-tee.md). */
+#define TEE_CMD_SNP_REPORT 0x434d0001ull
+#define TEE_CMD_TDX_REPORT 0x434d0002ull
+#define TEE_CMD_TDX_EXTEND 0x434d0003ull
+#define TEE_STATUS_OK 0
+#define TEE_STATUS_BAD_REQUEST 1
+#define TEE_STATUS_NO_SUCH_TEE 2
+#define TEE_STATUS_CANNOT_MEASURE 3
+#define TEE_BUFFER_SIZE 4096u
+#define TEE_OFF_VMPL 0x40
+#define TEE_OFF_REPORT 0x100
+#define TEE_OFF_REPORT_SIZE 0x5a0
 
 typedef struct PortWrite {
     uint16_t port;
@@ -177,6 +209,39 @@ static void write_map(void)
     write_atomically(s.map_path, out);
 }
 
+static CcmSimSnpInputs tee_inputs(void)
+{
+    return (CcmSimSnpInputs){ s.vcpus, s.have_signature, s.signature, s.blobs };
+}
+
+/* What the simulated TEE measured, and from what. Call with s.lock held. */
+static void write_measurement(void)
+{
+    if (!s.measurement_path)
+        return;
+    g_autoptr(GString) out = g_string_new("{\n  \"format\": \"ccm-simulated-measurement\",\n"
+                                          "  \"version\": 1,\n  \"tee\": ");
+    ccm_sim_snp_append_json(s.sim, out);
+    g_string_append(out, "\n}\n");
+    write_atomically(s.measurement_path, out);
+}
+
+/* The kernel-hashes table as the blobs read so far imply it, where the firmware looks for
+ * it: what QEMU writes before a real launch, written here as the bytes arrive (the firmware
+ * checks each blob against it only after reading it). Call with s.lock held. */
+static void write_hashes_table(void)
+{
+    if (!s.hashes_area)
+        return;
+    CcmKernelHashes hashes;
+    uint8_t table[CCM_KERNEL_HASHES_TABLE_SIZE];
+    ccm_boot_blobs_hashes(s.blobs, &hashes);
+    ccm_kernel_hashes_table(&hashes, table);
+    if (!ccm_plugin_write_guest(s.hashes_base, table, sizeof(table)))
+        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: cannot write the kernel-hashes table at "
+                        "0x%x\n", s.hashes_base);
+}
+
 /* Stops recording and writes the files, once. Call with s.lock held. */
 static void finish(const char *why)
 {
@@ -239,6 +304,8 @@ static void complete(unsigned vcpu)
             return;
         ccm_fw_cfg_data(s.fw, buf, p.length,
                         p.kind == PENDING_DMA ? CCM_FW_CFG_VIA_DMA : CCM_FW_CFG_VIA_PIO);
+        if (s.blobs && ccm_boot_blobs_data(s.blobs, buf, p.length))
+            write_hashes_table();
         host_wrote(p.address, p.length, ccm_fw_cfg_name(s.fw, ccm_fw_cfg_selected(s.fw)));
         return;
     }
@@ -248,6 +315,8 @@ static void complete(unsigned vcpu)
         for (unsigned i = 0; i < p.size; i++)
             bytes[i] = (uint8_t) (v >> (8 * i));
         ccm_fw_cfg_data(s.fw, bytes, p.size, CCM_FW_CFG_VIA_PIO);
+        if (s.blobs && ccm_boot_blobs_data(s.blobs, bytes, p.size))
+            write_hashes_table();
         return;
     }
     case PENDING_CPUID:
@@ -264,6 +333,8 @@ static void selected(CcmFwCfgWatch *fw, uint16_t key)
 {
     ccm_fw_cfg_select(fw, key);
     const char *name = ccm_fw_cfg_name(fw, key);
+    if (s.blobs)
+        ccm_boot_blobs_select(s.blobs, name);
     if (g_str_has_prefix(name, "etc/acpi/") || strcmp(name, "etc/table-loader") == 0)
         s.acpi_read = true;
 }
@@ -279,8 +350,11 @@ static void dma_kick(unsigned vcpu, uint64_t descriptor)
         selected(s.fw, (uint16_t) (d.control >> 16));
     if (d.control & CCM_FW_CFG_DMA_READ)
         set_pending(vcpu, (Pending){ PENDING_DMA, d.address, d.length, 0 });
-    else if (d.control & CCM_FW_CFG_DMA_SKIP)
+    else if (d.control & CCM_FW_CFG_DMA_SKIP) {
         ccm_fw_cfg_skip(s.fw, d.length);
+        if (s.blobs && d.length)
+            ccm_boot_blobs_skip(s.blobs);
+    }
 }
 
 static void on_io(unsigned vcpu, void *userdata)
@@ -400,6 +474,15 @@ static void on_reset(unsigned vcpu, void *userdata)
     s.firmware_size = size;
     s.firmware_sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, image, size);
     s.firmware_sha384 = g_compute_checksum_for_data(G_CHECKSUM_SHA384, image, size);
+    if (s.sim) {
+        g_autofree char *why = NULL;
+        uint32_t area_size = 0;
+        if (!ccm_sim_snp_set_firmware(s.sim, image, size, &why))
+            ccm_plugin_outf("ccm-qemu-plugin: tee=snp: %s\n", why);
+        else if ((s.hashes_area = ccm_sim_snp_hashes_area(s.sim, &s.hashes_base, &area_size) &&
+                                  area_size >= CCM_KERNEL_HASHES_TABLE_SIZE))
+            write_hashes_table();
+    }
     if (s.prov) {
         g_autofree char *why = NULL;
         if (!ccm_provenance_set_firmware(s.prov, s.firmware_base, image, size, &why)) {
@@ -414,6 +497,56 @@ static void on_reset(unsigned vcpu, void *userdata)
         }
     }
     g_mutex_unlock(&s.lock);
+}
+
+/* ---- the simulated TEE's guest interface ------------------------------------------------- */
+
+static uint64_t tee_answer(uint64_t command, uint64_t buffer)
+{
+    if (command == TEE_CMD_TDX_REPORT || command == TEE_CMD_TDX_EXTEND)
+        return TEE_STATUS_NO_SUCH_TEE;
+    if (command != TEE_CMD_SNP_REPORT)
+        return TEE_STATUS_BAD_REQUEST;
+    uint64_t paddr;
+    uint8_t request[TEE_OFF_VMPL + 4];
+    if (buffer % TEE_BUFFER_SIZE || !ccm_plugin_translate(buffer, &paddr) ||
+        !ccm_plugin_read_guest(paddr, true, request, sizeof(request))) {
+        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: request buffer 0x%" G_GINT64_MODIFIER "x is "
+                        "not a mapped, page-aligned page\n", buffer);
+        return TEE_STATUS_BAD_REQUEST;
+    }
+    uint32_t vmpl = (uint32_t) request[TEE_OFF_VMPL] | (uint32_t) request[TEE_OFF_VMPL + 1] << 8 |
+                    (uint32_t) request[TEE_OFF_VMPL + 2] << 16 |
+                    (uint32_t) request[TEE_OFF_VMPL + 3] << 24;
+    if (vmpl > 3)
+        return TEE_STATUS_BAD_REQUEST;
+    uint8_t answer[TEE_OFF_REPORT_SIZE + 4 - TEE_OFF_REPORT];
+    g_autofree char *why = NULL;
+    CcmSimSnpInputs in = tee_inputs();
+    bool first = !ccm_sim_snp_measured(s.sim);
+    if (!ccm_sim_snp_report(s.sim, &in, request, vmpl, answer, &why)) {
+        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: %s\n", why);
+        fprintf(stderr, "ccm-qemu-plugin: tee=snp: %s\n", why);
+        return TEE_STATUS_CANNOT_MEASURE;
+    }
+    uint32_t size = GUINT32_TO_LE(CCM_SNP_REPORT_SIZE);
+    memcpy(answer + TEE_OFF_REPORT_SIZE - TEE_OFF_REPORT, &size, 4);
+    if (!ccm_plugin_write_guest(paddr + TEE_OFF_REPORT, answer, sizeof(answer)))
+        return TEE_STATUS_BAD_REQUEST;
+    if (first)
+        write_measurement();
+    return TEE_STATUS_OK;
+}
+
+/* A guest's request (the magic NOP): RAX the command, RDI the buffer; RAX the status after. */
+static void on_tee_request(unsigned vcpu, void *userdata)
+{
+    uint64_t command = reg(s.rax), buffer = reg(s.rdi);
+    g_mutex_lock(&s.lock);
+    uint64_t status = tee_answer(command, buffer);
+    g_mutex_unlock(&s.lock);
+    if (!ccm_plugin_write_reg_u64(s.rax, status))
+        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: cannot set RAX for vCPU %u\n", vcpu);
 }
 
 /* ---- translation ----------------------------------------------------------------------- */
@@ -432,31 +565,44 @@ static void classify(uint64_t vaddr)
 
 static void on_translate(struct qemu_plugin_tb *tb)
 {
-    if (!g_atomic_int_get(&s.recording))
+    /* Recording stops when the kernel starts; the simulated TEE serves the guest until QEMU
+     * exits, so with tee= every block is still searched for its request. */
+    bool watch = g_atomic_int_get(&s.recording);
+    if (!watch && !s.tee)
         return;
     size_t n = qemu_plugin_tb_n_insns(tb);
-    if (n && g_atomic_int_compare_and_exchange(&s.reset_seen, 0, 1))
-        qemu_plugin_register_vcpu_insn_exec_cb(qemu_plugin_tb_get_insn(tb, 0), on_reset,
-                                               QEMU_PLUGIN_CB_NO_REGS, NULL);
-    /* A transfer that ended the previous block completes before this one runs. */
-    qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_after, QEMU_PLUGIN_CB_R_REGS,
-                                              QEMU_PLUGIN_COND_EQ, s.pending_flag, 1, NULL);
+    if (watch) {
+        if (n && g_atomic_int_compare_and_exchange(&s.reset_seen, 0, 1))
+            qemu_plugin_register_vcpu_insn_exec_cb(qemu_plugin_tb_get_insn(tb, 0), on_reset,
+                                                   QEMU_PLUGIN_CB_NO_REGS, NULL);
+        /* A transfer that ended the previous block completes before this one runs. */
+        qemu_plugin_register_vcpu_tb_exec_cond_cb(tb, on_after, QEMU_PLUGIN_CB_R_REGS,
+                                                  QEMU_PLUGIN_COND_EQ, s.pending_flag, 1, NULL);
+    }
     uint64_t last_page = UINT64_MAX;
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
-        if (s.until == UNTIL_KERNEL && vaddr >= KERNEL_HALF) {
+        if (watch && s.until == UNTIL_KERNEL && vaddr >= KERNEL_HALF) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_kernel, QEMU_PLUGIN_CB_NO_REGS, NULL);
-            return;
+            if (!s.tee)
+                return;
+            watch = false;
         }
-        if (s.prov && vaddr / CCM_PAGE_SIZE != last_page) {
+        if (watch && s.prov && vaddr / CCM_PAGE_SIZE != last_page) {
             last_page = vaddr / CCM_PAGE_SIZE;
             classify(vaddr);
         }
         uint8_t bytes[16];
         size_t len = qemu_plugin_insn_data(insn, bytes, sizeof(bytes));
         CcmInsn decoded = ccm_insn_decode(bytes, len);
-        if (decoded.kind == CCM_INSN_OTHER || decoded.kind == CCM_INSN_OUTS)
+        if (decoded.kind == CCM_INSN_TEE_REQUEST && s.tee) {
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_tee_request, QEMU_PLUGIN_CB_RW_REGS,
+                                                   NULL);
+            continue;
+        }
+        if (!watch || decoded.kind == CCM_INSN_OTHER || decoded.kind == CCM_INSN_OUTS ||
+            decoded.kind == CCM_INSN_TEE_REQUEST)
             continue;
         Site *site = g_new0(Site, 1);
         site->insn = decoded;
@@ -489,6 +635,15 @@ static void on_vcpu_init(unsigned vcpu)
 static void on_qemu_exit(void)
 {
     g_mutex_lock(&s.lock);
+    if (s.sim && s.measurement_path) {
+        /* No guest asked: measure what was observed, for the record. */
+        uint8_t digest[CCM_SHA384_SIZE];
+        g_autofree char *why = NULL;
+        CcmSimSnpInputs in = tee_inputs();
+        if (!ccm_sim_snp_measured(s.sim) && !ccm_sim_snp_measure(s.sim, &in, digest, &why))
+            ccm_plugin_outf("ccm-qemu-plugin: tee=snp: %s\n", why);
+        write_measurement();
+    }
     finish("exit");
     g_mutex_unlock(&s.lock);
 }
@@ -507,8 +662,41 @@ static void refuse(const char *format, ...)
     fprintf(stderr, "ccm-qemu-plugin: %s\n", text);
 }
 
+/* Exactly @n bytes as 2n hex digits. */
+static bool parse_hex(const char *text, uint8_t *out, size_t n)
+{
+    if (strlen(text) != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int hi = g_ascii_xdigit_value(text[2 * i]), lo = g_ascii_xdigit_value(text[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t) (hi << 4 | lo);
+    }
+    return true;
+}
+
+/* BL:TEE:SNP:UCODE, each 0-255. */
+static bool parse_tcb(const char *text, CcmSnpTcb *ret)
+{
+    g_auto(GStrv) parts = g_strsplit(text, ":", -1);
+    uint8_t v[4];
+    if (g_strv_length(parts) != 4)
+        return false;
+    for (int i = 0; i < 4; i++) {
+        char *end = NULL;
+        guint64 x = g_ascii_strtoull(parts[i], &end, 10);
+        if (!g_ascii_isdigit(parts[i][0]) || *end || x > 255)
+            return false;
+        v[i] = (uint8_t) x;
+    }
+    *ret = (CcmSnpTcb){ .bootloader = v[0], .tee = v[1], .snp = v[2], .microcode = v[3] };
+    return true;
+}
+
 static bool parse_args(int argc, char **argv)
 {
+    s.tee_config.policy = 0x30000;
     s.until = UNTIL_KERNEL;
     for (int i = 0; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
@@ -530,6 +718,20 @@ static bool parse_args(int argc, char **argv)
         } else if (strcmp(key, "firmware-size") == 0 && g_ascii_isdigit(*value) &&
                    (s.firmware_size = g_ascii_strtoull(value, &end, 0)) > 0 && !*end &&
                    s.firmware_size % CCM_PAGE_SIZE == 0 && s.firmware_size <= (256u << 20)) {
+        } else if (strcmp(key, "tee") == 0 && strcmp(value, "snp") == 0) {
+            s.tee = true;
+        } else if (strcmp(key, "vcek-key") == 0 && *value) {
+            s.tee_config.vcek_key_path = g_strdup(value);
+        } else if (strcmp(key, "measurement") == 0 && *value) {
+            s.measurement_path = g_strdup(value);
+        } else if (strcmp(key, "policy") == 0 && g_ascii_isdigit(*value) &&
+                   (s.tee_config.policy = g_ascii_strtoull(value, &end, 0), !*end)) {
+        } else if (strcmp(key, "sev-features") == 0 && g_ascii_isdigit(*value) &&
+                   (s.tee_config.guest_features = g_ascii_strtoull(value, &end, 0), !*end)) {
+            s.tee_config.guest_features_set = true;
+        } else if (strcmp(key, "host-data") == 0 && parse_hex(value, s.tee_config.host_data,
+                                                               sizeof(s.tee_config.host_data))) {
+        } else if (strcmp(key, "tcb") == 0 && parse_tcb(value, &s.tee_config.tcb)) {
         } else if (strcmp(key, "dump") == 0 && *value) {
             s.dump_dir = g_strdup(value);
         } else if (strcmp(key, "until") == 0 && !strcmp(value, "kernel")) {
@@ -543,14 +745,20 @@ static bool parse_args(int argc, char **argv)
         } else {
             refuse("bad argument '%s'; expected manifest=FILE, map=FILE, "
                    "platform=sev|sev-es|sev-snp|tdx, kernel-hashes=on|off, firmware-size=BYTES "
-                   "(whole pages), dump=DIR, until=kernel|exit|pio:PORT (see ccm-qemu-plugin(7))",
+                   "(whole pages), dump=DIR, until=kernel|exit|pio:PORT, tee=snp, vcek-key=PEM, "
+                   "measurement=FILE, policy=N, host-data=HEX64, sev-features=N, "
+                   "tcb=BL:TEE:SNP:UCODE (see ccm-qemu-plugin(7))",
                    argv[i]);
             return false;
         }
     }
-    if (!s.manifest_path && !s.map_path) {
-        refuse("nothing to record: give manifest=FILE and/or map=FILE (see "
+    if (!s.manifest_path && !s.map_path && !s.tee) {
+        refuse("nothing to do: give manifest=FILE, map=FILE and/or tee=snp (see "
                "ccm-qemu-plugin(7))");
+        return false;
+    }
+    if (!s.tee && (s.tee_config.vcek_key_path || s.measurement_path)) {
+        refuse("vcek-key= and measurement= belong to the simulated TEE: add tee=snp");
         return false;
     }
     return true;
@@ -570,6 +778,22 @@ CCM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t
     if (!parse_args(argc, argv))
         return -1;
     s.api = info->version.cur;
+    if (s.tee) {
+        if (CCM_PLUGIN_API < 7 || !ccm_plugin_can_write()) {
+            refuse("tee=snp needs plugin API 5 or later (QEMU 10.1 and later: it writes the "
+                   "guest's answer into its memory and registers); this QEMU offers %d-%d%s",
+                   info->version.min, info->version.cur,
+                   CCM_PLUGIN_API < 7 ? " and this is the level-4 build" : "");
+            return -1;
+        }
+        g_autofree char *why = NULL;
+        s.sim = ccm_sim_snp_new(&s.tee_config, &why);
+        if (!s.sim) {
+            refuse("tee=snp: %s", why);
+            return -1;
+        }
+        s.blobs = ccm_boot_blobs_new();
+    }
     s.vcpus = (unsigned) info->system.smp_vcpus;
     s.fw = ccm_fw_cfg_watch_new();
     if (s.dump_dir)

@@ -20,6 +20,8 @@ static CcmPluginExitFn exit_fn;
 static struct {
     CcmPluginReadMemoryHwaddrFn read_memory_hwaddr;
     CcmPluginTranslateVaddrFn translate_vaddr;
+    CcmPluginWriteMemoryHwaddrFn write_memory_hwaddr;
+    CcmPluginWriteRegisterFn write_register;
 } level5;
 
 static void *find_qemu_symbol(const char *name)
@@ -41,6 +43,16 @@ static void find_level5(void)
     sym = find_qemu_symbol(CCM_PLUGIN_SYM_TRANSLATE_VADDR);
     G_STATIC_ASSERT(sizeof(level5.translate_vaddr) == sizeof(sym));
     memcpy(&level5.translate_vaddr, &sym, sizeof(sym));
+    sym = find_qemu_symbol(CCM_PLUGIN_SYM_WRITE_MEMORY_HWADDR);
+    G_STATIC_ASSERT(sizeof(level5.write_memory_hwaddr) == sizeof(sym));
+    memcpy(&level5.write_memory_hwaddr, &sym, sizeof(sym));
+#if CCM_PLUGIN_API >= 7
+    /* Only the level-7 build knows this call's shape (a bool); the level-4 build never
+     * writes registers. */
+    sym = find_qemu_symbol(CCM_PLUGIN_SYM_WRITE_REGISTER);
+    G_STATIC_ASSERT(sizeof(level5.write_register) == sizeof(sym));
+    memcpy(&level5.write_register, &sym, sizeof(sym));
+#endif
     g_once_init_leave(&done, 1);
 }
 
@@ -246,4 +258,36 @@ bool ccm_plugin_translate(uint64_t vaddr, uint64_t *ret_paddr)
         return false;
     *ret_paddr = paddr;
     return true;
+}
+
+bool ccm_plugin_can_write(void)
+{
+    find_level5();
+    return level5.write_memory_hwaddr != NULL && level5.write_register != NULL &&
+           level5.translate_vaddr != NULL && level5.read_memory_hwaddr != NULL;
+}
+
+bool ccm_plugin_write_guest(uint64_t paddr, const void *buf, size_t len)
+{
+    find_level5();
+    if (level5.write_memory_hwaddr == NULL || len == 0)
+        return false;
+    GByteArray *bytes = thread_buffer();
+    g_byte_array_set_size(bytes, 0);
+    g_byte_array_append(bytes, buf, (guint) len);
+    return level5.write_memory_hwaddr(paddr, bytes) == QEMU_PLUGIN_HWADDR_OPERATION_OK;
+}
+
+bool ccm_plugin_write_reg_u64(struct qemu_plugin_register *reg, uint64_t value)
+{
+    find_level5();
+    if (level5.write_register == NULL || reg == NULL)
+        return false;
+    uint64_t le = GUINT64_TO_LE(value);
+    GByteArray *bytes = thread_buffer();
+    g_byte_array_set_size(bytes, 0);
+    g_byte_array_append(bytes, (const guint8 *) &le, sizeof(le));
+    (void) level5.write_register(reg, bytes);
+    uint64_t back = 0;
+    return ccm_plugin_read_reg_u64(reg, &back) && back == value;
 }

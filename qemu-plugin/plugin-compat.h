@@ -121,3 +121,13 @@ bool ccm_plugin_read_guest(uint64_t addr, bool physical, void *buf, size_t len);
  * finds no mapping.
  */
 bool ccm_plugin_translate(uint64_t vaddr, uint64_t *ret_paddr);
+
+/* Level 5 and later (QEMU 10.1+), level-7 build only: whether this QEMU lets the plugin write
+ * guest memory and registers. */
+bool ccm_plugin_can_write(void);
+
+/* Writes guest-physical memory; false when QEMU refused or cannot. */
+bool ccm_plugin_write_guest(uint64_t paddr, const void *buf, size_t len);
+
+/* Writes a 64-bit register (in a QEMU_PLUGIN_CB_RW_REGS callback) and reads it back. */
+bool ccm_plugin_write_reg_u64(struct qemu_plugin_register *reg, uint64_t value);

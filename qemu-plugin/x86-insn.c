@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* x86-insn.c - the few x86 instructions the plugin watches, recognised from their bytes */
+#include <string.h>
+
 #include "x86-insn.h"
+
+static const uint8_t tee_request[] = { 0x0f, 0x1f, 0x80, 0x43, 0x43, 0x4d, 0x54 };
 
 CcmInsn ccm_insn_decode(const uint8_t *b, size_t len)
 {
     CcmInsn insn = { .kind = CCM_INSN_OTHER, .port = -1, .size = 4 };
+    if (len >= sizeof(tee_request) && memcmp(b, tee_request, sizeof(tee_request)) == 0) {
+        insn.kind = CCM_INSN_TEE_REQUEST;
+        return insn;
+    }
     bool operand16 = false;
     size_t i = 0;
 

@@ -7,6 +7,8 @@
  * INS and OUTS (with REP), and CPUID. Everything else is "other". The firmware does its
  * fw_cfg I/O in 32- or 64-bit code, whose default operand size is 32 bits; the 16-bit
  * forms (operand-size prefix 0x66) are recognised, real-mode code is not expected.
+ * The simulated TEE's request is the exact 7-byte NOP 0f 1f 80 43 43 4d 54 ("CCMT" as the
+ * displacement), with no prefix; docs/simulated-tee.md describes it.
  */
 #pragma once
 
@@ -21,6 +23,7 @@ typedef enum CcmInsnKind {
     CCM_INSN_INS,    /* port -> ES:[RDI], RCX times with REP */
     CCM_INSN_OUTS,   /* DS:[RSI] -> port */
     CCM_INSN_CPUID,
+    CCM_INSN_TEE_REQUEST, /* nopl 0x544d4343(%rax): a guest's request to the simulated TEE */
 } CcmInsnKind;
 
 typedef struct CcmInsn {

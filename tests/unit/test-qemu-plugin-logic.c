@@ -12,7 +12,7 @@
 static void test_decode(void)
 {
     static const struct {
-        uint8_t bytes[4];
+        uint8_t bytes[8];
         size_t len;
         CcmInsnKind kind;
         int port;
@@ -30,6 +30,10 @@ static void test_decode(void)
         { { 0x0f, 0xa3 }, 2, CCM_INSN_OTHER, -1, 4, false },
         { { 0xe6 }, 1, CCM_INSN_OTHER, -1, 4, false },           /* truncated */
         { { 0x90 }, 1, CCM_INSN_OTHER, -1, 4, false },
+        /* the simulated TEE's request; another displacement or a short read is a plain NOP */
+        { { 0x0f, 0x1f, 0x80, 0x43, 0x43, 0x4d, 0x54 }, 7, CCM_INSN_TEE_REQUEST, -1, 4, false },
+        { { 0x0f, 0x1f, 0x80, 0x43, 0x43, 0x4d, 0x55 }, 7, CCM_INSN_OTHER, -1, 4, false },
+        { { 0x0f, 0x1f, 0x80, 0x43, 0x43, 0x4d }, 6, CCM_INSN_OTHER, -1, 4, false },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         CcmInsn d = ccm_insn_decode(cases[i].bytes, cases[i].len);
