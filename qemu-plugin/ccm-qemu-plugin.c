@@ -50,6 +50,7 @@
 #include "page-provenance.h"
 #include "plugin-compat.h"
 #include "sim-snp.h"
+#include "sim-tdx.h"
 #include "x86-insn.h"
 
 #define MAX_VCPUS 1024
@@ -110,6 +111,8 @@ static struct {
     bool tee;
     char *measurement_path;
     CcmSimSnp *sim;
+    bool tee_tdx;
+    CcmSimTdx *sim_tdx;
     CcmBootBlobs *blobs;
     bool hashes_area;
     uint32_t hashes_base;
@@ -221,7 +224,10 @@ static void write_measurement(void)
         return;
     g_autoptr(GString) out = g_string_new("{\n  \"format\": \"ccm-simulated-measurement\",\n"
                                           "  \"version\": 1,\n  \"tee\": ");
-    ccm_sim_snp_append_json(s.sim, out);
+    if (s.sim_tdx)
+        ccm_sim_tdx_append_json(s.sim_tdx, out);
+    else
+        ccm_sim_snp_append_json(s.sim, out);
     g_string_append(out, "\n}\n");
     write_atomically(s.measurement_path, out);
 }
@@ -474,6 +480,11 @@ static void on_reset(unsigned vcpu, void *userdata)
     s.firmware_size = size;
     s.firmware_sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, image, size);
     s.firmware_sha384 = g_compute_checksum_for_data(G_CHECKSUM_SHA384, image, size);
+    if (s.sim_tdx) {
+        g_autofree char *why = NULL;
+        if (!ccm_sim_tdx_set_firmware(s.sim_tdx, image, size, &why))
+            ccm_plugin_outf("ccm-qemu-plugin: tee=tdx: %s\n", why);
+    }
     if (s.sim) {
         g_autofree char *why = NULL;
         uint32_t area_size = 0;
@@ -635,6 +646,8 @@ static void on_vcpu_init(unsigned vcpu)
 static void on_qemu_exit(void)
 {
     g_mutex_lock(&s.lock);
+    if (s.sim_tdx && s.measurement_path)
+        write_measurement();
     if (s.sim && s.measurement_path) {
         /* No guest asked: measure what was observed, for the record. */
         uint8_t digest[CCM_SHA384_SIZE];
@@ -720,6 +733,8 @@ static bool parse_args(int argc, char **argv)
                    s.firmware_size % CCM_PAGE_SIZE == 0 && s.firmware_size <= (256u << 20)) {
         } else if (strcmp(key, "tee") == 0 && strcmp(value, "snp") == 0) {
             s.tee = true;
+        } else if (strcmp(key, "tee") == 0 && strcmp(value, "tdx") == 0) {
+            s.tee_tdx = true;
         } else if (strcmp(key, "vcek-key") == 0 && *value) {
             s.tee_config.vcek_key_path = g_strdup(value);
         } else if (strcmp(key, "measurement") == 0 && *value) {
@@ -745,20 +760,28 @@ static bool parse_args(int argc, char **argv)
         } else {
             refuse("bad argument '%s'; expected manifest=FILE, map=FILE, "
                    "platform=sev|sev-es|sev-snp|tdx, kernel-hashes=on|off, firmware-size=BYTES "
-                   "(whole pages), dump=DIR, until=kernel|exit|pio:PORT, tee=snp, vcek-key=PEM, "
+                   "(whole pages), dump=DIR, until=kernel|exit|pio:PORT, tee=snp|tdx, vcek-key=PEM, "
                    "measurement=FILE, policy=N, host-data=HEX64, sev-features=N, "
                    "tcb=BL:TEE:SNP:UCODE (see ccm-qemu-plugin(7))",
                    argv[i]);
             return false;
         }
     }
-    if (!s.manifest_path && !s.map_path && !s.tee) {
+    if (s.tee && s.tee_tdx) {
+        refuse("tee= is snp or tdx, not both");
+        return false;
+    }
+    if (!s.manifest_path && !s.map_path && !s.tee && !s.tee_tdx) {
         refuse("nothing to do: give manifest=FILE, map=FILE and/or tee=snp (see "
                "ccm-qemu-plugin(7))");
         return false;
     }
-    if (!s.tee && (s.tee_config.vcek_key_path || s.measurement_path)) {
-        refuse("vcek-key= and measurement= belong to the simulated TEE: add tee=snp");
+    if (s.tee_tdx && s.tee_config.vcek_key_path) {
+        refuse("vcek-key= is the simulated SEV-SNP TEE's; tee=tdx measures MRTD only");
+        return false;
+    }
+    if (!s.tee && !s.tee_tdx && (s.tee_config.vcek_key_path || s.measurement_path)) {
+        refuse("vcek-key= and measurement= belong to the simulated TEE: add tee=snp or tee=tdx");
         return false;
     }
     return true;
@@ -794,6 +817,8 @@ CCM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t
         }
         s.blobs = ccm_boot_blobs_new();
     }
+    if (s.tee_tdx)
+        s.sim_tdx = ccm_sim_tdx_new(CCM_TDX_PAGE_ORDER_PER_PAGE);
     s.vcpus = (unsigned) info->system.smp_vcpus;
     s.fw = ccm_fw_cfg_watch_new();
     if (s.dump_dir)

@@ -162,6 +162,48 @@ static gboolean install_policies(CcmKbs *kbs, const char *dir, GError **error)
            ccm_kbs_set_resource_policy(kbs, resource, error);
 }
 
+/* Writes @p's values to the broker @o names (and ccm's policies with o->policies), reading
+ * them back; returns the broker's handle. */
+static CcmKbs *register_prepared(const Prepared *p, const CcmctlBrokerOptions *o, GError **error)
+{
+    g_autoptr(CcmKbs) kbs = g_new0(CcmKbs, 1);
+    if (!ccm_http_check_url(o->url, o->insecure, error) ||
+        (o->admin_key && !(kbs->admin_key = ccm_admin_key_load(o->admin_key, error))))
+        return NULL;
+    kbs->url = g_strdup(o->url);
+    while (g_str_has_suffix(kbs->url, "/"))
+        kbs->url[strlen(kbs->url) - 1] = '\0';
+    kbs->ca_file = g_strdup(o->ca_file);
+    kbs->http.allow_insecure_http = o->insecure;
+    kbs->http.retries = o->retries;
+    kbs->role = g_strdup(o->role ? o->role : "admin");
+    kbs->issuer = g_strdup(o->issuer);
+    kbs->audience = g_strdup(o->audience);
+    kbs->trustee_minor = o->trustee_minor;
+    if (o->policies &&
+        !install_policies(kbs, o->policy_dir ? o->policy_dir : CCM_POLICY_DIR, error))
+        return NULL;
+    if (!ccm_kbs_register_checked(kbs, p->ids, error))
+        return NULL;
+    return g_steal_pointer(&kbs);
+}
+
+gboolean ccmctl_broker_register_spec(const char *spec_path, const char *host_id,
+                                     const CcmctlBrokerOptions *o, char **ret_measurement,
+                                     char **ret_identity_b64, GError **error)
+{
+    Prepared p = { 0 };
+    g_autoptr(CcmKbs) kbs = NULL;
+    gboolean ok = prepare(spec_path, host_id, o->trustee_minor, &p, error) &&
+                  (kbs = register_prepared(&p, o, error)) != NULL;
+    if (ok) {
+        *ret_measurement = g_steal_pointer(&p.measurement);
+        *ret_identity_b64 = g_steal_pointer(&p.identity_b64);
+    }
+    prepared_clear(&p);
+    return ok;
+}
+
 int ccmctl_register(int argc, char **argv)
 {
     g_autofree char *url = NULL, *admin_key = NULL, *ca_file = NULL, *policy_dir = NULL;
@@ -214,27 +256,15 @@ int ccmctl_register(int argc, char **argv)
         return ccmctl_fail("register", error);
 
     Prepared p = { 0 };
-    g_autoptr(CcmKbs) kbs = g_new0(CcmKbs, 1);
+    g_autoptr(CcmKbs) kbs = NULL;
     g_autofree char *text = NULL;
     int rc = CCMCTL_EXIT_FAILURE;
+    CcmctlBrokerOptions options = { .url = url, .admin_key = admin_key, .ca_file = ca_file,
+                              .policy_dir = policy_dir, .role = role, .issuer = issuer,
+                              .audience = audience, .insecure = insecure, .policies = policies,
+                              .retries = (unsigned) retries, .trustee_minor = minor };
     if (!prepare(argv[1], host_id, minor, &p, &error) ||
-        !ccm_http_check_url(url, insecure, &error) ||
-        (admin_key && !(kbs->admin_key = ccm_admin_key_load(admin_key, &error))))
-        goto out;
-    kbs->url = g_strdup(url);
-    while (g_str_has_suffix(kbs->url, "/"))
-        kbs->url[strlen(kbs->url) - 1] = '\0';
-    kbs->ca_file = g_strdup(ca_file);
-    kbs->http.allow_insecure_http = insecure;
-    kbs->http.retries = (unsigned) retries;
-    kbs->role = g_strdup(role ? role : "admin");
-    kbs->issuer = g_strdup(issuer);
-    kbs->audience = g_strdup(audience);
-    kbs->trustee_minor = minor;
-
-    if (policies && !install_policies(kbs, policy_dir ? policy_dir : CCM_POLICY_DIR, &error))
-        goto out;
-    if (!ccm_kbs_register_checked(kbs, p.ids, &error))
+        !(kbs = register_prepared(&p, &options, &error)))
         goto out;
 
     if (json) {

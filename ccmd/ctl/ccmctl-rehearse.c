@@ -24,6 +24,8 @@
 #include <json-c/json.h>
 
 #include "ccmctl.h"
+#include "ccmctl-rehearse.h"
+#include "kbs-admin.h"
 #include "launch-plan.h"
 #include "qemu-argv.h"
 #include "qemu-probe.h"
@@ -95,7 +97,9 @@ int ccmctl_rehearse(int argc, char **argv)
 {
     g_autofree char *plugin_dir = NULL, *out_dir = NULL, *svg = NULL;
     gint timeout_s = 600;
-    gboolean json = FALSE;
+    gboolean json = FALSE, attest = FALSE, resource_policy = FALSE;
+    g_autofree char *broker = NULL, *admin_key = NULL, *trustee_version = NULL;
+    g_autofree char *policy_dir = NULL, *host_id = NULL, *registered = NULL, *vcek_key = NULL;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -109,6 +113,27 @@ int ccmctl_rehearse(int argc, char **argv)
         { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s,
           "Give up after this many seconds (default 600)", "SECONDS" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+        { "attest", 0, 0, G_OPTION_ARG_NONE, &attest,
+          "Run the attestation loop: register, boot with a simulated SEV-SNP TEE, let the "
+          "guest attest and fetch its secret", NULL },
+        { "broker", 0, 0, G_OPTION_ARG_STRING, &broker,
+          "With --attest: the KBS, as the guest reaches it (http://HOST:PORT)", "URL" },
+        { "admin-key", 0, 0, G_OPTION_ARG_FILENAME, &admin_key,
+          "With --attest: the broker's Ed25519 admin private key", "PEM" },
+        { "resource-policy", 0, 0, G_OPTION_ARG_NONE, &resource_policy,
+          "With --attest: also install ccm's policies", NULL },
+        { "policy-dir", 0, 0, G_OPTION_ARG_FILENAME, &policy_dir,
+          "With --attest: where ccm's policies are (default " CCM_POLICY_DIR ")", "DIR" },
+        { "trustee-version", 0, 0, G_OPTION_ARG_STRING, &trustee_version,
+          "With --attest: the broker's trustee release (default 0.21)", "VERSION" },
+        { "host-id", 0, 0, G_OPTION_ARG_STRING, &host_id,
+          "With --attest: the host id the guest's identity derives from", "ID" },
+        { "registered", 0, 0, G_OPTION_ARG_FILENAME, &registered,
+          "With --attest: do not register; the broker holds what this earlier record "
+          "(expected.json) says", "FILE" },
+        { "vcek-key", 0, 0, G_OPTION_ARG_FILENAME, &vcek_key,
+          "With --attest: the simulated TEE's signing key (EC P-384, PEM; a test key the "
+          "broker trusts)", "PEM" },
         { NULL },
     };
     g_set_prgname("ccmctl rehearse");
@@ -126,6 +151,23 @@ int ccmctl_rehearse(int argc, char **argv)
     if (argc != 2 || timeout_s <= 0) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                             argc != 2 ? "expected one GUEST.guest" : "--timeout must be positive");
+        return ccmctl_fail("rehearse", error);
+    }
+    if (!attest && (broker || admin_key || registered || vcek_key || resource_policy)) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            "--broker, --admin-key, --registered, --vcek-key and "
+                            "--resource-policy belong to --attest");
+        return ccmctl_fail("rehearse", error);
+    }
+    if (attest && (!broker || !vcek_key)) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                            !broker ? "--attest needs --broker http://HOST:PORT"
+                                    : "--attest needs --vcek-key PEM (the simulated TEE's key)");
+        return ccmctl_fail("rehearse", error);
+    }
+    unsigned trustee_minor = CCM_TRUSTEE_MINOR_DEFAULT;
+    if (trustee_version && !ccm_trustee_version_parse(trustee_version, &trustee_minor, &error)) {
+        g_prefix_error(&error, "--trustee-version: ");
         return ccmctl_fail("rehearse", error);
     }
     if (!plugin_dir)
@@ -153,6 +195,12 @@ int ccmctl_rehearse(int argc, char **argv)
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(argv[1], &error);
     if (!spec || !make_rehearsal(spec, serial, &error))
         return ccmctl_fail("rehearse", error);
+    if (attest && spec->rehearses != CCM_GUEST_PLATFORM_SEV_SNP) {
+        g_set_error(&error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_UNSUPPORTED,
+                    "%s: --attest simulates an SEV-SNP TEE; this guest is %s", argv[1],
+                    ccm_guest_platform_to_string(spec->rehearses));
+        return ccmctl_fail("rehearse", error);
+    }
     g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
     if (!plan)
         return ccmctl_fail("rehearse", error);
@@ -182,6 +230,24 @@ int ccmctl_rehearse(int argc, char **argv)
                     "%s: %s (the plugin for QEMU %s; --plugin-dir names another folder)",
                     plugin, g_strerror(errno), version);
         return ccmctl_fail("rehearse", error);
+    }
+    if (attest) {
+        if (api < 7) {
+            g_set_error(&error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_UNSUPPORTED,
+                        "QEMU %s (%s) offers plugin API %d; the simulated TEE writes the "
+                        "guest's answer into its memory, which needs API 7 here (QEMU 11.1 or "
+                        "later)",
+                        version, plan->qemu_binary, api);
+            return ccmctl_fail("rehearse", error);
+        }
+        CcmctlRehearseAttest a = {
+            .spec_path = argv[1], .host_id = host_id, .registered = registered,
+            .vcek_key = vcek_key, .timeout_s = timeout_s,
+            .broker = { .url = broker, .admin_key = admin_key, .policy_dir = policy_dir,
+                        .policies = resource_policy, .retries = 4,
+                        .trustee_minor = trustee_minor },
+        };
+        return ccmctl_rehearse_attest(&a, plan, caps, plugin, out_dir, json);
     }
     struct stat st;
     guint64 firmware_size = plan->firmware && plan->firmware->path &&

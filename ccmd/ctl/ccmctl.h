@@ -72,3 +72,18 @@ int ccmctl_fail(const char *command, const GError *error);
 
 /* Writes @text to stdout and flushes; FALSE (with @error) if stdout failed. */
 gboolean ccmctl_write_stdout(const char *text, GError **error);
+
+/* Where and how `ccmctl register` (and `ccmctl rehearse --attest`) write to a Trustee KBS. */
+typedef struct CcmctlBrokerOptions {
+    const char *url, *admin_key, *ca_file, *policy_dir, *role, *issuer, *audience;
+    gboolean insecure, policies;
+    unsigned retries;
+    unsigned trustee_minor;
+} CcmctlBrokerOptions;
+
+/* Registers the expected values of the guest in @spec_path (with the identity it gets on
+ * @host_id, NULL for this host) and reads them back: its launch measurement (hex) and
+ * identity (base64) on success. */
+gboolean ccmctl_broker_register_spec(const char *spec_path, const char *host_id,
+                                     const CcmctlBrokerOptions *o, char **ret_measurement,
+                                     char **ret_identity_b64, GError **error);
