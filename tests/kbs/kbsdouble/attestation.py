@@ -6,8 +6,9 @@ Theory of operation (KBS protocol 0.4.0): /auth opens a session for a tee and ha
 out a nonce (standard base64 of 32 random bytes) and a cookie kbs-session-id=<32 hex>
 valid for the session timeout (5 minutes by default). /attest, on that cookie, gets
 the runtime data (nonce and the tee's public JWK) plus evidence; the verifier
-(evidence.py) checks the evidence is bound to SHA-384 of the canonical runtime data
-and yields trustee's claims. They are turned into the policy input as trustee's
+(evidence.py; simtee.py for the simulated TEE's signed evidence, trusted only under
+the --sim-tee-chain directory) checks the evidence is bound to SHA-384 of the canonical
+runtime data and yields trustee's claims. They are turned into the policy input as trustee's
 transform_claims does, and the attestation policy stored as default_cpu (at first the
 model of the release's stock policy) is evaluated on it by the Rego engine, with the
 reference values of the moment behind query_reference_value (policy.py). The result is
@@ -77,8 +78,11 @@ class AttestationService:
     """Sessions, the verifier call, the attestation policies and EAR signing."""
 
     def __init__(self, store, profile, session_timeout=300, backend="normal",
-                 snp_encoding=None, stock_dir=None, clock=time.time):
+                 snp_encoding=None, stock_dir=None, clock=time.time, sim_chain=None):
         self.store = store
+        # The simulated TEE's trust anchors (simtee.Chain), or None: sim-snp and sim-tdx
+        # evidence is then refused.
+        self.sim_chain = sim_chain
         self.profile = profile
         self.snp_encoding = snp_encoding or profile.snp_encoding
         self.session_timeout = session_timeout
@@ -189,7 +193,7 @@ class AttestationService:
             jose.jwk_public_key(tee_pubkey)
             runtime_claims, claims = evidence.verify(session.tee, request.get("tee-evidence"),
                                                      session.nonce, tee_pubkey,
-                                                     self.snp_encoding)
+                                                     self.snp_encoding, self.sim_chain)
         except ValueError as e:
             raise _attest_error("verifier: %s" % e) from None
         ear_claims = self._appraise(evidence.policy_input(session.tee, claims, runtime_claims),

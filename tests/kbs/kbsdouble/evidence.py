@@ -29,6 +29,16 @@ same contents. Each fake object names its fields in full; unknown fields are ref
   sample {"svn": str, "report_data": <std base64 of the 48-byte digest>}
         -> trustee's fixed sample claims.
 
+The simulated TEE (ccm-qemu-plugin, docs/simulated-tee.md) makes evidence that is signed,
+by ccm's TEST chain; with a chain (kbs-double --sim-tee-chain) the double verifies it
+(simtee.py) and reports the claims of the matching fake kind:
+
+  snp   {"sim-snp": {"report": <2368 lowercase hex: a 1184-byte ATTESTATION_REPORT>}}
+        -> exactly fake-snp's claims, decoded from the report.
+  tdx   {"sim-tdx": {"quote": <1400 lowercase hex: a 700-byte simulated TDX quote>}}
+        -> exactly fake-tdx's claims, decoded from the quote (tcb_status "UpToDate":
+           there is no collateral to judge).
+
 Every kind is bound to the RCAR session exactly as the real verifier binds it:
 REPORT_DATA (SNP, TDX) and the realm challenge (CCA) must hold the SHA-384 of the
 session's canonical runtime data, zero-padded to 64 bytes; the sample TEE's report_data
@@ -36,7 +46,9 @@ is the bare 48-byte digest.
 """
 
 import re
+import sys
 
+from . import simtee
 from .codec import b64std_decode, b64std_encode, runtime_data_digest
 
 _HEX = {n: re.compile("[0-9a-f]{%d}" % n) for n in (16, 32, 64, 96, 128)}
@@ -167,17 +179,110 @@ def verify_fake_tdx(primary, expected_digest):
     quote_body.update({"mr_owner": "00" * 48, "mr_owner_config": "00" * 48})
     quote_body.update({k: body[k] for k in ("rtmr_0", "rtmr_1", "rtmr_2", "rtmr_3",
                                             "report_data")})
+    return _tdx_claims(dict(TDX_HEADER), quote_body, statuses["tcb_status"],
+                       statuses["collateral_expiration_status"])
+
+
+def _tdx_claims(quote_header, quote_body, tcb_status="UpToDate",
+                collateral_expiration_status="0"):
+    """Trustee's TDX claims from a v4 quote's header and body (lowercase hex values)."""
+    attributes = int.from_bytes(bytes.fromhex(quote_body["td_attributes"]), "little")
     return {
-        "quote": {"header": dict(TDX_HEADER), "body": quote_body},
+        "quote": {"header": quote_header, "body": quote_body},
         "td_attributes": {name: bool(attributes >> bit & 1)
                           for name, bit in TD_ATTRIBUTE_FLAGS},
-        "report_data": body["report_data"],
-        "init_data": body["mr_config_id"],
+        "report_data": quote_body["report_data"],
+        "init_data": quote_body["mr_config_id"],
         "tcb_date": TDX_TCB_DATE,
-        "tcb_status": statuses["tcb_status"],
-        "collateral_expiration_status": statuses["collateral_expiration_status"],
+        "tcb_status": tcb_status,
+        "collateral_expiration_status": collateral_expiration_status,
         "advisory_ids": [],
     }
+
+
+NO_SIM_CHAIN = "the double trusts no simulated TEE (start it with --sim-tee-chain)"
+
+
+def _sim(primary, kind, field, chain):
+    """The raw bytes of sim-snp/sim-tdx evidence {kind: {field: <lowercase hex>}}."""
+    if chain is None:
+        raise EvidenceError("%s: %s" % (kind, NO_SIM_CHAIN))
+    evidence = primary[kind]
+    if not isinstance(evidence, dict):
+        raise EvidenceError("%s evidence is not a JSON object" % kind)
+    unknown = set(primary) - {kind}
+    if unknown:
+        raise EvidenceError("%s: unknown primary_evidence fields: %s"
+                            % (kind, ", ".join(sorted(unknown))))
+    unknown = set(evidence) - {field}
+    if unknown:
+        raise EvidenceError("unknown %s fields: %s" % (kind, ", ".join(sorted(unknown))))
+    if field not in evidence:
+        raise EvidenceError("%s has no %s" % (kind, field))
+    try:
+        return simtee.decode_hex(kind, field, evidence[field])
+    except simtee.SimTeeError as e:
+        raise EvidenceError(str(e)) from None
+
+
+def verify_sim_snp(primary, expected_digest, encoding, chain):
+    """Claims (trustee's SNP verifier's, as for fake-snp) for a simulated SNP report
+    that verifies under chain and is bound to expected_digest."""
+    raw = _sim(primary, "sim-snp", "report", chain)
+    try:
+        report = simtee.check_snp_report(raw, chain)
+    except simtee.SimTeeError as e:
+        raise EvidenceError("sim-snp: %s" % e) from None
+    if not _bound(report["report_data"], expected_digest):
+        raise EvidenceError("sim-snp: REPORT_DATA does not match the runtime data of this "
+                            "session")
+    if report["vmpl"] != 0:
+        # Trustee v0.16-v0.21 refuse it ("VMPL Check Failed"); the double lets it through
+        # so that the simulated TEE's VMPL handling can be tested, and says so.
+        print("kbs-double: warning: sim-snp report at VMPL %d accepted (trustee refuses "
+              "VMPL != 0)" % report["vmpl"], file=sys.stderr, flush=True)
+
+    def encode(data):
+        return b64std_encode(data) if encoding == "base64" else data.hex()
+
+    policy = simtee.snp_policy_flags(report["policy"])
+    platform = simtee.snp_platform_flags(report["platform_info"])
+    tcb = report["reported_tcb"]
+    # Trustee's parse_tee_evidence, v0.16 to v0.21: the same names, in its order.
+    return {
+        "policy_abi_major": policy["abi_major"],
+        "policy_abi_minor": policy["abi_minor"],
+        "policy_smt_allowed": policy["smt_allowed"],
+        "policy_migrate_ma": policy["migrate_ma"],
+        "policy_debug_allowed": policy["debug"],
+        "policy_single_socket": policy["single_socket"],
+        "reported_tcb_bootloader": tcb["bootloader"],
+        "reported_tcb_tee": tcb["tee"],
+        "reported_tcb_snp": tcb["snp"],
+        "reported_tcb_microcode": tcb["microcode"],
+        "platform_tsme_enabled": platform["tsme_enabled"],
+        "platform_smt_enabled": platform["smt_enabled"],
+        "measurement": encode(report["measurement"]),
+        "report_data": encode(report["report_data"]),
+        "init_data": encode(report["host_data"]),
+    }
+
+
+def verify_sim_tdx(primary, expected_digest, chain):
+    """Claims (trustee's TDX verifier's, as for fake-tdx) for a simulated TDX quote that
+    verifies under chain and is bound to expected_digest."""
+    raw = _sim(primary, "sim-tdx", "quote", chain)
+    try:
+        header, body = simtee.check_tdx_quote(raw, chain)
+    except simtee.SimTeeError as e:
+        raise EvidenceError("sim-tdx: %s" % e) from None
+    if not _bound(body["report_data"], expected_digest):
+        raise EvidenceError("sim-tdx: REPORT_DATA does not match the runtime data of this "
+                            "session")
+    # Trustee always names a v4 quote's version "0400".
+    quote_header = {name: value.hex() for name, value in header.items()}
+    quote_header["version"] = "0400"
+    return _tdx_claims(quote_header, {name: value.hex() for name, value in body.items()})
 
 
 def verify_fake_cca(primary, expected_digest):
@@ -229,12 +334,13 @@ def verify_sample(primary, expected_digest):
             "debug": False}
 
 
-def verify(tee, tee_evidence, nonce, tee_pubkey, snp_encoding):
+def verify(tee, tee_evidence, nonce, tee_pubkey, snp_encoding, sim_chain=None):
     """Verify the tee-evidence of an attest request.
 
     Returns (runtime data, claims): the runtime data object the evidence is bound to
     ({"nonce", "tee-pubkey", "additional-evidence"}, trustee's runtime_data_claims) and
-    the verifier's claims, init_data and report_data included.
+    the verifier's claims, init_data and report_data included. sim_chain is the
+    simtee.Chain that simulated-TEE evidence must verify under (None: refused).
     """
     if not isinstance(tee_evidence, dict):
         raise EvidenceError("tee-evidence is not a JSON object")
@@ -245,8 +351,12 @@ def verify(tee, tee_evidence, nonce, tee_pubkey, snp_encoding):
     digest = runtime_data_digest(nonce, tee_pubkey, additional)
     primary = tee_evidence.get("primary_evidence")
     if tee == "snp":
+        if isinstance(primary, dict) and "sim-snp" in primary:
+            return runtime, verify_sim_snp(primary, digest, snp_encoding, sim_chain)
         return runtime, verify_fake_snp(primary, digest, snp_encoding)
     if tee == "tdx":
+        if isinstance(primary, dict) and "sim-tdx" in primary:
+            return runtime, verify_sim_tdx(primary, digest, sim_chain)
         return runtime, verify_fake_tdx(primary, digest)
     if tee == "cca":
         return runtime, verify_fake_cca(primary, digest)

@@ -35,6 +35,9 @@ from .errors import KbsError
 API_PREFIX = "/kbs/v0/"
 MAX_BODY = 16 * 1024 * 1024
 SESSION_COOKIE = "kbs-session-id"
+# What may precede the first request on a connection from a guest's serial port.
+MAX_PREAMBLE = 64 * 1024
+_REQUEST_LINE = re.compile(rb"[A-Z]+ [^ \r\n]+ HTTP/\d\.\d\r?\n")
 _SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")
 
 
@@ -126,7 +129,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "kbs-double"
-    timeout = 60
+    # Idle time allowed on a kept-alive connection. A guest reaches the double through a
+    # serial port that QEMU connects when it starts (-serial tcp:...), long before the
+    # guest has booted far enough to send its first request: minutes under TCG.
+    timeout = 900
 
     # -------------------------------------------------------------- plumbing
 
@@ -137,6 +143,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         if self.state.verbose:
             sys.stderr.write("kbs-double: %s\n" % (format % args))
+
+    def parse_request(self):
+        """Skip what precedes a request line on a serial link, then parse the request.
+
+        A guest reaches the double through a serial port (QEMU's -serial tcp:), and
+        that port carries more than HTTP: the firmware and the kernel's EFI stub write
+        their console output to every serial port before the guest's client starts. So
+        before the first request of a connection, lines that are not request lines are
+        skipped (up to 64 KiB); empty lines are skipped before any request (RFC 9112
+        §2.2; http.server would hang up on them), since the connection cannot be opened
+        again from the guest's side."""
+        skipped = 0
+        first = not getattr(self, "_requests_seen", False)
+        self._requests_seen = True
+        while self.raw_requestline and skipped < MAX_PREAMBLE and (
+                self.raw_requestline in (b"\r\n", b"\n")
+                or (first and not _REQUEST_LINE.fullmatch(self.raw_requestline))):
+            skipped += len(self.raw_requestline)
+            self.raw_requestline = self.rfile.readline(65537)
+        if skipped > 2:
+            self.log_message("skipped %d bytes before the request line", skipped)
+        return super().parse_request()
 
     def do_GET(self):
         self._dispatch()
