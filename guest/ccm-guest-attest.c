@@ -42,6 +42,11 @@ static const char help_text[] =
     "  --save-evidence FILE  write the tee-evidence sent to FILE\n"
     "  --send-evidence FILE  send FILE's tee-evidence instead of asking the TEE (a\n"
     "                        replay: the KBS must refuse it)\n"
+    "  --tee snp|tdx         the simulated TEE to ask (ccm.tee=; default snp): an\n"
+    "                        SEV-SNP report, or a TDX quote (@MR_CONFIG_ID@ in the\n"
+    "                        resource becomes the quote's MRCONFIGID in hex)\n"
+    "  --extend-rtmr3 TEXT   with tdx: extend RTMR3 with SHA-384 of TEXT before the\n"
+    "                        quote (ccm.extend-rtmr3=)\n"
     "  --quiet               no progress lines on stderr\n"
     "  (ccm.show-evidence on the kernel command line also prints the evidence sent\n"
     "  as 'ccm-guest-attest: evidence JSON' on stdout)\n"
@@ -99,7 +104,7 @@ static bool kernel_word(const char *word)
 static char *expand_placeholder(const char *resource)
 {
     size_t n = strlen(resource);
-    char *out = malloc(n * 6 + 1), *o = out;
+    char *out = malloc(n * 8 + 1), *o = out;
     if (!out)
         return NULL;
     for (const char *r = resource; *r;) {
@@ -107,6 +112,10 @@ static char *expand_placeholder(const char *resource)
             memset(o, 'a', 64);
             o += 64;
             r += 11;
+        } else if (strncmp(r, "@MR_CONFIG_ID@", 14) == 0) {
+            memset(o, 'a', 96);
+            o += 96;
+            r += 14;
         } else {
             *o++ = *r++;
         }
@@ -164,7 +173,8 @@ static void print_secret(const GaBuf *secret)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_KBS = 256, OPT_RESOURCE, OPT_TIMEOUT, OPT_SAVE, OPT_SEND, OPT_QUIET, OPT_HELP };
+    enum { OPT_KBS = 256, OPT_RESOURCE, OPT_TIMEOUT, OPT_SAVE, OPT_SEND, OPT_QUIET, OPT_HELP,
+           OPT_TEE, OPT_EXTEND };
     static const struct option options[] = {
         { "kbs", required_argument, NULL, OPT_KBS },
         { "resource", required_argument, NULL, OPT_RESOURCE },
@@ -172,11 +182,15 @@ int main(int argc, char **argv)
         { "save-evidence", required_argument, NULL, OPT_SAVE },
         { "send-evidence", required_argument, NULL, OPT_SEND },
         { "quiet", no_argument, NULL, OPT_QUIET },
+        { "tee", required_argument, NULL, OPT_TEE },
+        { "extend-rtmr3", required_argument, NULL, OPT_EXTEND },
         { "help", no_argument, NULL, OPT_HELP },
         { 0 },
     };
     ga_autofree char *arg_kbs = NULL;
     ga_autofree char *arg_resource = NULL;
+    ga_autofree char *arg_tee = NULL;
+    ga_autofree char *arg_extend = NULL;
     GaRcarOptions o = { .timeout_s = DEFAULT_TIMEOUT, .verbose = true };
 
     opterr = 0;
@@ -209,6 +223,14 @@ int main(int argc, char **argv)
         case OPT_QUIET:
             o.verbose = false;
             break;
+        case OPT_TEE:
+            free(arg_tee);
+            arg_tee = strdup(optarg);
+            break;
+        case OPT_EXTEND:
+            free(arg_extend);
+            arg_extend = strdup(optarg);
+            break;
         case OPT_HELP:
             fputs(help_text, stdout);
             return 0;
@@ -228,6 +250,16 @@ int main(int argc, char **argv)
     o.kbs = arg_kbs ? arg_kbs : DEFAULT_KBS;
     o.resource = arg_resource ? arg_resource : DEFAULT_RESOURCE;
     o.show_evidence = o.show_evidence || kernel_word("ccm.show-evidence");
+    if (!arg_tee)
+        arg_tee = kernel_option("ccm.tee");
+    if (arg_tee && strcmp(arg_tee, "snp") != 0 && strcmp(arg_tee, "tdx") != 0)
+        return usage_error("--tee '%s': expected snp or tdx", arg_tee);
+    o.tdx = arg_tee && strcmp(arg_tee, "tdx") == 0;
+    if (!arg_extend)
+        arg_extend = kernel_option("ccm.extend-rtmr3");
+    if (arg_extend && !o.tdx)
+        return usage_error("--extend-rtmr3 needs --tee tdx");
+    o.extend_rtmr3 = arg_extend;
     ga_autofree char *checked = expand_placeholder(o.resource);
     if (!checked || !valid_resource(checked))
         return usage_error("resource '%s' is not REPO/TYPE/TAG (each [A-Za-z0-9_-] then "

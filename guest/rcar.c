@@ -136,7 +136,7 @@ static bool write_file(const char *path, const GaBuf *data, GaError *error)
 
 /* The tee-evidence object: a fresh SNP report bound to @report_data, or a saved one. */
 static bool make_evidence(const GaRcarOptions *o, const uint8_t report_data[64],
-                          GaBuf *out, uint8_t ret_host_data[32], GaError *error)
+                          GaBuf *out, uint8_t ret_identity[48], GaError *error)
 {
     if (o->send_evidence) {
         ga_auto_buf GaBuf text = { 0 };
@@ -153,11 +153,32 @@ static bool make_evidence(const GaRcarOptions *o, const uint8_t report_data[64],
         ga_buf_append(out, text.data, text.len);
         return true;
     }
+    if (o->tdx) {
+        if (o->extend_rtmr3) {
+            uint8_t digest[48];
+            unsigned int len = 0;
+            if (!EVP_Digest(o->extend_rtmr3, strlen(o->extend_rtmr3), digest, &len,
+                            EVP_sha384(), NULL))
+                return ga_error_set(error, GA_EXIT_TRANSPORT, "SHA-384 failed");
+            if (!ga_tee_tdx_extend(3, digest, error))
+                return false;
+            progress(o, "extended RTMR3 with SHA-384 of '%s'", o->extend_rtmr3);
+        }
+        uint8_t quote[GA_TDX_QUOTE_SIZE];
+        if (!ga_tee_tdx_quote(report_data, quote, error))
+            return false;
+        progress(o, "the simulated TDX module made a quote");
+        memcpy(ret_identity, quote + 48 + 184, 48);  /* MRCONFIGID */
+        ga_buf_append_str(out, "{\"primary_evidence\":{\"sim-tdx\":{\"quote\":\"");
+        ga_hex_encode(out, quote, sizeof(quote));
+        ga_buf_append_str(out, "\"}},\"additional_evidence\":\"\"}");
+        return true;
+    }
     uint8_t report[GA_SNP_REPORT_SIZE];
     if (!ga_tee_snp_report(report_data, report, error))
         return false;
     progress(o, "the simulated TEE made an SNP report");
-    memcpy(ret_host_data, report + 0xc0, 32);  /* HOST_DATA, given by the host at launch */
+    memcpy(ret_identity, report + 0xc0, 32);  /* HOST_DATA, given by the host at launch */
     ga_buf_append_str(out, "{\"primary_evidence\":{\"sim-snp\":{\"report\":\"");
     ga_hex_encode(out, report, sizeof(report));
     ga_buf_append_str(out, "\"}},\"additional_evidence\":\"\"}");
@@ -174,7 +195,8 @@ bool ga_rcar_run(const GaRcarOptions *o, GaBuf *ret_secret, GaError *error)
     /* auth: a session and its nonce. */
     __attribute__((cleanup(ga_http_reply_clear))) GaHttpReply reply = { 0 };
     if (!call(o, &kbs, "auth", "POST", "/kbs/v0/auth",
-              "{\"version\":\"" PROTOCOL_VERSION "\",\"tee\":\"snp\",\"extra-params\":\"\"}",
+              o->tdx ? "{\"version\":\"" PROTOCOL_VERSION "\",\"tee\":\"tdx\",\"extra-params\":\"\"}"
+                     : "{\"version\":\"" PROTOCOL_VERSION "\",\"tee\":\"snp\",\"extra-params\":\"\"}",
               &reply, error))
         return false;
     ga_autofree char *nonce = ga_json_member_string(
@@ -205,8 +227,8 @@ bool ga_rcar_run(const GaRcarOptions *o, GaBuf *ret_secret, GaError *error)
 
     /* attest */
     ga_auto_buf GaBuf evidence = { 0 };
-    uint8_t host_data[32] = { 0 };
-    if (!make_evidence(o, report_data, &evidence, host_data, error))
+    uint8_t identity[48] = { 0 };
+    if (!make_evidence(o, report_data, &evidence, identity, error))
         return false;
     if (o->show_evidence) {
         printf("ccm-guest-attest: evidence %s\n", ga_buf_str(&evidence));
@@ -232,8 +254,11 @@ bool ga_rcar_run(const GaRcarOptions *o, GaBuf *ret_secret, GaError *error)
     ga_buf_append_str(&path, "/kbs/v0/resource/");
     for (const char *r = o->resource; *r;) {
         if (strncmp(r, "@HOST_DATA@", 11) == 0) {
-            ga_hex_encode(&path, host_data, sizeof(host_data));
+            ga_hex_encode(&path, identity, 32);
             r += 11;
+        } else if (strncmp(r, "@MR_CONFIG_ID@", 14) == 0) {
+            ga_hex_encode(&path, identity, 48);
+            r += 14;
         } else {
             ga_buf_append(&path, r, 1);
             r++;

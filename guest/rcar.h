@@ -10,9 +10,12 @@
 typedef struct GaRcarOptions {
     const char *kbs;            /* serial:DEVICE or tcp:HOST:PORT */
     const char *resource;       /* REPO/TYPE/TAG, already checked; "@HOST_DATA@" in it
-                                 * becomes the lowercase hex of the report's HOST_DATA */
+                                 * becomes the lowercase hex of the report's HOST_DATA,
+                                 * "@MR_CONFIG_ID@" the quote's MRCONFIGID */
     const char *save_evidence;  /* write the tee-evidence sent here, or NULL */
     const char *send_evidence;  /* send this file's tee-evidence instead of asking the TEE */
+    bool tdx;                   /* attest as a TD (tee "tdx", a simulated TDX quote) */
+    const char *extend_rtmr3;   /* with tdx: extend RTMR3 with SHA-384 of this first */
     bool show_evidence;         /* print "ccm-guest-attest: evidence JSON" on stdout */
     int timeout_s;              /* per KBS reply */
     bool verbose;               /* progress lines on stderr */

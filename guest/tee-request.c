@@ -107,3 +107,81 @@ bool ga_tee_snp_report(const uint8_t report_data[GA_SNP_REPORT_DATA_SIZE],
     munmap(page, PAGE);
     return ok;
 }
+
+#define CMD_TDX_REPORT 0x434d0002u
+#define CMD_TDX_EXTEND 0x434d0003u
+#define TDX_QUOTE_OFF_REPORT_DATA (48 + 520)
+
+/* A locked page for one request, or NULL (error set). */
+static uint8_t *request_page(GaError *error)
+{
+    uint8_t *page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (page == MAP_FAILED) {
+        ga_error_set(error, GA_EXIT_TEE, "cannot map the TEE request page: %s", strerror(errno));
+        return NULL;
+    }
+    if (mlock(page, PAGE) < 0) {
+        int e = errno;
+        munmap(page, PAGE);
+        ga_error_set(error, GA_EXIT_TEE, "cannot lock the TEE request page: %s", strerror(e));
+        return NULL;
+    }
+    memset(page, 0, PAGE);
+    return page;
+}
+
+static void release_page(uint8_t *page)
+{
+    OPENSSL_cleanse(page, PAGE);
+    munlock(page, PAGE);
+    munmap(page, PAGE);
+}
+
+static bool tdx_status(uint64_t command, uint64_t status, GaError *error)
+{
+    if (status == command)
+        return ga_error_set(error, GA_EXIT_TEE, "no simulated TEE: the TEE request instruction "
+                            "was not answered (RAX unchanged); run the guest under QEMU TCG "
+                            "with ccm-qemu-plugin tee=tdx,qe-key=PEM");
+    if (status == 2)
+        return ga_error_set(error, GA_EXIT_TEE, "the plugin simulates no TDX module (not "
+                            "tee=tdx)");
+    if (status != 0)
+        return ga_error_set(error, GA_EXIT_TEE, "the simulated TDX module refused the "
+                            "request: status %llu", (unsigned long long) status);
+    return true;
+}
+
+bool ga_tee_tdx_quote(const uint8_t report_data[GA_SNP_REPORT_DATA_SIZE],
+                      uint8_t ret_quote[GA_TDX_QUOTE_SIZE], GaError *error)
+{
+    uint8_t *page = request_page(error);
+    if (!page)
+        return false;
+    memcpy(page + OFF_REPORT_DATA, report_data, GA_SNP_REPORT_DATA_SIZE);
+    bool ok = tdx_status(CMD_TDX_REPORT, tee_request(CMD_TDX_REPORT, page), error);
+    if (ok && le32(page + OFF_REPORT_SIZE) != GA_TDX_QUOTE_SIZE)
+        ok = ga_error_set(error, GA_EXIT_TEE, "the simulated TDX module returned a quote of "
+                          "%u bytes, not %u", le32(page + OFF_REPORT_SIZE), GA_TDX_QUOTE_SIZE);
+    if (ok && memcmp(page + OFF_REPORT + TDX_QUOTE_OFF_REPORT_DATA, report_data,
+                     GA_SNP_REPORT_DATA_SIZE) != 0)
+        ok = ga_error_set(error, GA_EXIT_TEE, "the simulated TDX module returned a quote "
+                          "whose REPORTDATA is not the one requested");
+    if (ok)
+        memcpy(ret_quote, page + OFF_REPORT, GA_TDX_QUOTE_SIZE);
+    release_page(page);
+    return ok;
+}
+
+bool ga_tee_tdx_extend(unsigned rtmr, const uint8_t digest[48], GaError *error)
+{
+    uint8_t *page = request_page(error);
+    if (!page)
+        return false;
+    memcpy(page, digest, 48);
+    page[OFF_VMPL] = (uint8_t) rtmr;
+    bool ok = tdx_status(CMD_TDX_EXTEND, tee_request(CMD_TDX_EXTEND, page), error);
+    release_page(page);
+    return ok;
+}

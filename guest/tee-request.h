@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* tee-request.h - ask the simulated TEE (ccm-qemu-plugin tee=snp) for an SEV-SNP report */
+/* tee-request.h - ask the simulated TEE (ccm-qemu-plugin tee=snp|tdx) for a report or quote */
 #pragma once
 
 #include <stdbool.h>
@@ -22,3 +22,12 @@
  */
 bool ga_tee_snp_report(const uint8_t report_data[GA_SNP_REPORT_DATA_SIZE],
                        uint8_t ret_report[GA_SNP_REPORT_SIZE], GaError *error);
+
+#define GA_TDX_QUOTE_SIZE 700
+
+/* A simulated TDX quote (docs/simulated-tee.md) bound to @report_data. */
+bool ga_tee_tdx_quote(const uint8_t report_data[GA_SNP_REPORT_DATA_SIZE],
+                      uint8_t ret_quote[GA_TDX_QUOTE_SIZE], GaError *error);
+
+/* RTMR[@rtmr] (2 or 3) extended with @digest. */
+bool ga_tee_tdx_extend(unsigned rtmr, const uint8_t digest[48], GaError *error);

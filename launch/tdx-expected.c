@@ -18,10 +18,6 @@
 #include "qemu-argv.h"
 #include "tdx-expected.h"
 
-#define EV_SEPARATOR 0x4
-#define EV_EVENT_TAG 0x6
-#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003
-#define EV_EFI_ACTION 0x80000007
 
 void ccm_tdx_expected_clear(CcmTdxExpected *e)
 {
@@ -146,16 +142,6 @@ static gboolean read_acpi(const CcmTdxInputs *in, CcmTdxExpected *e, uint8_t acp
     return TRUE;
 }
 
-static CcmTdxPredictedEvent *add_event(CcmTdxExpected *e, uint32_t rtmr, uint32_t type,
-                                       const char *description)
-{
-    g_assert(e->n_events < G_N_ELEMENTS(e->events));
-    CcmTdxPredictedEvent *ev = &e->events[e->n_events++];
-    *ev = (CcmTdxPredictedEvent) { .rtmr = rtmr, .type = type, .known = 1,
-                                   .description = description };
-    return ev;
-}
-
 /* RTMR1: the kernel, the boot actions and (202411+) the ReadyToBoot separator; RTMR2:
  * the command line and initrd the EFI stub measures from Linux 6.9 on. */
 static gboolean add_direct_boot(const CcmTdxInputs *in, CcmTdxExpected *e, GError **error)
@@ -165,51 +151,32 @@ static gboolean add_direct_boot(const CcmTdxInputs *in, CcmTdxExpected *e, GErro
         return FALSE;
     const char *kd = g_mapped_file_get_contents(kf);
     gsize ks = g_mapped_file_get_length(kf);
-    g_autoptr(GMappedFile) rf = NULL;
     gint64 initrd_size = -1;
+    uint8_t initrd_digest[CCM_SHA384_SIZE];
     if (in->initrd) {
-        if (!(rf = g_mapped_file_new(in->initrd, FALSE, error)))
+        g_autoptr(GMappedFile) rf = g_mapped_file_new(in->initrd, FALSE, error);
+        if (!rf)
             return FALSE;
         initrd_size = (gint64) g_mapped_file_get_length(rf);
+        sha384(g_mapped_file_get_contents(rf), g_mapped_file_get_length(rf), initrd_digest);
     }
     CcmError err = { 0 };
-    guint64 low = in->memory >= 0xb0000000ull ? 0x80000000ull : in->memory;
-    CcmTdxPredictedEvent *k = add_event(e, 1, EV_EFI_BOOT_SERVICES_APPLICATION,
-                                        "kernel image (Authenticode)");
-    int r = ccm_tdx_kernel_digest(kd, ks, low, initrd_size, k->digest, &err);
+    int stub_measures = 0;
+    int r = ccm_tdx_predict_direct_boot(kd, ks, in->memory, initrd_size,
+                                        in->initrd ? initrd_digest : NULL, in->append,
+                                        e->layout, e->events, G_N_ELEMENTS(e->events),
+                                        &e->n_events, &stub_measures, &err);
     if (r < 0) {
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", in->kernel,
                     err.message);
         return FALSE;
     }
-    static const char *const actions[] = { "Calling EFI Application from Boot Option", NULL,
-                                           "Exit Boot Services Invocation",
-                                           "Exit Boot Services Returned with Success" };
-    for (size_t i = 0; i < G_N_ELEMENTS(actions); i++) {
-        if (!actions[i] && e->layout == CCM_TDX_LAYOUT_EDK2_PRE_202411)
-            continue; /* that separator went to RTMR0 */
-        CcmTdxPredictedEvent *a = add_event(e, 1, actions[i] ? EV_EFI_ACTION : EV_SEPARATOR,
-                                            actions[i] ? actions[i] : "separator");
-        if (actions[i])
-            sha384(actions[i], strlen(actions[i]), a->digest);
-        else
-            sha384("\0\0\0\0", 4, a->digest);
-    }
-    g_autofree char *version = ccm_tdx_kernel_version(kd, ks);
-    unsigned major = 0, minor = 0;
-    gboolean stub_measures = version && sscanf(version, "%u.%u", &major, &minor) == 2 &&
-                             (major > 6 || (major == 6 && minor >= 9));
     if (!stub_measures) {
+        g_autofree char *version = ccm_tdx_kernel_version(kd, ks);
         note(e, "note: kernel %s is older than 6.9: its EFI stub does not measure the command "
                 "line and initrd; RTMR2 stays zero",
              version ? version : "(version unknown)");
-        return TRUE;
     }
-    CcmTdxPredictedEvent *c = add_event(e, 2, EV_EVENT_TAG, "command line (LoadOptions)");
-    (void) ccm_tdx_cmdline_digest(in->append ? in->append : "", in->initrd != NULL, c->digest);
-    if (in->initrd)
-        sha384(g_mapped_file_get_contents(rf), g_mapped_file_get_length(rf),
-               add_event(e, 2, EV_EVENT_TAG, "initrd")->digest);
     return TRUE;
 }
 

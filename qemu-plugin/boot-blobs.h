@@ -41,3 +41,12 @@ void ccm_boot_blobs_hashes(const CcmBootBlobs *b, CcmKernelHashes *ret);
  * NUL-terminated string. */
 const char *ccm_boot_blobs_cmdline(const CcmBootBlobs *b);
 bool ccm_boot_blobs_have_initrd(const CcmBootBlobs *b);
+
+/* Also keep the kernel's bytes (the simulated TDX hashes it as a PE image). */
+void ccm_boot_blobs_keep_kernel(CcmBootBlobs *b);
+/* The kernel as read (setup data and kernel data joined), or NULL. */
+const GByteArray *ccm_boot_blobs_kernel_bytes(const CcmBootBlobs *b);
+/* The initrd's SHA-384 and size, or -1 when none was read. */
+int64_t ccm_boot_blobs_initrd_sha384(const CcmBootBlobs *b, uint8_t ret[CCM_SHA384_SIZE]);
+/* The RAM in the e820 map the firmware read (etc/e820, type 1 entries), or 0. */
+uint64_t ccm_boot_blobs_ram_size(const CcmBootBlobs *b);

@@ -112,6 +112,7 @@ static struct {
     char *measurement_path;
     CcmSimSnp *sim;
     bool tee_tdx;
+    CcmSimTdxConfig tdx_config;
     CcmSimTdx *sim_tdx;
     CcmBootBlobs *blobs;
     bool hashes_area;
@@ -512,20 +513,70 @@ static void on_reset(unsigned vcpu, void *userdata)
 
 /* ---- the simulated TEE's guest interface ------------------------------------------------- */
 
+/* The guest's buffer: its guest-physical address, or false when it is not a mapped page. */
+static bool tee_buffer(uint64_t buffer, uint64_t *ret_paddr)
+{
+    if (buffer % TEE_BUFFER_SIZE == 0 && ccm_plugin_translate(buffer, ret_paddr))
+        return true;
+    ccm_plugin_outf("ccm-qemu-plugin: tee: request buffer 0x%" G_GINT64_MODIFIER "x is not a "
+                    "mapped, page-aligned page\n", buffer);
+    return false;
+}
+
+static void tee_complain(const char *what)
+{
+    ccm_plugin_outf("ccm-qemu-plugin: %s\n", what);
+    fprintf(stderr, "ccm-qemu-plugin: %s\n", what);
+}
+
+static uint64_t tdx_answer(uint64_t command, uint64_t buffer)
+{
+    uint64_t paddr;
+    uint8_t request[TEE_OFF_VMPL + 4];
+    if (!tee_buffer(buffer, &paddr) || !ccm_plugin_read_guest(paddr, true, request, sizeof(request)))
+        return TEE_STATUS_BAD_REQUEST;
+    g_autofree char *why = NULL;
+    if (!ccm_sim_tdx_measure(s.sim_tdx, s.blobs, s.fw, &why)) {
+        g_autofree char *text = g_strdup_printf("tee=tdx: %s", why);
+        tee_complain(text);
+        return TEE_STATUS_CANNOT_MEASURE;
+    }
+    if (command == TEE_CMD_TDX_EXTEND) {
+        unsigned index = (unsigned) request[TEE_OFF_VMPL] | (unsigned) request[TEE_OFF_VMPL + 1] << 8;
+        if (!ccm_sim_tdx_extend(s.sim_tdx, index, request, &why)) {
+            g_autofree char *text = g_strdup_printf("tee=tdx: %s", why);
+            tee_complain(text);
+            return TEE_STATUS_BAD_REQUEST;
+        }
+        write_measurement();
+        return TEE_STATUS_OK;
+    }
+    uint8_t answer[TEE_OFF_REPORT_SIZE + 4 - TEE_OFF_REPORT] = { 0 };
+    if (!ccm_sim_tdx_quote(s.sim_tdx, s.blobs, s.fw, request, answer, &why)) {
+        g_autofree char *text = g_strdup_printf("tee=tdx: %s", why);
+        tee_complain(text);
+        return TEE_STATUS_CANNOT_MEASURE;
+    }
+    uint32_t size = GUINT32_TO_LE(CCM_SIM_TDX_QUOTE_SIZE);
+    memcpy(answer + TEE_OFF_REPORT_SIZE - TEE_OFF_REPORT, &size, 4);
+    if (!ccm_plugin_write_guest(paddr + TEE_OFF_REPORT, answer, sizeof(answer)))
+        return TEE_STATUS_BAD_REQUEST;
+    write_measurement();
+    return TEE_STATUS_OK;
+}
+
 static uint64_t tee_answer(uint64_t command, uint64_t buffer)
 {
     if (command == TEE_CMD_TDX_REPORT || command == TEE_CMD_TDX_EXTEND)
-        return TEE_STATUS_NO_SUCH_TEE;
+        return s.sim_tdx ? tdx_answer(command, buffer) : TEE_STATUS_NO_SUCH_TEE;
     if (command != TEE_CMD_SNP_REPORT)
         return TEE_STATUS_BAD_REQUEST;
+    if (!s.sim)
+        return TEE_STATUS_NO_SUCH_TEE;
     uint64_t paddr;
     uint8_t request[TEE_OFF_VMPL + 4];
-    if (buffer % TEE_BUFFER_SIZE || !ccm_plugin_translate(buffer, &paddr) ||
-        !ccm_plugin_read_guest(paddr, true, request, sizeof(request))) {
-        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: request buffer 0x%" G_GINT64_MODIFIER "x is "
-                        "not a mapped, page-aligned page\n", buffer);
+    if (!tee_buffer(buffer, &paddr) || !ccm_plugin_read_guest(paddr, true, request, sizeof(request)))
         return TEE_STATUS_BAD_REQUEST;
-    }
     uint32_t vmpl = (uint32_t) request[TEE_OFF_VMPL] | (uint32_t) request[TEE_OFF_VMPL + 1] << 8 |
                     (uint32_t) request[TEE_OFF_VMPL + 2] << 16 |
                     (uint32_t) request[TEE_OFF_VMPL + 3] << 24;
@@ -536,8 +587,8 @@ static uint64_t tee_answer(uint64_t command, uint64_t buffer)
     CcmSimSnpInputs in = tee_inputs();
     bool first = !ccm_sim_snp_measured(s.sim);
     if (!ccm_sim_snp_report(s.sim, &in, request, vmpl, answer, &why)) {
-        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: %s\n", why);
-        fprintf(stderr, "ccm-qemu-plugin: tee=snp: %s\n", why);
+        g_autofree char *text = g_strdup_printf("tee=snp: %s", why);
+        tee_complain(text);
         return TEE_STATUS_CANNOT_MEASURE;
     }
     uint32_t size = GUINT32_TO_LE(CCM_SNP_REPORT_SIZE);
@@ -557,7 +608,7 @@ static void on_tee_request(unsigned vcpu, void *userdata)
     uint64_t status = tee_answer(command, buffer);
     g_mutex_unlock(&s.lock);
     if (!ccm_plugin_write_reg_u64(s.rax, status))
-        ccm_plugin_outf("ccm-qemu-plugin: tee=snp: cannot set RAX for vCPU %u\n", vcpu);
+        ccm_plugin_outf("ccm-qemu-plugin: tee: cannot set RAX for vCPU %u\n", vcpu);
 }
 
 /* ---- translation ----------------------------------------------------------------------- */
@@ -579,7 +630,8 @@ static void on_translate(struct qemu_plugin_tb *tb)
     /* Recording stops when the kernel starts; the simulated TEE serves the guest until QEMU
      * exits, so with tee= every block is still searched for its request. */
     bool watch = g_atomic_int_get(&s.recording);
-    if (!watch && !s.tee)
+    bool serve = s.tee || (s.tee_tdx && s.tdx_config.qe_key_path);
+    if (!watch && !serve)
         return;
     size_t n = qemu_plugin_tb_n_insns(tb);
     if (watch) {
@@ -596,7 +648,7 @@ static void on_translate(struct qemu_plugin_tb *tb)
         uint64_t vaddr = qemu_plugin_insn_vaddr(insn);
         if (watch && s.until == UNTIL_KERNEL && vaddr >= KERNEL_HALF) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_kernel, QEMU_PLUGIN_CB_NO_REGS, NULL);
-            if (!s.tee)
+            if (!serve)
                 return;
             watch = false;
         }
@@ -607,7 +659,7 @@ static void on_translate(struct qemu_plugin_tb *tb)
         uint8_t bytes[16];
         size_t len = qemu_plugin_insn_data(insn, bytes, sizeof(bytes));
         CcmInsn decoded = ccm_insn_decode(bytes, len);
-        if (decoded.kind == CCM_INSN_TEE_REQUEST && s.tee) {
+        if (decoded.kind == CCM_INSN_TEE_REQUEST && serve) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_tee_request, QEMU_PLUGIN_CB_RW_REGS,
                                                    NULL);
             continue;
@@ -646,8 +698,13 @@ static void on_vcpu_init(unsigned vcpu)
 static void on_qemu_exit(void)
 {
     g_mutex_lock(&s.lock);
-    if (s.sim_tdx && s.measurement_path)
+    if (s.sim_tdx && s.measurement_path) {
+        g_autofree char *why = NULL;
+        if (!ccm_sim_tdx_measured(s.sim_tdx) && s.blobs &&
+            !ccm_sim_tdx_measure(s.sim_tdx, s.blobs, s.fw, &why))
+            ccm_plugin_outf("ccm-qemu-plugin: tee=tdx: %s\n", why);
         write_measurement();
+    }
     if (s.sim && s.measurement_path) {
         /* No guest asked: measure what was observed, for the record. */
         uint8_t digest[CCM_SHA384_SIZE];
@@ -710,6 +767,9 @@ static bool parse_tcb(const char *text, CcmSnpTcb *ret)
 static bool parse_args(int argc, char **argv)
 {
     s.tee_config.policy = 0x30000;
+    s.tdx_config.order = CCM_TDX_PAGE_ORDER_PER_PAGE;
+    s.tdx_config.td_attributes = 0x10000000;  /* SEPT_VE_DISABLE */
+    s.tdx_config.xfam = 0x602e7;
     s.until = UNTIL_KERNEL;
     for (int i = 0; i < argc; i++) {
         const char *eq = strchr(argv[i], '=');
@@ -737,6 +797,14 @@ static bool parse_args(int argc, char **argv)
             s.tee_tdx = true;
         } else if (strcmp(key, "vcek-key") == 0 && *value) {
             s.tee_config.vcek_key_path = g_strdup(value);
+        } else if (strcmp(key, "qe-key") == 0 && *value) {
+            s.tdx_config.qe_key_path = g_strdup(value);
+        } else if (strcmp(key, "mrconfigid") == 0 &&
+                   parse_hex(value, s.tdx_config.mrconfigid, sizeof(s.tdx_config.mrconfigid))) {
+        } else if (strcmp(key, "td-attributes") == 0 && g_ascii_isdigit(*value) &&
+                   (s.tdx_config.td_attributes = g_ascii_strtoull(value, &end, 0), !*end)) {
+        } else if (strcmp(key, "xfam") == 0 && g_ascii_isdigit(*value) &&
+                   (s.tdx_config.xfam = g_ascii_strtoull(value, &end, 0), !*end)) {
         } else if (strcmp(key, "measurement") == 0 && *value) {
             s.measurement_path = g_strdup(value);
         } else if (strcmp(key, "policy") == 0 && g_ascii_isdigit(*value) &&
@@ -762,7 +830,8 @@ static bool parse_args(int argc, char **argv)
                    "platform=sev|sev-es|sev-snp|tdx, kernel-hashes=on|off, firmware-size=BYTES "
                    "(whole pages), dump=DIR, until=kernel|exit|pio:PORT, tee=snp|tdx, vcek-key=PEM, "
                    "measurement=FILE, policy=N, host-data=HEX64, sev-features=N, "
-                   "tcb=BL:TEE:SNP:UCODE (see ccm-qemu-plugin(7))",
+                   "tcb=BL:TEE:SNP:UCODE, qe-key=PEM, mrconfigid=HEX96, td-attributes=N, "
+                   "xfam=N (see ccm-qemu-plugin(7))",
                    argv[i]);
             return false;
         }
@@ -776,8 +845,8 @@ static bool parse_args(int argc, char **argv)
                "ccm-qemu-plugin(7))");
         return false;
     }
-    if (s.tee_tdx && s.tee_config.vcek_key_path) {
-        refuse("vcek-key= is the simulated SEV-SNP TEE's; tee=tdx measures MRTD only");
+    if ((s.tee_tdx && s.tee_config.vcek_key_path) || (!s.tee_tdx && s.tdx_config.qe_key_path)) {
+        refuse("vcek-key= goes with tee=snp, qe-key= with tee=tdx");
         return false;
     }
     if (!s.tee && !s.tee_tdx && (s.tee_config.vcek_key_path || s.measurement_path)) {
@@ -817,8 +886,21 @@ CCM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t
         }
         s.blobs = ccm_boot_blobs_new();
     }
-    if (s.tee_tdx)
-        s.sim_tdx = ccm_sim_tdx_new(CCM_TDX_PAGE_ORDER_PER_PAGE);
+    if (s.tee_tdx) {
+        if (s.tdx_config.qe_key_path && (CCM_PLUGIN_API < 7 || !ccm_plugin_can_write())) {
+            refuse("tee=tdx with qe-key= answers the guest, which needs plugin API 5 or later "
+                   "(QEMU 10.1 and later); without qe-key= it only measures");
+            return -1;
+        }
+        g_autofree char *why = NULL;
+        s.sim_tdx = ccm_sim_tdx_new(&s.tdx_config, &why);
+        if (!s.sim_tdx) {
+            refuse("tee=tdx: %s", why);
+            return -1;
+        }
+        s.blobs = ccm_boot_blobs_new();
+        ccm_boot_blobs_keep_kernel(s.blobs);
+    }
     s.vcpus = (unsigned) info->system.smp_vcpus;
     s.fw = ccm_fw_cfg_watch_new();
     if (s.dump_dir)

@@ -293,3 +293,22 @@ void ccm_fw_cfg_append_json(CcmFwCfgWatch *w, GString *out)
     }
     g_string_append(out, items->len ? "\n  ]" : "]");
 }
+
+bool ccm_fw_cfg_item_sha384(CcmFwCfgWatch *w, const char *name, uint8_t ret[48])
+{
+    close_selection(w);
+    w->key = 0xffff;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, w->items);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        const Item *i = value;
+        if (strcmp(ccm_fw_cfg_name(w, i->key), name) != 0 || !i->sha384)
+            continue;
+        for (int k = 0; k < 48; k++)
+            ret[k] = (uint8_t) (g_ascii_xdigit_value(i->sha384[2 * k]) << 4 |
+                                g_ascii_xdigit_value(i->sha384[2 * k + 1]));
+        return true;
+    }
+    return false;
+}

@@ -70,5 +70,9 @@ const char *ccm_fw_cfg_name(CcmFwCfgWatch *w, uint16_t key);
 /* Appends the manifest's "fw_cfg" array (items in the order first read) as JSON. */
 void ccm_fw_cfg_append_json(CcmFwCfgWatch *w, GString *out);
 
+/* SHA-384 of the item @name as the firmware read it whole from offset 0 (its best read);
+ * false when it was not read. Ends the current selection. */
+bool ccm_fw_cfg_item_sha384(CcmFwCfgWatch *w, const char *name, uint8_t ret[48]);
+
 /* Appends @text as a JSON string literal. */
 void ccm_json_string(GString *out, const char *text);

@@ -4,7 +4,7 @@
  *
  * The spec's expected measurement is registered with the broker (or taken from an earlier
  * registration's record, --registered), then the rehearsal boots with ccm-qemu-plugin's
- * simulated SEV-SNP TEE, which measures what QEMU really loaded. The guest (ccm-guest-attest
+ * simulated SEV-SNP TEE or TDX module, which measures what QEMU really loaded. The guest (ccm-guest-attest
  * in its initramfs) reaches the broker over its second serial port, which QEMU connects to
  * the broker's plain-HTTP port, attests and prints its secret on the first. When the broker
  * refuses, the simulated TEE's inputs are set against the registered ones, input by input, so
@@ -49,10 +49,11 @@ static char *file_sha256(const char *path, GError **error)
 }
 
 /* The inputs the registered measurement was computed from, named as the plugin names them. */
-static json_object *expected_inputs(const CcmLaunchPlan *plan, const char *host_data_hex,
+static json_object *expected_inputs(const CcmLaunchPlan *plan, const char *identity_hex,
                                     GError **error)
 {
     const CcmGuestSpec *spec = plan->spec;
+    bool tdx = spec->rehearses == CCM_GUEST_PLATFORM_TDX;
     json_object *o = json_object_new_object();
     g_autofree char *fw = plan->firmware && plan->firmware->path
                               ? file_sha256(plan->firmware->path, error)
@@ -63,28 +64,34 @@ static json_object *expected_inputs(const CcmLaunchPlan *plan, const char *host_
     }
     if (fw)
         json_object_object_add(o, "firmware_sha256", json_object_new_string(fw));
-    json_object_object_add(o, "vcpus", json_object_new_int((int) spec->vcpus));
-    uint32_t signature = spec->cpu_signature;
-    if (!signature && spec->cpu_model)
-        (void) ccm_vcpu_signature_from_model(spec->cpu_model, &signature);
-    if (signature) {
-        g_autofree char *sig = g_strdup_printf("0x%08x", signature);
-        json_object_object_add(o, "cpuid_signature", json_object_new_string(sig));
+    if (tdx) {
+        json_object_object_add(o, "memory", json_object_new_int64((int64_t) spec->memory));
+        json_object_object_add(o, "mrconfigid", json_object_new_string(identity_hex));
+    } else {
+        json_object_object_add(o, "vcpus", json_object_new_int((int) spec->vcpus));
+        uint32_t signature = spec->cpu_signature;
+        if (!signature && spec->cpu_model)
+            (void) ccm_vcpu_signature_from_model(spec->cpu_model, &signature);
+        if (signature) {
+            g_autofree char *sig = g_strdup_printf("0x%08x", signature);
+            json_object_object_add(o, "cpuid_signature", json_object_new_string(sig));
+        }
+        g_autofree char *policy = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", spec->snp.policy);
+        json_object_object_add(o, "policy", json_object_new_string(policy));
+        json_object_object_add(o, "host_data", json_object_new_string(identity_hex));
     }
-    g_autofree char *policy = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", spec->snp.policy);
-    json_object_object_add(o, "policy", json_object_new_string(policy));
-    json_object_object_add(o, "host_data", json_object_new_string(host_data_hex));
-    if (spec->kernel && spec->snp.kernel_hashes) {
+    if (spec->kernel && (tdx || spec->snp.kernel_hashes)) {
         g_autofree char *k = file_sha256(spec->kernel, error);
         g_autofree char *i = spec->initrd ? file_sha256(spec->initrd, error)
+                             : tdx        ? NULL
                                           : g_compute_checksum_for_data(G_CHECKSUM_SHA256,
                                                                         (const guchar *) "", 0);
-        if (!k || !i) {
+        if (!k || (!i && (spec->initrd || !tdx))) {
             json_object_put(o);
             return NULL;
         }
         json_object_object_add(o, "kernel_sha256", json_object_new_string(k));
-        json_object_object_add(o, "initrd_sha256", json_object_new_string(i));
+        json_object_object_add(o, "initrd_sha256", i ? json_object_new_string(i) : NULL);
         json_object_object_add(o, "cmdline",
                                json_object_new_string(spec->cmdline ? spec->cmdline : ""));
     }
@@ -100,9 +107,11 @@ static const struct {
     { "initrd_sha256", "initrd (SHA-256)" },
     { "cmdline", "kernel command line" },
     { "vcpus", "vCPUs" },
+    { "memory", "RAM (bytes, from the e820 map)" },
     { "cpuid_signature", "CPUID signature (CPU model)" },
     { "policy", "SNP guest policy" },
     { "host_data", "HOST_DATA (the guest's identity)" },
+    { "mrconfigid", "MRCONFIGID (the guest's identity)" },
 };
 
 /* Prints every input that differs; returns how many. */
@@ -113,8 +122,8 @@ static unsigned report_differences(json_object *registered, json_object *observe
         json_object *a = NULL, *b = NULL;
         bool has_a = json_object_object_get_ex(registered, input_names[i].key, &a);
         bool has_b = json_object_object_get_ex(observed, input_names[i].key, &b);
-        const char *sa = has_a ? json_object_get_string(a) : "(not measured)";
-        const char *sb = has_b ? json_object_get_string(b) : "(not measured)";
+        const char *sa = !has_a ? "(not measured)" : a ? json_object_get_string(a) : "(none)";
+        const char *sb = !has_b ? "(not measured)" : b ? json_object_get_string(b) : "(none)";
         if (strcmp(sa, sb) == 0)
             continue;
         n++;
@@ -202,8 +211,8 @@ int ccmctl_rehearse_attest(const CcmctlRehearseAttest *a, CcmLaunchPlan *plan,
             return ccmctl_fail("rehearse", error);
         gsize n = 0;
         g_autofree guchar *identity = g_base64_decode(identity_b64, &n);
-        g_autofree char *host_data = ccm_hex_encode(identity, n);
-        json_object *inputs = expected_inputs(plan, host_data, &error);
+        g_autofree char *identity_hex = ccm_hex_encode(identity, n);
+        json_object *inputs = expected_inputs(plan, identity_hex, &error);
         if (!inputs)
             return ccmctl_fail("rehearse", error);
         expected = json_object_new_object();
@@ -225,9 +234,12 @@ int ccmctl_rehearse_attest(const CcmctlRehearseAttest *a, CcmLaunchPlan *plan,
     json_object *exp_inputs = NULL, *exp_measurement = NULL;
     json_object_object_get_ex(expected, "inputs", &exp_inputs);
     json_object_object_get_ex(expected, "measurement", &exp_measurement);
-    json_object *hd = NULL, *pol = NULL;
+    bool tdx = plan->spec->rehearses == CCM_GUEST_PLATFORM_TDX;
+    json_object *hd = NULL, *pol = NULL, *mc = NULL;
     const char *host_data = json_object_object_get_ex(exp_inputs, "host_data", &hd)
                                 ? json_object_get_string(hd) : NULL;
+    const char *mrconfigid = json_object_object_get_ex(exp_inputs, "mrconfigid", &mc)
+                                 ? json_object_get_string(mc) : NULL;
     const char *policy = json_object_object_get_ex(exp_inputs, "policy", &pol)
                              ? json_object_get_string(pol) : "0x30000";
 
@@ -242,11 +254,19 @@ int ccmctl_rehearse_attest(const CcmctlRehearseAttest *a, CcmLaunchPlan *plan,
     g_ptr_array_add(args, g_strdup("-serial"));
     g_ptr_array_add(args, g_strdup_printf("tcp:%s:%d", g_uri_get_host(uri), g_uri_get_port(uri)));
     g_autoptr(GString) plugin_arg = g_string_new(plugin);
-    g_string_append_printf(plugin_arg, ",tee=snp,vcek-key=%s,measurement=%s,manifest=%s,policy=%s",
-                           a->vcek_key, measurement_path, manifest, policy);
-    if (host_data && strlen(host_data) == 64)
-        g_string_append_printf(plugin_arg, ",host-data=%s", host_data);
-    if (plan->spec->snp.guest_features)
+    if (tdx) {
+        g_string_append_printf(plugin_arg, ",tee=tdx,qe-key=%s,measurement=%s,manifest=%s",
+                               a->qe_key, measurement_path, manifest);
+        if (mrconfigid && strlen(mrconfigid) == 96)
+            g_string_append_printf(plugin_arg, ",mrconfigid=%s", mrconfigid);
+    } else {
+        g_string_append_printf(plugin_arg,
+                               ",tee=snp,vcek-key=%s,measurement=%s,manifest=%s,policy=%s",
+                               a->vcek_key, measurement_path, manifest, policy);
+        if (host_data && strlen(host_data) == 64)
+            g_string_append_printf(plugin_arg, ",host-data=%s", host_data);
+    }
+    if (!tdx && plan->spec->snp.guest_features)
         g_string_append_printf(plugin_arg, ",sev-features=0x%" G_GINT64_MODIFIER "x",
                                plan->spec->snp.guest_features);
     g_ptr_array_add(args, g_strdup("-plugin"));
@@ -258,8 +278,8 @@ int ccmctl_rehearse_attest(const CcmctlRehearseAttest *a, CcmLaunchPlan *plan,
     g_ptr_array_add(args, NULL);
 
     g_autofree char *version = ccm_qemu_caps_version_string(caps);
-    step("booting: %s under TCG (QEMU %s) with a simulated SEV-SNP TEE; the guest attests",
-         plan->spec->name, version);
+    step("booting: %s under TCG (QEMU %s) with a simulated %s; the guest attests",
+         plan->spec->name, version, tdx ? "TDX module" : "SEV-SNP TEE");
     GPid pid;
     gint err_fd = -1;
     if (!g_spawn_async_with_pipes(NULL, (char **) args->pdata, NULL,
@@ -301,12 +321,13 @@ int ccmctl_rehearse_attest(const CcmctlRehearseAttest *a, CcmLaunchPlan *plan,
     json_object *sim = json_object_from_file(measurement_path), *tee = NULL, *sim_m = NULL,
                 *sim_inputs = NULL;
     if (sim && json_object_object_get_ex(sim, "tee", &tee)) {
-        json_object_object_get_ex(tee, "measurement", &sim_m);
+        json_object_object_get_ex(tee, tdx ? "mrtd" : "measurement", &sim_m);
         json_object_object_get_ex(tee, "inputs", &sim_inputs);
     }
     const char *simulated = sim_m ? json_object_get_string(sim_m) : NULL;
     if (simulated)
-        step("TEE:      %s (simulated SEV-SNP, measured from what QEMU loaded)%s", simulated,
+        step("TEE:      %s (simulated %s, measured from what QEMU loaded)%s", simulated,
+             tdx ? "TDX MRTD" : "SEV-SNP",
              strcmp(simulated, json_object_get_string(exp_measurement)) == 0
                  ? ": equal to the expected" : ": DIFFERENT from the expected");
     json_object *differences = json_object_new_array();

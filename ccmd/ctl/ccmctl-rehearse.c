@@ -100,6 +100,7 @@ int ccmctl_rehearse(int argc, char **argv)
     gboolean json = FALSE, attest = FALSE, resource_policy = FALSE;
     g_autofree char *broker = NULL, *admin_key = NULL, *trustee_version = NULL;
     g_autofree char *policy_dir = NULL, *host_id = NULL, *registered = NULL, *vcek_key = NULL;
+    g_autofree char *qe_key = NULL;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
@@ -134,6 +135,9 @@ int ccmctl_rehearse(int argc, char **argv)
         { "vcek-key", 0, 0, G_OPTION_ARG_FILENAME, &vcek_key,
           "With --attest: the simulated TEE's signing key (EC P-384, PEM; a test key the "
           "broker trusts)", "PEM" },
+        { "qe-key", 0, 0, G_OPTION_ARG_FILENAME, &qe_key,
+          "With --attest of a TDX guest: the simulated TDX module's quoting key (EC P-256, "
+          "PEM; a test key the broker trusts)", "PEM" },
         { NULL },
     };
     g_set_prgname("ccmctl rehearse");
@@ -153,16 +157,15 @@ int ccmctl_rehearse(int argc, char **argv)
                             argc != 2 ? "expected one GUEST.guest" : "--timeout must be positive");
         return ccmctl_fail("rehearse", error);
     }
-    if (!attest && (broker || admin_key || registered || vcek_key || resource_policy)) {
+    if (!attest && (broker || admin_key || registered || vcek_key || qe_key || resource_policy)) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                            "--broker, --admin-key, --registered, --vcek-key and "
+                            "--broker, --admin-key, --registered, --vcek-key, --qe-key and "
                             "--resource-policy belong to --attest");
         return ccmctl_fail("rehearse", error);
     }
-    if (attest && (!broker || !vcek_key)) {
+    if (attest && !broker) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                            !broker ? "--attest needs --broker http://HOST:PORT"
-                                    : "--attest needs --vcek-key PEM (the simulated TEE's key)");
+                            "--attest needs --broker http://HOST:PORT");
         return ccmctl_fail("rehearse", error);
     }
     unsigned trustee_minor = CCM_TRUSTEE_MINOR_DEFAULT;
@@ -195,10 +198,21 @@ int ccmctl_rehearse(int argc, char **argv)
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_load(argv[1], &error);
     if (!spec || !make_rehearsal(spec, serial, &error))
         return ccmctl_fail("rehearse", error);
-    if (attest && spec->rehearses != CCM_GUEST_PLATFORM_SEV_SNP) {
+    if (attest && spec->rehearses != CCM_GUEST_PLATFORM_SEV_SNP &&
+        spec->rehearses != CCM_GUEST_PLATFORM_TDX) {
         g_set_error(&error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_UNSUPPORTED,
-                    "%s: --attest simulates an SEV-SNP TEE; this guest is %s", argv[1],
-                    ccm_guest_platform_to_string(spec->rehearses));
+                    "%s: --attest simulates an SEV-SNP TEE or a TDX module; this guest is %s",
+                    argv[1], ccm_guest_platform_to_string(spec->rehearses));
+        return ccmctl_fail("rehearse", error);
+    }
+    if (attest && spec->rehearses == CCM_GUEST_PLATFORM_SEV_SNP ? !vcek_key
+        : attest ? !qe_key : FALSE) {
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    "%s: --attest of %s guest needs %s", argv[1],
+                    spec->rehearses == CCM_GUEST_PLATFORM_TDX ? "a TDX" : "an SEV-SNP",
+                    spec->rehearses == CCM_GUEST_PLATFORM_TDX
+                        ? "--qe-key PEM (the simulated TDX module's quoting key)"
+                        : "--vcek-key PEM (the simulated TEE's signing key)");
         return ccmctl_fail("rehearse", error);
     }
     g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
@@ -242,7 +256,7 @@ int ccmctl_rehearse(int argc, char **argv)
         }
         CcmctlRehearseAttest a = {
             .spec_path = argv[1], .host_id = host_id, .registered = registered,
-            .vcek_key = vcek_key, .timeout_s = timeout_s,
+            .vcek_key = vcek_key, .qe_key = qe_key, .timeout_s = timeout_s,
             .broker = { .url = broker, .admin_key = admin_key, .policy_dir = policy_dir,
                         .policies = resource_policy, .retries = 4,
                         .trustee_minor = trustee_minor },

@@ -11,7 +11,8 @@ typedef struct CcmctlRehearseAttest {
     const char *host_id;
     CcmctlBrokerOptions broker;
     const char *registered;     /* an earlier registration's expected.json, or NULL */
-    const char *vcek_key;       /* the simulated TEE's signing key */
+    const char *vcek_key;       /* the simulated SEV-SNP TEE's signing key */
+    const char *qe_key;         /* the simulated TDX module's quoting key */
     int timeout_s;
 } CcmctlRehearseAttest;
 

@@ -80,6 +80,11 @@ static const char *str_at(json_object *o, const char *a, const char *b)
 static void test_real_reports(void)
 {
     g_autofree char *path = g_build_filename(vectors, "attest", "expected.json", NULL);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_autofree char *why = g_strdup_printf("no shared vectors at %s", path);
+        g_test_skip(why);
+        return;
+    }
     json_object *root = json_object_from_file(path);
     g_assert_nonnull(root);
     json_object *reports = NULL;

@@ -448,6 +448,26 @@ CCM_PUBLIC int ccm_tdx_kernel_digest(const void *kernel, size_t size, uint64_t l
  * @with_initrd) as UTF-16LE with its NUL, the way OVMF passes the load options. */
 CCM_PUBLIC int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_digest);
 
+/**
+ * ccm_tdx_predict_direct_boot() - RTMR1's and RTMR2's events of a direct kernel boot
+ * @kernel: the bzImage as given to QEMU (the etc/boot/kernel file)
+ * @ram_size: the TD's RAM in bytes
+ * @initrd_size: the initrd's size, or -1 without one; @initrd_sha384 then its digest
+ * @append: the command line, or NULL
+ * @events, @capacity: where the events go; *@n counts them (appended after *@n)
+ * @ret_stub_measures: set to 1 when the kernel's EFI stub measures RTMR2 (Linux 6.9+)
+ *
+ * The kernel (Authenticode after QEMU's header patch), the boot actions and, from
+ * edk2-stable202411, the ReadyToBoot separator in RTMR1; the command line and initrd in
+ * RTMR2 when the stub measures them.
+ */
+CCM_PUBLIC int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size,
+                                           uint64_t ram_size, int64_t initrd_size,
+                                           const uint8_t *initrd_sha384, const char *append,
+                                           CcmTdxLayout layout, CcmTdxPredictedEvent *events,
+                                           size_t capacity, size_t *n, int *ret_stub_measures,
+                                           CcmError *reterr);
+
 /* The kernel's version from its setup header ("6.1.0-26-cloud-amd64 ..."), or NULL. */
 CCM_PUBLIC char *ccm_tdx_kernel_version(const void *kernel, size_t size);
 
