@@ -840,17 +840,17 @@ static bool parse_args(int argc, char **argv)
         refuse("tee= is snp or tdx, not both");
         return false;
     }
-    if (!s.manifest_path && !s.map_path && !s.tee && !s.tee_tdx) {
-        refuse("nothing to do: give manifest=FILE, map=FILE and/or tee=snp (see "
-               "ccm-qemu-plugin(7))");
-        return false;
-    }
     if ((s.tee_tdx && s.tee_config.vcek_key_path) || (!s.tee_tdx && s.tdx_config.qe_key_path)) {
         refuse("vcek-key= goes with tee=snp, qe-key= with tee=tdx");
         return false;
     }
     if (!s.tee && !s.tee_tdx && (s.tee_config.vcek_key_path || s.measurement_path)) {
         refuse("vcek-key= and measurement= belong to the simulated TEE: add tee=snp or tee=tdx");
+        return false;
+    }
+    if (!s.manifest_path && !s.map_path && !s.tee && !s.tee_tdx) {
+        refuse("nothing to do: give manifest=FILE, map=FILE and/or tee=snp|tdx (see "
+               "ccm-qemu-plugin(7))");
         return false;
     }
     return true;
