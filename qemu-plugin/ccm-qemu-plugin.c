@@ -871,11 +871,10 @@ CCM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t
         return -1;
     s.api = info->version.cur;
     if (s.tee) {
-        if (CCM_PLUGIN_API < 7 || !ccm_plugin_can_write()) {
+        if (!ccm_plugin_can_write()) {
             refuse("tee=snp needs plugin API 5 or later (QEMU 10.1 and later: it writes the "
-                   "guest's answer into its memory and registers); this QEMU offers %d-%d%s",
-                   info->version.min, info->version.cur,
-                   CCM_PLUGIN_API < 7 ? " and this is the level-4 build" : "");
+                   "guest's answer into its memory and registers); this QEMU offers %d-%d",
+                   info->version.min, info->version.cur);
             return -1;
         }
         g_autofree char *why = NULL;
@@ -887,7 +886,7 @@ CCM_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t
         s.blobs = ccm_boot_blobs_new();
     }
     if (s.tee_tdx) {
-        if (s.tdx_config.qe_key_path && (CCM_PLUGIN_API < 7 || !ccm_plugin_can_write())) {
+        if (s.tdx_config.qe_key_path && !ccm_plugin_can_write()) {
             refuse("tee=tdx with qe-key= answers the guest, which needs plugin API 5 or later "
                    "(QEMU 10.1 and later); without qe-key= it only measures");
             return -1;

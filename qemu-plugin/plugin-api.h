@@ -247,9 +247,9 @@ typedef bool (*CcmPluginTranslateVaddrFn)(uint64_t vaddr, uint64_t *hwaddr);
 /*
  * Level 5 writes (the simulated TEE answers a guest with them). Writing guest-physical memory
  * goes through the current vCPU's address space, like a device's DMA. Writing a register is
- * allowed only inside a callback registered with QEMU_PLUGIN_CB_RW_REGS; 11.1 returns success
- * as a bool (the level-6 change that made read_register a bool), the callers check the value
- * by reading it back.
+ * allowed only inside a callback registered with QEMU_PLUGIN_CB_RW_REGS; level 5 returns an
+ * int, level 6 and later a bool (the change that made read_register a bool), so the value is
+ * ignored and the callers check the register by reading it back.
  */
 #define CCM_PLUGIN_SYM_WRITE_MEMORY_HWADDR "qemu_plugin_write_memory_hwaddr"
 #define CCM_PLUGIN_SYM_WRITE_REGISTER "qemu_plugin_write_register"

@@ -46,13 +46,11 @@ static void find_level5(void)
     sym = find_qemu_symbol(CCM_PLUGIN_SYM_WRITE_MEMORY_HWADDR);
     G_STATIC_ASSERT(sizeof(level5.write_memory_hwaddr) == sizeof(sym));
     memcpy(&level5.write_memory_hwaddr, &sym, sizeof(sym));
-#if CCM_PLUGIN_API >= 7
-    /* Only the level-7 build knows this call's shape (a bool); the level-4 build never
-     * writes registers. */
+    /* Level 5 returns an int, level 6 and later a bool: the value is never used (the
+     * register is read back instead), so one pointer type serves both builds. */
     sym = find_qemu_symbol(CCM_PLUGIN_SYM_WRITE_REGISTER);
     G_STATIC_ASSERT(sizeof(level5.write_register) == sizeof(sym));
     memcpy(&level5.write_register, &sym, sizeof(sym));
-#endif
     g_once_init_leave(&done, 1);
 }
 

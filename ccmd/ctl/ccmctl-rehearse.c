@@ -246,11 +246,11 @@ int ccmctl_rehearse(int argc, char **argv)
         return ccmctl_fail("rehearse", error);
     }
     if (attest) {
-        if (api < 7) {
+        if (api < 5) {
             g_set_error(&error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_UNSUPPORTED,
                         "QEMU %s (%s) offers plugin API %d; the simulated TEE writes the "
-                        "guest's answer into its memory, which needs API 7 here (QEMU 11.1 or "
-                        "later)",
+                        "guest's answer into its memory and registers, which needs API 5 or "
+                        "later (QEMU 10.1 or later)",
                         version, plan->qemu_binary, api);
             return ccmctl_fail("rehearse", error);
         }
