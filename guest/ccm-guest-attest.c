@@ -57,47 +57,55 @@ static const char help_text[] =
     "'" PROG ": error: WHAT'. Exit status: 0 released, 1 refused by the KBS, 2 no\n"
     "simulated TEE or a TEE error, 3 transport, protocol or local error, 64 usage.\n";
 
-/* The value of "NAME=value" on the kernel command line, newly allocated, or NULL. The
- * test can point CCM_GUEST_ATTEST_CMDLINE at a file to read instead of /proc/cmdline. */
-static char *kernel_option(const char *name)
+/* The kernel command line into @buf (NUL-terminated), or false. The test can point
+ * CCM_GUEST_ATTEST_CMDLINE at a file to read instead of /proc/cmdline. */
+static bool read_cmdline(char *buf, size_t size)
 {
     const char *path = getenv("CCM_GUEST_ATTEST_CMDLINE");
     int fd = open(path && *path ? path : "/proc/cmdline", O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return NULL;
-    char cmdline[4096];
-    ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
+        return false;
+    ssize_t n = read(fd, buf, size - 1);
     close(fd);
     if (n <= 0)
-        return NULL;
-    cmdline[n] = '\0';
+        return false;
+    buf[n] = '\0';
+    return true;
+}
+
+/* The kernel command line's word @name on its own (@ret_value NULL), or the value of its
+ * "@name=value" word (newly allocated into *@ret_value); false when it has neither. */
+static bool kernel_find(const char *name, char **ret_value)
+{
+    char cmdline[4096];
+    if (!read_cmdline(cmdline, sizeof(cmdline)))
+        return false;
     size_t name_len = strlen(name);
     char *save = NULL;
-    for (char *word = strtok_r(cmdline, " \t\n", &save); word;
-         word = strtok_r(NULL, " \t\n", &save))
-        if (strncmp(word, name, name_len) == 0 && word[name_len] == '=')
-            return strdup(word + name_len + 1);
-    return NULL;
+    for (char *w = strtok_r(cmdline, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+        if (strncmp(w, name, name_len) != 0)
+            continue;
+        if (!ret_value && w[name_len] == '\0')
+            return true;
+        if (ret_value && w[name_len] == '=') {
+            *ret_value = strdup(w + name_len + 1);
+            return *ret_value != NULL;
+        }
+    }
+    return false;
+}
+
+/* The value of "NAME=value" on the kernel command line, newly allocated, or NULL. */
+static char *kernel_option(const char *name)
+{
+    char *value = NULL;
+    return kernel_find(name, &value) ? value : NULL;
 }
 
 /* Whether the kernel command line holds @word on its own. */
 static bool kernel_word(const char *word)
 {
-    const char *path = getenv("CCM_GUEST_ATTEST_CMDLINE");
-    int fd = open(path && *path ? path : "/proc/cmdline", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    char cmdline[4096];
-    ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
-    close(fd);
-    if (n <= 0)
-        return false;
-    cmdline[n] = '\0';
-    char *save = NULL;
-    for (char *w = strtok_r(cmdline, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
-        if (strcmp(w, word) == 0)
-            return true;
-    return false;
+    return kernel_find(word, NULL);
 }
 
 /* @resource with "@HOST_DATA@" as 64 hex digits, to check its shape before the report. */

@@ -107,3 +107,14 @@ int ccm_hasher_copy(CcmHasher *dst, const CcmHasher *src)
     g_assert(dst->algorithm == src->algorithm);
     return EVP_MD_CTX_copy_ex(dst->ctx, src->ctx) == 1 ? 0 : -EIO;
 }
+
+int ccm_digest_once(CcmHashAlgorithm algorithm, const void *data, size_t size,
+                    uint8_t *ret_digest)
+{
+    CcmHasher h;
+    int r = ccm_hasher_init(&h, algorithm);
+    if (r == 0)
+        r = ccm_hasher_digest(&h, data, size, ret_digest);
+    ccm_hasher_done(&h);
+    return r;
+}

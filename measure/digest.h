@@ -33,5 +33,8 @@ int ccm_hasher_finish(CcmHasher *hasher, uint8_t *ret_digest);
 int ccm_hasher_peek(const CcmHasher *hasher, uint8_t *ret_digest);
 /* start + update + finish. */
 int ccm_hasher_digest(CcmHasher *hasher, const void *data, size_t size, uint8_t *ret_digest);
+/* One message, one digest, without a context to keep: 0 or a negative errno. */
+int ccm_digest_once(CcmHashAlgorithm algorithm, const void *data, size_t size,
+                    uint8_t *ret_digest);
 /* Make @dst (set up with ccm_hasher_init) continue from where @src stands. */
 int ccm_hasher_copy(CcmHasher *dst, const CcmHasher *src);

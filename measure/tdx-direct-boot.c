@@ -35,12 +35,7 @@ static int add(CcmTdxPredictedEvent *events, size_t capacity, size_t *n, uint32_
 
 static int sha384(const void *data, size_t size, uint8_t *out)
 {
-    CcmHasher h;
-    int r = ccm_hasher_init(&h, CCM_HASH_SHA384);
-    if (r == 0)
-        r = ccm_hasher_digest(&h, data, size, out);
-    ccm_hasher_done(&h);
-    return r;
+    return ccm_digest_once(CCM_HASH_SHA384, data, size, out);
 }
 
 int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size, uint64_t ram_size,

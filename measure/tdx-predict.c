@@ -83,12 +83,7 @@ static const uint8_t *find_variable(const uint8_t *cfv, size_t size, const char 
 
 static int sha384(const void *data, size_t size, uint8_t *out)
 {
-    CcmHasher h;
-    int r = ccm_hasher_init(&h, CCM_HASH_SHA384);
-    if (r == 0)
-        r = ccm_hasher_digest(&h, data, size, out);
-    ccm_hasher_done(&h);
-    return r;
+    return ccm_digest_once(CCM_HASH_SHA384, data, size, out);
 }
 
 int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint64_t ram_size,

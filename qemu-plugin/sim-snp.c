@@ -4,13 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include "ccm/measure.h"
 #include "fw-cfg-watch.h"
 #include "sim-snp.h"
+#include "tee-key.h"
 
 #define CHIP_ID_TEXT "ccm simulated TEE"
 
@@ -33,31 +32,13 @@ struct CcmSimSnp {
 
 CcmSimSnp *ccm_sim_snp_new(const CcmSimSnpConfig *config, char **ret_error)
 {
-    /* QEMU calls the plugin's exit callback after the process's atexit handlers have begun;
-     * OpenSSL's own would have torn it down by then, so keep OpenSSL alive to the end. */
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL);
     g_autoptr(CcmSimSnp) sim = g_new0(CcmSimSnp, 1);
     sim->config = *config;
     sim->vcek_key_path = g_strdup(config->vcek_key_path);
     sim->config.vcek_key_path = sim->vcek_key_path;
-    FILE *f = config->vcek_key_path ? fopen(config->vcek_key_path, "r") : NULL;
-    if (!f) {
-        *ret_error = g_strdup_printf("vcek-key=%s: %s", config->vcek_key_path ?
-                                     config->vcek_key_path : "(not given)",
-                                     config->vcek_key_path ? g_strerror(errno) :
-                                     "the simulated SEV-SNP TEE needs its signing key");
+    sim->vcek = ccm_tee_key_load(config->vcek_key_path, "secp384r1", "vcek-key", ret_error);
+    if (!sim->vcek)
         return NULL;
-    }
-    sim->vcek = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    char group[32] = "";
-    if (!sim->vcek || EVP_PKEY_get_base_id(sim->vcek) != EVP_PKEY_EC ||
-        !EVP_PKEY_get_utf8_string_param(sim->vcek, "group", group, sizeof(group), NULL) ||
-        strcmp(group, "secp384r1") != 0) {
-        *ret_error = g_strdup_printf("vcek-key=%s: not a PEM EC P-384 private key",
-                                     config->vcek_key_path);
-        return NULL;
-    }
     return g_steal_pointer(&sim);
 }
 

@@ -5,12 +5,11 @@
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/crypto.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include "sim-tdx.h"
+#include "tee-key.h"
 
 #define MAX_EVENTS 64
 #define QUOTE_HEADER 48
@@ -43,28 +42,13 @@ struct CcmSimTdx {
 
 CcmSimTdx *ccm_sim_tdx_new(const CcmSimTdxConfig *config, char **ret_error)
 {
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, NULL); /* see sim-snp.c */
     g_autoptr(CcmSimTdx) sim = g_new0(CcmSimTdx, 1);
     sim->config = *config;
     sim->qe_key_path = g_strdup(config->qe_key_path);
     sim->config.qe_key_path = sim->qe_key_path;
-    if (config->qe_key_path) {
-        FILE *f = fopen(config->qe_key_path, "r");
-        if (!f) {
-            *ret_error = g_strdup_printf("qe-key=%s: %s", config->qe_key_path, g_strerror(errno));
-            return NULL;
-        }
-        sim->qe_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-        fclose(f);
-        char group[32] = "";
-        if (!sim->qe_key || EVP_PKEY_get_base_id(sim->qe_key) != EVP_PKEY_EC ||
-            !EVP_PKEY_get_utf8_string_param(sim->qe_key, "group", group, sizeof(group), NULL) ||
-            strcmp(group, "prime256v1") != 0) {
-            *ret_error = g_strdup_printf("qe-key=%s: not a PEM EC P-256 private key",
-                                         config->qe_key_path);
-            return NULL;
-        }
-    }
+    if (config->qe_key_path &&
+        !(sim->qe_key = ccm_tee_key_load(config->qe_key_path, "prime256v1", "qe-key", ret_error)))
+        return NULL;
     return g_steal_pointer(&sim);
 }
 
