@@ -16,6 +16,11 @@ static gboolean rtmr1_known(const CcmTdxExpectation *t)
     return t->direct_boot && t->predicted.rtmr0_modelled;
 }
 
+static gboolean rtmr0_known(const CcmTdxExpected *p)
+{
+    return p->have_acpi && p->rtmr0_modelled && p->rtmr0_complete;
+}
+
 /* Fills @e from @in: the prediction, its notes and the named values. */
 static gboolean fill(CcmExpectation *e, const CcmTdxInputs *in, GError **error)
 {
@@ -33,7 +38,7 @@ static gboolean fill(CcmExpectation *e, const CcmTdxInputs *in, GError **error)
         g_ptr_array_add(e->notes, g_strdup(p->notes->pdata[i]));
     ccm_expectation_add_value(e, "mrtd", p->mrtd, CCM_SHA384_SIZE, true);
     ccm_expectation_add_value(e, "rtmr0",
-                              p->have_acpi && p->rtmr0_modelled ? p->rtmrs[0] : NULL,
+                              rtmr0_known(p) ? p->rtmrs[0] : NULL,
                               CCM_SHA384_SIZE, false);
     ccm_expectation_add_value(e, "rtmr1", rtmr1_known(t) ? p->rtmrs[1] : NULL, CCM_SHA384_SIZE,
                               false);
@@ -159,7 +164,8 @@ static void explain(const CcmExpectation *e, GString *out)
     for (size_t i = 0; i < p->n_events; i++) {
         const CcmTdxPredictedEvent *ev = &p->events[i];
         g_autofree char *d = ev->known ? ccm_hex_encode(ev->digest, CCM_SHA384_SIZE)
-                                       : g_strdup("(needs --acpi-dir or --qemu)");
+                             : ev->type == 0xa ? g_strdup("(needs --acpi-dir or --qemu)")
+                                               : g_strdup("(not predicted)");
         g_string_append_printf(out, "%-3zu RTMR%u %-32s %-44s %s\n", i, ev->rtmr,
                                ccm_tdx_event_type_to_string(ev->type), ev->description, d);
     }

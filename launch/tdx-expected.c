@@ -16,6 +16,7 @@
 
 #include "acpi-dump.h"
 #include "qemu-argv.h"
+#include "qemu-probe.h"
 #include "tdx-expected.h"
 
 
@@ -164,8 +165,9 @@ static gboolean add_direct_boot(const CcmTdxInputs *in, CcmTdxExpected *e, GErro
     int stub_measures = 0;
     int r = ccm_tdx_predict_direct_boot(kd, ks, in->memory, initrd_size,
                                         in->initrd ? initrd_digest : NULL, in->append,
-                                        e->layout, e->events, G_N_ELEMENTS(e->events),
-                                        &e->n_events, &stub_measures, &err);
+                                        e->layout, e->boot_flags, e->events,
+                                        G_N_ELEMENTS(e->events), &e->n_events, &stub_measures,
+                                        &err);
     if (r < 0) {
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", in->kernel,
                     err.message);
@@ -222,7 +224,33 @@ gboolean ccm_tdx_expected_compute(const CcmTdxInputs *in, CcmTdxExpected *e, GEr
                 "to 202502 event layout (give --layout to choose)",
              in->firmware);
     }
-    e->rtmr0_modelled = e->layout != CCM_TDX_LAYOUT_EDK2_202505;
+    e->rtmr0_modelled = TRUE;
+
+    /* Which kernel bytes OVMF measures, and where "initrd=initrd" goes, follow the edk2
+     * release and the QEMU that serves the kernel (docs/edk2-202505-events.md §4-5). */
+    int major = in->qemu_major > 0 ? in->qemu_major : -1;
+    int minor = in->qemu_major > 0 ? in->qemu_minor : -1;
+    if (major < 0 && in->qemu) {
+        g_autoptr(GError) probe_error = NULL;
+        g_autoptr(CcmQemuCaps) caps = ccm_qemu_probe(in->qemu, NULL, &probe_error);
+        g_autofree char *version = caps ? ccm_qemu_caps_version_string(caps) : NULL;
+        if (!version || sscanf(version, "%d.%d", &major, &minor) != 2)
+            major = minor = -1;
+    }
+    unsigned release = e->profile ? e->profile->edk2_release
+                       : e->layout == CCM_TDX_LAYOUT_EDK2_202505 ? 202505
+                       : e->layout == CCM_TDX_LAYOUT_EDK2_202411 ? 202411
+                                                                 : 202402;
+    e->boot_flags = ccm_tdx_boot_flags(e->profile, release, major, minor);
+    g_autofree char *qemu_text = major < 0 ? g_strdup("10.2 or later assumed; give --qemu or "
+                                                      "--qemu-version to decide")
+                                           : g_strdup_printf("%d.%d", major, minor);
+    if (in->kernel)
+        note(e, "note: the kernel event is the Authenticode of %s (edk2 %u%s, QEMU %s)",
+             e->boot_flags & CCM_TDX_BOOT_KERNEL_FILE
+                 ? "the kernel file as QEMU serves it in etc/boot/kernel"
+                 : "the kernel with the setup header QEMU patches",
+             release, e->profile ? "" : " assumed", qemu_text);
 
     uint8_t acpi[3][CCM_SHA384_SIZE];
     if (!read_acpi(in, e, acpi, error))
@@ -234,27 +262,22 @@ gboolean ccm_tdx_expected_compute(const CcmTdxInputs *in, CcmTdxExpected *e, GEr
                                   e->events, &e->n_events, &err);
         if (r < 0)
             return fail(error, r, &err);
-    } else {
-        note(e, "warning: %s is %s (edk2-stable202505 or later): its RTMR0 and RTMR1 events "
-                "are not modelled; only MRTD and RTMR2 are predicted, check RTMR0 and RTMR1 "
-                "by replaying the TD's event log",
-             in->firmware, e->profile ? e->profile->name : "an image");
     }
     if (in->kernel) {
         if (!add_direct_boot(in, e, error))
             return FALSE;
         e->rtmr12 = TRUE;
     }
-    if (!e->rtmr0_modelled) {
-        /* RTMR1's layout moved too: keep only RTMR2's events. */
-        size_t k = 0;
-        for (size_t i = 0; i < e->n_events; i++)
-            if (e->events[i].rtmr == 2)
-                e->events[k++] = e->events[i];
-        e->n_events = k;
-    }
+    /* RTMR0 is known only when every one of its events is; name the ones that are not. */
+    e->rtmr0_complete = TRUE;
+    for (size_t i = 0; i < e->n_events; i++)
+        if (e->events[i].rtmr == 0 && !e->events[i].known) {
+            e->rtmr0_complete = FALSE;
+            if (e->have_acpi || e->events[i].type != 0xa)
+                note(e, "warning: RTMR0 is not predicted: %s", e->events[i].description);
+        }
 
-    /* Replay what is known; RTMR0 counts only with every ACPI digest. */
+    /* Replay what is known. */
     CcmTdxEvent replay[CCM_TDX_EXPECTED_MAX_EVENTS] = { 0 };
     size_t nr = 0;
     for (size_t i = 0; i < e->n_events; i++) {

@@ -22,6 +22,8 @@ typedef struct CcmTdxInputs {
     const char *qemu;              /* read them from this QEMU binary, with */
     const char *const *acpi_shape; /* this shape (NULL: q35 with -smp and -m) */
     const char *acpi_cache_dir;    /* NULL: ccm_acpi_dump_cached()'s default */
+    int qemu_major, qemu_minor;    /* the QEMU release that launches it; 0.0: @qemu's, or
+                                    * unknown (then 10.2 or later is assumed) */
     gboolean explain;              /* fill @explain in the result */
 } CcmTdxInputs;
 
@@ -35,6 +37,8 @@ typedef struct CcmTdxExpected {
     gboolean have_acpi;                    /* RTMR0's ACPI digests are known */
     gboolean acpi_cached;                  /* ...and came from the dump cache */
     gboolean rtmr0_modelled;               /* FALSE for layouts we do not predict */
+    gboolean rtmr0_complete;               /* every RTMR0 event's digest is known */
+    unsigned boot_flags;                   /* CCM_TDX_BOOT_* used for RTMR1 and RTMR2 */
     gboolean rtmr12;                       /* direct boot: RTMR1 and RTMR2 predicted */
     CcmTdxPredictedEvent events[CCM_TDX_EXPECTED_MAX_EVENTS];
     size_t n_events;

@@ -40,7 +40,7 @@ static int sha384(const void *data, size_t size, uint8_t *out)
 
 int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size, uint64_t ram_size,
                                 int64_t initrd_size, const uint8_t *initrd_sha384,
-                                const char *append, CcmTdxLayout layout,
+                                const char *append, CcmTdxLayout layout, unsigned flags,
                                 CcmTdxPredictedEvent *events, size_t capacity, size_t *n,
                                 int *ret_stub_measures, CcmError *reterr)
 {
@@ -49,10 +49,15 @@ int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size, uint64_t
     CcmTdxPredictedEvent *ev = NULL;
     uint64_t low = ram_size >= 0xb0000000ull ? 0x80000000ull : ram_size;
     int r = add(events, capacity, n, 1, EV_EFI_BOOT_SERVICES_APPLICATION,
-                "kernel image (Authenticode)", &ev);
+                flags & CCM_TDX_BOOT_KERNEL_FILE
+                    ? "kernel image (Authenticode of the file, etc/boot/kernel)"
+                    : "kernel image (Authenticode, setup header as QEMU patched it)",
+                &ev);
     if (r < 0)
         return ccm_error_set(reterr, r, "too many events");
-    r = ccm_tdx_kernel_digest(kernel, kernel_size, low, initrd_size, ev->digest, reterr);
+    r = flags & CCM_TDX_BOOT_KERNEL_FILE
+            ? ccm_tdx_kernel_file_digest(kernel, kernel_size, ev->digest, reterr)
+            : ccm_tdx_kernel_digest(kernel, kernel_size, low, initrd_size, ev->digest, reterr);
     if (r < 0)
         return r;
     static const char *const actions[] = { "Calling EFI Application from Boot Option", NULL,
@@ -82,7 +87,8 @@ int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size, uint64_t
     r = add(events, capacity, n, 2, EV_EVENT_TAG, "command line (LoadOptions)", &ev);
     if (r < 0)
         return ccm_error_set(reterr, r, "too many events");
-    (void) ccm_tdx_cmdline_digest(append ? append : "", initrd_size >= 0, ev->digest);
+    (void) ccm_tdx_load_options_digest(append ? append : "", initrd_size >= 0, flags,
+                                       ev->digest);
     if (initrd_size >= 0) {
         r = add(events, capacity, n, 2, EV_EVENT_TAG, "initrd", &ev);
         if (r < 0)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * tdx-event-log.c - a TD's CCEL event log: records, and the RTMRs they replay to
+ * tdx-event-log.c - TCG2 event logs (a vTPM's, a TD's CCEL), and the RTMRs they replay to
  *
  * The log is TCG2 "crypto agile" (tdx.md §3.1): one SHA-1-format record carrying the
  * Spec ID event (the digest algorithms and their sizes), then TCG_PCR_EVENT2 records:
@@ -18,6 +18,7 @@
 #include "error.h"
 
 #define EV_NO_ACTION 0x3u
+#define ALG_SHA256 0x000bu
 #define ALG_SHA384 0x000cu
 #define MAX_ALGORITHMS 16
 #define MAX_EVENT_DATA (16u << 20)
@@ -140,8 +141,8 @@ static bool at_end(const uint8_t *log, size_t off, size_t size)
                                                           ccm_load_le32(log + off + 8) == 0);
 }
 
-int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
-                            CcmTdxEvent **ret_events, size_t *ret_n, CcmError *reterr)
+int ccm_tcg2_event_log_parse(const void *log_data, size_t size, const char *name,
+                             CcmTcg2Event **ret_events, size_t *ret_n, CcmError *reterr)
 {
     const uint8_t *log = log_data;
     Algorithm algs[MAX_ALGORITHMS];
@@ -149,17 +150,18 @@ int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
     int r;
 
     if (!name || !ret_events || !ret_n || (!log && size))
-        return ccm_error_set(reterr, -EINVAL, "ccm_tdx_event_log_parse: bad arguments");
+        return ccm_error_set(reterr, -EINVAL, "ccm_tcg2_event_log_parse: bad arguments");
     if ((r = parse_spec_id(log, size, name, algs, &n_algs, &off, reterr)) < 0)
         return r;
 
     size_t cap = 64, n = 0;
-    CcmTdxEvent *events = calloc(cap, sizeof(*events));
+    CcmTcg2Event *events = calloc(cap, sizeof(*events));
     if (!events)
         return ccm_error_set(reterr, -ENOMEM, "%s: out of memory", name);
     while (!at_end(log, off, size)) {
         size_t start = off;
-        uint32_t mr = ccm_load_le32(log + off), type = ccm_load_le32(log + off + 4);
+        CcmTcg2Event ev = { .index = ccm_load_le32(log + off),
+                            .type = ccm_load_le32(log + off + 4), .offset = start };
         uint32_t count = ccm_load_le32(log + off + 8);
         off += 12;
         if (count == 0 || count > n_algs) {
@@ -169,7 +171,6 @@ int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
                                  "%zu algorithms)",
                                  name, start, count, n_algs);
         }
-        const uint8_t *sha384 = NULL;
         for (uint32_t i = 0; i < count; i++) {
             if (!fits(off, 2, size))
                 goto truncated;
@@ -186,8 +187,13 @@ int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
             }
             if (!fits(off + 2, algs[alg].size, size))
                 goto truncated;
-            if (id == ALG_SHA384)
-                sha384 = log + off + 2;
+            if (id == ALG_SHA384) {
+                memcpy(ev.sha384, log + off + 2, CCM_SHA384_SIZE);
+                ev.has_sha384 = 1;
+            } else if (id == ALG_SHA256 && algs[alg].size == 32) {
+                memcpy(ev.sha256, log + off + 2, 32);
+                ev.has_sha256 = 1;
+            }
             off += 2 + (size_t) algs[alg].size;
         }
         if (!fits(off, 4, size))
@@ -201,18 +207,13 @@ int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
                                  "past the end of the %zu-byte log",
                                  name, start, data_size, size);
         }
-        const uint8_t *data = log + off;
+        ev.data = log + off;
+        ev.data_size = data_size;
         off += data_size;
-        if (type == EV_NO_ACTION || mr < 1 || mr > 4)
+        if (ev.type == EV_NO_ACTION)
             continue;
-        if (!sha384) {
-            free(events);
-            return ccm_error_set(reterr, -EBADMSG,
-                                 "%s: the record at offset %zu has no SHA-384 digest", name,
-                                 start);
-        }
         if (n == cap) {
-            CcmTdxEvent *bigger = realloc(events, 2 * cap * sizeof(*events));
+            CcmTcg2Event *bigger = realloc(events, 2 * cap * sizeof(*events));
             if (!bigger) {
                 free(events);
                 return ccm_error_set(reterr, -ENOMEM, "%s: out of memory", name);
@@ -220,11 +221,7 @@ int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
             events = bigger;
             cap *= 2;
         }
-        events[n] = (CcmTdxEvent) {
-            .rtmr = mr - 1, .type = type, .data = data, .data_size = data_size, .offset = start,
-        };
-        memcpy(events[n].digest, sha384, CCM_SHA384_SIZE);
-        n++;
+        events[n++] = ev;
         continue;
     truncated:
         free(events);
@@ -233,6 +230,41 @@ int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
                              "log (truncated?)",
                              name, start, size);
     }
+    *ret_events = events;
+    *ret_n = n;
+    return 0;
+}
+
+int ccm_tdx_event_log_parse(const void *log_data, size_t size, const char *name,
+                            CcmTdxEvent **ret_events, size_t *ret_n, CcmError *reterr)
+{
+    CcmTcg2Event *all = NULL;
+    size_t n_all = 0;
+    int r = ccm_tcg2_event_log_parse(log_data, size, name, &all, &n_all, reterr);
+    if (r < 0)
+        return r;
+    CcmTdxEvent *events = calloc(n_all ? n_all : 1, sizeof(*events));
+    if (!events) {
+        free(all);
+        return ccm_error_set(reterr, -ENOMEM, "%s: out of memory", name);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < n_all; i++) {
+        const CcmTcg2Event *ev = &all[i];
+        if (ev->index < 1 || ev->index > 4)
+            continue; /* MR index 0 (MRTD) and above 4 are not extended into RTMRs */
+        if (!ev->has_sha384) {
+            free(events);
+            free(all);
+            return ccm_error_set(reterr, -EBADMSG,
+                                 "%s: the record at offset %zu has no SHA-384 digest", name,
+                                 ev->offset);
+        }
+        events[n] = (CcmTdxEvent) { .rtmr = ev->index - 1, .type = ev->type, .data = ev->data,
+                                    .data_size = ev->data_size, .offset = ev->offset };
+        memcpy(events[n++].digest, ev->sha384, CCM_SHA384_SIZE);
+    }
+    free(all);
     *ret_events = events;
     *ret_n = n;
     return 0;

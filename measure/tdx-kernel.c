@@ -140,13 +140,11 @@ static int authenticode(CcmHasher *h, const uint8_t *img, size_t size, CcmError 
             return r;
         hashed += raw_size;
     }
-    /* What follows the sections, without a certificate table, padded to 8 bytes. */
+    /* What follows the sections, without a certificate table, as is: OVMF's
+     * MeasurePeImageAndExtend does not pad it. */
     if (size > hashed + cert_size) {
         size_t rest = (size_t) (size - hashed - cert_size);
         if ((r = ccm_hasher_update(h, img + hashed, rest)) < 0)
-            return r;
-        static const uint8_t zeros[8] = { 0 };
-        if (rest % 8 && (r = ccm_hasher_update(h, zeros, 8 - rest % 8)) < 0)
             return r;
     }
     return 0;
@@ -174,14 +172,41 @@ int ccm_tdx_kernel_digest(const void *kernel, size_t size, uint64_t low_ram,
     return r;
 }
 
+int ccm_tdx_kernel_file_digest(const void *kernel, size_t size, uint8_t *ret_digest,
+                               CcmError *reterr)
+{
+    if (!kernel || !ret_digest)
+        return ccm_error_set(reterr, -EINVAL, "ccm_tdx_kernel_file_digest: bad arguments");
+    CcmHasher h;
+    int r = ccm_hasher_init(&h, CCM_HASH_SHA384);
+    if (r == 0) {
+        if ((r = ccm_hasher_start(&h)) == 0 && (r = authenticode(&h, kernel, size, reterr)) == 0)
+            r = ccm_hasher_finish(&h, ret_digest);
+        ccm_hasher_done(&h);
+    }
+    if (r < 0 && reterr && reterr->message[0] == '\0')
+        return ccm_error_set(reterr, r, "SHA-384 failed");
+    return r;
+}
+
 int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_digest)
 {
-    const char *suffix = with_initrd ? " initrd=initrd" : "";
-    size_t n = strlen(append ? append : "") + strlen(suffix);
+    return ccm_tdx_load_options_digest(append, with_initrd, 0, ret_digest);
+}
+
+int ccm_tdx_load_options_digest(const char *append, int with_initrd, unsigned flags,
+                                uint8_t *ret_digest)
+{
+    bool first = with_initrd && (flags & CCM_TDX_BOOT_INITRD_FIRST);
+    const char *prefix = first ? "initrd=initrd " : "";
+    const char *suffix = with_initrd && !first ? " initrd=initrd" : "";
+    size_t n = strlen(prefix) + strlen(append ? append : "") + strlen(suffix);
     uint8_t *u = calloc(n + 1, 2);
     if (!u)
         return -ENOMEM;
     size_t i = 0;
+    for (const char *p = prefix; *p; p++, i++)
+        u[2 * i] = (uint8_t) *p;
     for (const char *p = append ? append : ""; *p; p++, i++)
         u[2 * i] = (uint8_t) *p;
     for (const char *p = suffix; *p; p++, i++)

@@ -5,9 +5,15 @@
  * The order and content follow OVMF (tdx.md §3.2): TD HOB, configuration volume, the
  * Secure Boot policy variables (SecureBoot, PK, KEK, db, dbx) as found in the CFV's
  * authenticated variable store, the separator, QEMU's three ACPI blobs, then at
- * ReadyToBoot BootOrder and Boot0000, whose digests cover the variable data only in
- * these releases. OVMF before edk2-stable202411 also puts the ReadyToBoot separator
- * into RTMR0.
+ * ReadyToBoot BootOrder and Boot0000, whose digests cover the variable data only.
+ * OVMF before edk2-stable202411 also puts the ReadyToBoot separator into RTMR0.
+ *
+ * From edk2-stable202505 (docs/edk2-202505-events.md): the fw_cfg items QemuFwCfgLib
+ * measures right after the CFV (BootMenu, bootorder), the SMBIOS table at ReadyToBoot,
+ * an authority event when Secure Boot verified the kernel, and other boot options
+ * (BootManagerMenuApp, "EFI Firmware Setup"), which depend on the release and on whether
+ * the image is the IntelTdx build. The SMBIOS and authority digests need inputs ccm does
+ * not have: those events are listed, with known = 0 and the reason in the description.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -41,6 +47,28 @@ static const uint8_t boot0000[] = {
     0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0x21, 0xaa, 0x2c, 0x46, 0x14, 0x76,
     0x03, 0x45, 0x83, 0x6e, 0x8a, 0xb6, 0xf4, 0x66, 0x23, 0x31, 0x7f, 0xff, 0x04, 0x00,
 };
+
+/* From edk2-stable202505: Boot0000 is BootManagerMenuApp (0x109), Boot0001 the UiApp as
+ * "EFI Firmware Setup" (0x101), both in DXEFV. */
+static const uint8_t boot_manager_menu[] = {
+    0x09, 0x01, 0x00, 0x00, 0x2c, 0x00, 'B', 0, 'o', 0, 'o', 0, 't', 0, 'M', 0, 'a', 0, 'n', 0,
+    'a', 0, 'g', 0, 'e', 0, 'r', 0, 'M', 0, 'e', 0, 'n', 0, 'u', 0, 'A', 0, 'p', 0, 'p', 0, 0, 0,
+    0x04, 0x07, 0x14, 0x00, 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e,
+    0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0xdc, 0x5b, 0xc2, 0xee, 0xf2, 0x67,
+    0x95, 0x4d, 0xb1, 0xd5, 0xf8, 0x1b, 0x20, 0x39, 0xd1, 0x1d, 0x7f, 0xff, 0x04, 0x00,
+};
+static const uint8_t firmware_setup[] = {
+    0x01, 0x01, 0x00, 0x00, 0x2c, 0x00, 'E', 0, 'F', 0, 'I', 0, ' ', 0, 'F', 0, 'i', 0, 'r', 0,
+    'm', 0, 'w', 0, 'a', 0, 'r', 0, 'e', 0, ' ', 0, 'S', 0, 'e', 0, 't', 0, 'u', 0, 'p', 0, 0, 0,
+    0x04, 0x07, 0x14, 0x00, 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e,
+    0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0x21, 0xaa, 0x2c, 0x46, 0x14, 0x76,
+    0x03, 0x45, 0x83, 0x6e, 0x8a, 0xb6, 0xf4, 0x66, 0x23, 0x31, 0x7f, 0xff, 0x04, 0x00,
+};
+/* What QEMU serves as fw_cfg bootorder for a direct boot without other boot devices. */
+static const char linuxboot_bootorder[] = "/rom@genroms/linuxboot_dma.bin";
+
+#define EV_EFI_HANDOFF_TABLES 0x80000009u
+#define EV_EFI_VARIABLE_AUTHORITY 0x800000e0u
 
 #define AUTH_HEADER 60
 #define VAR_ADDED 0x3f
@@ -98,13 +126,12 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
         return ccm_error_set(reterr, -EINVAL, "ccm_tdx_predict_rtmr0: bad arguments");
     if ((r = ccm_tdvf_parse(image, size, name, sections, &n_sections, reterr)) < 0)
         return r;
-    if (layout == CCM_TDX_LAYOUT_EDK2_202505)
-        return ccm_error_set(reterr, -EOPNOTSUPP,
-                             "%s: OVMF from edk2-stable202505 on logs RTMR0 events this does "
-                             "not model (fw_cfg boot items, authority events, whole-variable "
-                             "digests); RTMR0 can only be checked by replaying the TD's event "
-                             "log",
-                             name);
+    /* 202505 on: which release and build decide the boot options (an unknown image: the
+     * newest IntelTdx rule, as in Debian sid). */
+    const CcmTdxFirmwareProfile *profile = ccm_tdx_firmware_profile_find(image, size);
+    unsigned release = profile && profile->edk2_release ? profile->edk2_release : 202608;
+    bool inteltdx = profile ? profile->inteltdx != 0 : true;
+    bool since_202505 = layout == CCM_TDX_LAYOUT_EDK2_202505;
 
 #define ADD(type_, desc_)                                                                      \
     (ev[n] = (CcmTdxPredictedEvent) { .rtmr = 0, .type = (type_), .known = 1,                  \
@@ -117,6 +144,15 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
     e = ADD(EV_EFI_PLATFORM_FIRMWARE_BLOB2, "configuration firmware volume (varstore)");
     if ((r = ccm_tdx_cfv_digest(image, size, sections, n_sections, e->digest, reterr)) < 0)
         return r;
+    if (since_202505) {
+        /* QemuFwCfgLib's cache: BootMenu (u16 0: no -boot menu=on), then bootorder (QEMU's
+         * linuxboot option ROM, the only boot device of a direct boot). */
+        static const uint8_t boot_menu_off[2] = { 0, 0 };
+        e = ADD(EV_PLATFORM_CONFIG_FLAGS, "fw_cfg BootMenu (0: no -boot menu=on)");
+        (void) sha384(boot_menu_off, sizeof(boot_menu_off), e->digest);
+        e = ADD(EV_PLATFORM_CONFIG_FLAGS, "fw_cfg bootorder (/rom@genroms/linuxboot_dma.bin)");
+        (void) sha384(linuxboot_bootorder, sizeof(linuxboot_bootorder), e->digest);
+    }
 
     const uint8_t *cfv = NULL;
     size_t cfv_size = 0;
@@ -173,6 +209,35 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
             e->known = 0;
     }
     static const uint8_t boot_order[2] = { 0, 0 };
+    if (since_202505) {
+        if (secure) {
+            e = ADD(EV_EFI_VARIABLE_AUTHORITY,
+                    "Secure Boot authority: the db entry that verified the kernel (not "
+                    "predicted: depends on who signed it; an unsigned kernel cannot direct-boot "
+                    "in a TD with this firmware)");
+            e->known = 0;
+        }
+        e = ADD(EV_EFI_HANDOFF_TABLES, "SMBIOS tables (not predicted: needs the guest's "
+                                       "SMBIOS table, which QEMU builds from the VM shape)");
+        e->known = 0;
+        /* Table 5 of docs/edk2-202505-events.md. */
+        static const uint8_t two_options[4] = { 0, 0, 1, 0 };
+        if (!inteltdx || release < 202605) {
+            e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder (0000 0001)");
+            (void) sha384(two_options, sizeof(two_options), e->digest);
+            e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (BootManagerMenuApp)");
+            (void) sha384(boot_manager_menu, sizeof(boot_manager_menu), e->digest);
+            e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0001 (EFI Firmware Setup)");
+            (void) sha384(firmware_setup, sizeof(firmware_setup), e->digest);
+        } else if (release >= 202608) {
+            e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder (0000)");
+            (void) sha384(boot_order, sizeof(boot_order), e->digest);
+            e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (BootManagerMenuApp)");
+            (void) sha384(boot_manager_menu, sizeof(boot_manager_menu), e->digest);
+        } /* IntelTdx 202605: no boot option, no BootOrder, nothing measured */
+        *ret_n = n;
+        return 0;
+    }
     e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder");
     (void) sha384(boot_order, sizeof(boot_order), e->digest);
     e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (UiApp)");

@@ -107,8 +107,7 @@ bool ccm_sim_tdx_measure(CcmSimTdx *sim, const CcmBootBlobs *blobs, CcmFwCfgWatc
     CcmTdxPredictedEvent events[MAX_EVENTS];
     size_t n = 0;
     CcmError error = { 0 };
-    bool rtmr01 = layout != CCM_TDX_LAYOUT_EDK2_202505;
-    if (rtmr01) {
+    {
         uint8_t acpi[3][CCM_SHA384_SIZE];
         bool have_acpi = ccm_fw_cfg_item_sha384(fw, "etc/table-loader", acpi[0]) &&
                          ccm_fw_cfg_item_sha384(fw, "etc/acpi/rsdp", acpi[1]) &&
@@ -131,9 +130,14 @@ bool ccm_sim_tdx_measure(CcmSimTdx *sim, const CcmBootBlobs *blobs, CcmFwCfgWatc
     if (kernel) {
         uint8_t initrd[CCM_SHA384_SIZE];
         int64_t initrd_size = ccm_boot_blobs_initrd_sha384(blobs, initrd);
+        /* OVMF measures the kernel bytes it read, whichever fw_cfg items they came from:
+         * hash them as they are. */
+        unsigned flags = CCM_TDX_BOOT_KERNEL_FILE |
+                         (ccm_tdx_boot_flags(profile, profile ? 0 : 202411, -1, -1) &
+                          CCM_TDX_BOOT_INITRD_FIRST);
         if (ccm_tdx_predict_direct_boot(kernel->data, kernel->len, sim->ram_size, initrd_size,
                                         initrd_size >= 0 ? initrd : NULL,
-                                        ccm_boot_blobs_cmdline(blobs), layout, events,
+                                        ccm_boot_blobs_cmdline(blobs), layout, flags, events,
                                         MAX_EVENTS, &n, NULL, &error) < 0) {
             *ret_error = g_strdup_printf("the kernel read over fw_cfg: %s", error.message);
             return false;
@@ -145,9 +149,12 @@ bool ccm_sim_tdx_measure(CcmSimTdx *sim, const CcmBootBlobs *blobs, CcmFwCfgWatc
     }
     CcmTdxEvent replay[MAX_EVENTS];
     size_t nr = 0;
+    bool complete[4] = { true, true, true, true };
     for (size_t i = 0; i < n; i++) {
-        if (!rtmr01 && events[i].rtmr < 2)
-            continue; /* 202505: RTMR0 and RTMR1 are not modelled */
+        if (!events[i].known) {
+            complete[events[i].rtmr & 3] = false; /* e.g. 202505's SMBIOS event */
+            continue;
+        }
         replay[nr] = (CcmTdxEvent) { .rtmr = events[i].rtmr, .type = events[i].type };
         memcpy(replay[nr++].digest, events[i].digest, CCM_SHA384_SIZE);
     }
@@ -156,9 +163,10 @@ bool ccm_sim_tdx_measure(CcmSimTdx *sim, const CcmBootBlobs *blobs, CcmFwCfgWatc
         return false;
     }
     for (int i = 0; i < 4; i++)
-        sim->rtmr_known[i] = rtmr01 || i >= 2;
-    if (!rtmr01)
-        sim->note = g_strdup("RTMR0 and RTMR1 of edk2-stable202505 and later are not modelled");
+        sim->rtmr_known[i] = complete[i];
+    if (!complete[0])
+        sim->note = g_strdup("RTMR0 has events this does not predict (edk2 202505 on: the SMBIOS "
+                             "table); it is shown as null");
     sim->measured = true;
     return true;
 }

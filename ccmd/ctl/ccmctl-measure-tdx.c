@@ -32,17 +32,32 @@ static int measure_and_print(const CcmTdxInputs *in, const char *reg, const char
     if (!e)
         return ccmctl_fail("measure", error);
     const CcmTdxExpected *p = &e->tdx->predicted;
-    if (reg && (strcmp(reg, "rtmr0") == 0 || strcmp(reg, "rtmr1") == 0) && !p->rtmr0_modelled) {
-        g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "--register %s: %s uses the %s event layout, which is not modelled", reg,
-                    in->firmware, ccm_tdx_layout_to_string(p->layout));
-        return ccmctl_fail("measure", error);
-    }
-    if (!p->have_acpi && p->rtmr0_modelled && !reg)
+    if (!p->have_acpi && !reg)
         g_ptr_array_add(e->notes, g_strdup("warning: RTMR0 is unknown without QEMU's ACPI "
                                            "tables (--acpi-dir or --qemu)"));
-    if (!event_log && !reg)
-        return ccmctl_measure_print(e, output ? output : "json", in->explain);
+    /* A register the boot has but that cannot be predicted: say so in the exit status. */
+    gboolean incomplete = FALSE;
+    for (int i = 0; i < (in->kernel ? 3 : 1); i++) {
+        g_autofree char *name = g_strdup_printf("rtmr%d", i);
+        const CcmExpectedValue *v = ccm_expectation_value(e, name);
+        if (v && !v->known && (!reg || strcmp(reg, name) == 0))
+            incomplete = TRUE;
+    }
+    if (reg && incomplete) {
+        ccmctl_measure_notes(e, in->explain);
+        g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "--register %s cannot be predicted from these inputs (see the warnings; "
+                    "--event-log json lists every event, with null for those not predicted)",
+                    reg);
+        ccmctl_fail("measure", error);
+        return CCMCTL_EXIT_INCOMPLETE;
+    }
+    if (!event_log && !reg) {
+        /* hex and base64 print MRTD alone: complete whatever the RTMRs are. */
+        int rc = ccmctl_measure_print(e, output ? output : "json", in->explain);
+        gboolean all = !output || strcmp(output, "json") == 0;
+        return rc == CCMCTL_EXIT_OK && incomplete && all ? CCMCTL_EXIT_INCOMPLETE : rc;
+    }
 
     ccmctl_measure_notes(e, in->explain);
     g_autofree char *text = NULL;
@@ -59,13 +74,14 @@ static int measure_and_print(const CcmTdxInputs *in, const char *reg, const char
     }
     if (!ccmctl_write_stdout(text, &error))
         return ccmctl_fail("measure", error);
-    return CCMCTL_EXIT_OK;
+    return incomplete ? CCMCTL_EXIT_INCOMPLETE : CCMCTL_EXIT_OK;
 }
 
 int ccmctl_measure_tdx(int argc, char **argv)
 {
     g_autofree char *platform = NULL, *firmware = NULL, *memory = NULL, *order_name = NULL;
     g_autofree char *reg = NULL, *output = NULL, *acpi_dir = NULL, *qemu = NULL;
+    g_autofree char *qemu_version = NULL;
     g_autofree char *layout_name = NULL, *event_log = NULL;
     g_autofree char *kernel = NULL, *initrd = NULL, *append = NULL;
     gint vcpus = 1;
@@ -92,6 +108,10 @@ int ccmctl_measure_tdx(int argc, char **argv)
           "LAYOUT" },
         { "acpi-dir", 0, 0, G_OPTION_ARG_FILENAME, &acpi_dir,
           "QEMU's ACPI blobs: tables, rsdp, table-loader", "DIR" },
+        { "qemu-version", 0, 0, G_OPTION_ARG_STRING, &qemu_version,
+          "The QEMU release that launches the TD, e.g. 10.1 (default: --qemu's, else 10.2+): "
+          "it decides which kernel bytes OVMF measures",
+          "X.Y" },
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
           "Read the ACPI blobs from this QEMU (q35, -smp, -m; TCG, stopped)", "PATH" },
         { "register", 0, 0, G_OPTION_ARG_STRING, &reg, "Print this register alone (mrtd, rtmr0)",
@@ -108,11 +128,15 @@ int ccmctl_measure_tdx(int argc, char **argv)
         g_option_context_new("--platform tdx - the TD's expected MRTD and RTMR0");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 success, 1 measurement failed, "
-                                              "2 usage error. See ccmctl-measure(1).\n");
+                                              "2 usage error, 3 printed but an RTMR the boot "
+                                              "has cannot be predicted (the warnings and the "
+                                              "event log's null digests say which events). "
+                                              "See ccmctl-measure(1).\n");
     if (!g_option_context_parse(context, &argc, &argv, &error))
         return ccmctl_fail("measure", error);
 
     guint64 mem = 0;
+    int qemu_major = 0, qemu_minor = 0;
     int order = ccm_tdx_page_order_from_string(order_name ? order_name : "per-page");
     int layout = !layout_name || strcmp(layout_name, "auto") == 0
                      ? -1
@@ -134,6 +158,8 @@ int ccmctl_measure_tdx(int argc, char **argv)
         usage = "--layout: expected auto, edk2-pre-202411, edk2-202411 or edk2-202505";
     else if (acpi_dir && qemu)
         usage = "--acpi-dir and --qemu are alternatives";
+    else if (qemu_version && !ccmctl_parse_qemu_version(qemu_version, &qemu_major, &qemu_minor))
+        usage = "--qemu-version: expected MAJOR.MINOR, e.g. 10.1";
     else if (output && strcmp(output, "hex") != 0 && strcmp(output, "json") != 0)
         usage = "--output: expected hex or json";
     else if ((initrd || append) && !kernel)
@@ -175,6 +201,8 @@ int ccmctl_measure_tdx(int argc, char **argv)
         .layout = layout,
         .acpi_dir = acpi_dir,
         .qemu = qemu,
+        .qemu_major = qemu_major,
+        .qemu_minor = qemu_minor,
         .explain = explain,
     };
     return measure_and_print(&in, reg, output, event_log);

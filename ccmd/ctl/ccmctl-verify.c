@@ -273,7 +273,8 @@ int ccmctl_verify(int argc, char **argv)
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
     g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;
     g_autofree char *kernel = NULL, *initrd = NULL, *append = NULL, *acpi_dir = NULL;
-    g_autofree char *qemu = NULL;
+    g_autofree char *qemu = NULL, *qemu_version = NULL;
+    int qemu_major = 0, qemu_minor = 0;
     gint vcpus = 0;
     gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
@@ -299,6 +300,10 @@ int ccmctl_verify(int argc, char **argv)
           "LAYOUT" },
         { "acpi-dir", 0, 0, G_OPTION_ARG_FILENAME, &acpi_dir,
           "QEMU's ACPI blobs: tables, rsdp, table-loader", "DIR" },
+        { "qemu-version", 0, 0, G_OPTION_ARG_STRING, &qemu_version,
+          "The QEMU release that launches the TD, e.g. 10.1 (default: --qemu's, else 10.2+): "
+          "it decides which kernel bytes OVMF measures",
+          "X.Y" },
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
           "Read the ACPI blobs from this QEMU (without a guest spec)", "PATH" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
@@ -344,6 +349,8 @@ int ccmctl_verify(int argc, char **argv)
         usage = "--vcpus: expected 1 to 4096";
     else if (layout < 0 && layout_name && strcmp(layout_name, "auto") != 0)
         usage = "--layout: expected auto, edk2-pre-202411, edk2-202411 or edk2-202505";
+    else if (qemu_version && !ccmctl_parse_qemu_version(qemu_version, &qemu_major, &qemu_minor))
+        usage = "--qemu-version: expected MAJOR.MINOR, e.g. 10.1";
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("verify", error);
@@ -378,6 +385,8 @@ int ccmctl_verify(int argc, char **argv)
         predict = TRUE;
     }
     in.layout = layout;
+    in.qemu_major = qemu_major;
+    in.qemu_minor = qemu_minor;
 
     CcmTdxReport td;
     if (!load_quote(quote ? quote : report, report != NULL, &td, &error))

@@ -50,6 +50,21 @@ int ccmctl_fail(const char *command, const GError *error)
     return error->domain == G_OPTION_ERROR ? CCMCTL_EXIT_USAGE : CCMCTL_EXIT_FAILURE;
 }
 
+gboolean ccmctl_parse_qemu_version(const char *text, int *ret_major, int *ret_minor)
+{
+    char *end = NULL;
+    guint64 major = g_ascii_strtoull(text, &end, 10);
+    if (end == text || *end != '.' || major < 1 || major > 99)
+        return FALSE;
+    const char *m = end + 1;
+    guint64 minor = g_ascii_strtoull(m, &end, 10);
+    if (end == m || *end || minor > 99)
+        return FALSE;
+    *ret_major = (int) major;
+    *ret_minor = (int) minor;
+    return TRUE;
+}
+
 gboolean ccmctl_write_stdout(const char *text, GError **error)
 {
     if (fputs(text, stdout) < 0 || fflush(stdout) != 0) {

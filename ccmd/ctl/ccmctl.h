@@ -11,6 +11,7 @@ enum {
     CCMCTL_EXIT_OK = 0,
     CCMCTL_EXIT_FAILURE = 1, /* the input was understood but the job failed */
     CCMCTL_EXIT_USAGE = 2,   /* bad option, value or combination */
+    CCMCTL_EXIT_INCOMPLETE = 3, /* measure: printed, but a register could not be predicted */
 };
 
 int ccmctl_guest_command(int argc, char **argv);
@@ -87,3 +88,6 @@ typedef struct CcmctlBrokerOptions {
 gboolean ccmctl_broker_register_spec(const char *spec_path, const char *host_id,
                                      const CcmctlBrokerOptions *o, char **ret_measurement,
                                      char **ret_identity_b64, GError **error);
+
+/* "MAJOR.MINOR" (as --qemu-version takes it), 1.0 or later. */
+gboolean ccmctl_parse_qemu_version(const char *text, int *ret_major, int *ret_minor);

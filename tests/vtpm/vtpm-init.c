@@ -9,7 +9,7 @@
  *
  *   ccm-vtpm: begin
  *   ccm-vtpm: kernel <release>
- *   ccm-vtpm: boot_params secure_boot <n>    (0 unset, 1 disabled, 2 enabled, 3 unknown)
+ *   ccm-vtpm: boot_params secure_boot <n>    (0 unset, 1 unknown, 2 disabled, 3 enabled)
  *   ccm-vtpm: log begin
  *   ccm-vtpm: <base64 of binary_bios_measurements, 76 characters a line>
  *   ccm-vtpm: log end <size in bytes>

@@ -379,7 +379,8 @@ CCM_PUBLIC int ccm_tdx_acpi_derive(const void *tables, size_t size, uint8_t *ret
 typedef enum CcmTdxLayout {
     CCM_TDX_LAYOUT_EDK2_202411 = 0,     /* edk2-stable202411 to 202502 (Debian trixie) */
     CCM_TDX_LAYOUT_EDK2_PRE_202411 = 1, /* older: the ReadyToBoot separator in RTMR0 */
-    CCM_TDX_LAYOUT_EDK2_202505 = 2,     /* edk2-stable202505 on: RTMR0 is not predicted */
+    CCM_TDX_LAYOUT_EDK2_202505 = 2,     /* edk2-stable202505 on: fw_cfg items, SMBIOS, new
+                                         * boot options (docs/edk2-202505-events.md) */
 } CcmTdxLayout;
 
 CCM_PUBLIC const char *ccm_tdx_layout_to_string(CcmTdxLayout layout);
@@ -392,7 +393,29 @@ typedef struct CcmTdxFirmwareProfile {
     CcmTdxLayout layout;
     int secure_boot_keys;     /* 1 when the varstore enrolls keys (Secure Boot on) */
     const char *sha384;       /* lowercase hex of the whole image */
+    unsigned edk2_release;    /* the edk2-stable tag it was built from, YYYYMM (202608) */
+    int inteltdx;             /* 1: OvmfPkg/IntelTdx (a TD only), 0: OvmfPkgX64 */
 } CcmTdxFirmwareProfile;
+
+/*
+ * How a direct boot looks to the firmware, beyond the RTMR0 layout (docs/edk2-202505-events.md):
+ * CCM_TDX_BOOT_KERNEL_FILE: OVMF measures the kernel file as QEMU read it (edk2 202502 on
+ *   takes fw_cfg etc/boot/kernel, which QEMU 10.0 and later serve unpatched; QEMU 10.2 on
+ *   no longer patches the header for a TD at all), not the setup header QEMU patched;
+ * CCM_TDX_BOOT_INITRD_FIRST: OVMF puts "initrd=initrd " before the command line (edk2
+ *   202508 on) instead of appending " initrd=initrd".
+ */
+#define CCM_TDX_BOOT_KERNEL_FILE 0x1u
+#define CCM_TDX_BOOT_INITRD_FIRST 0x2u
+
+/**
+ * ccm_tdx_boot_flags() - the CCM_TDX_BOOT_* flags of a firmware on a QEMU release
+ * @profile: the image's profile, or NULL (then @edk2_release, 0 when unknown, decides)
+ * @qemu_major, @qemu_minor: the QEMU release, or -1 when unknown (then QEMU 10.2 or later,
+ *   the upstream releases that launch TDs, is assumed)
+ */
+CCM_PUBLIC unsigned ccm_tdx_boot_flags(const CcmTdxFirmwareProfile *profile,
+                                       unsigned edk2_release, int qemu_major, int qemu_minor);
 
 /**
  * ccm_tdx_firmware_profile_find() - the profile of @image, or NULL for an image we do
@@ -421,9 +444,10 @@ typedef struct CcmTdxPredictedEvent {
  *
  * TD HOB, CFV, the Secure Boot variables (read from the CFV's authenticated variable
  * store), the separator, the three ACPI blobs, BootOrder and Boot0000 (UiApp), and for
- * older OVMF the ReadyToBoot separator. Models direct boot with the OVMF releases of
- * @layout; -EOPNOTSUPP for CCM_TDX_LAYOUT_EDK2_202505, whose extra events (fw_cfg boot
- * items, authority events, whole-variable digests) are not modelled.
+ * older OVMF the ReadyToBoot separator. With CCM_TDX_LAYOUT_EDK2_202505 also the fw_cfg
+ * BootMenu and bootorder items after the CFV, an authority event (with Secure Boot keys)
+ * and the SMBIOS table, both with known = 0 (their inputs are not given), and the boot
+ * options of the image's edk2 release and build (data-only digests, as before).
  */
 CCM_PUBLIC int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name,
                                      uint64_t ram_size, CcmTdxLayout layout,
@@ -445,8 +469,18 @@ CCM_PUBLIC int ccm_tdx_kernel_digest(const void *kernel, size_t size, uint64_t l
                                      int64_t initrd_size, uint8_t *ret_digest, CcmError *reterr);
 
 /* RTMR2's command-line event digest: SHA-384 of @append (plus " initrd=initrd" when
- * @with_initrd) as UTF-16LE with its NUL, the way OVMF passes the load options. */
+ * @with_initrd) as UTF-16LE with its NUL, the way OVMF up to edk2 202505 passes the load
+ * options. */
 CCM_PUBLIC int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_digest);
+/* The same for either form: with CCM_TDX_BOOT_INITRD_FIRST in @flags, "initrd=initrd "
+ * comes first (edk2 202508 on). */
+CCM_PUBLIC int ccm_tdx_load_options_digest(const char *append, int with_initrd, unsigned flags,
+                                           uint8_t *ret_digest);
+
+/* PE/COFF Authenticode SHA-384 of the kernel file as it is (no header patch): what OVMF
+ * measures when it loads fw_cfg etc/boot/kernel (CCM_TDX_BOOT_KERNEL_FILE). */
+CCM_PUBLIC int ccm_tdx_kernel_file_digest(const void *kernel, size_t size, uint8_t *ret_digest,
+                                          CcmError *reterr);
 
 /**
  * ccm_tdx_predict_direct_boot() - RTMR1's and RTMR2's events of a direct kernel boot
@@ -455,6 +489,7 @@ CCM_PUBLIC int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8
  * @initrd_size: the initrd's size, or -1 without one; @initrd_sha384 then its digest
  * @append: the command line, or NULL
  * @events, @capacity: where the events go; *@n counts them (appended after *@n)
+ * @flags: CCM_TDX_BOOT_* (ccm_tdx_boot_flags())
  * @ret_stub_measures: set to 1 when the kernel's EFI stub measures RTMR2 (Linux 6.9+)
  *
  * The kernel (Authenticode after QEMU's header patch), the boot actions and, from
@@ -464,8 +499,9 @@ CCM_PUBLIC int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8
 CCM_PUBLIC int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size,
                                            uint64_t ram_size, int64_t initrd_size,
                                            const uint8_t *initrd_sha384, const char *append,
-                                           CcmTdxLayout layout, CcmTdxPredictedEvent *events,
-                                           size_t capacity, size_t *n, int *ret_stub_measures,
+                                           CcmTdxLayout layout, unsigned flags,
+                                           CcmTdxPredictedEvent *events, size_t capacity,
+                                           size_t *n, int *ret_stub_measures,
                                            CcmError *reterr);
 
 /* The kernel's version from its setup header ("6.1.0-26-cloud-amd64 ..."), or NULL. */
@@ -493,6 +529,30 @@ typedef struct CcmTdxEvent {
 CCM_PUBLIC int ccm_tdx_event_log_parse(const void *log, size_t size, const char *name,
                                        CcmTdxEvent **ret_events, size_t *ret_n,
                                        CcmError *reterr);
+
+/* One measured record of a TCG2 (crypto-agile) event log, TPM or CCEL. */
+typedef struct CcmTcg2Event {
+    uint32_t index;            /* PCR index (TPM), or CCEL's MR index (1 = RTMR0) */
+    uint32_t type;             /* EV_* */
+    int has_sha256, has_sha384;
+    uint8_t sha256[32];
+    uint8_t sha384[CCM_SHA384_SIZE];
+    const uint8_t *data;       /* the event data, inside the log */
+    size_t data_size;
+    size_t offset;             /* of the record in the log */
+} CcmTcg2Event;
+
+/**
+ * ccm_tcg2_event_log_parse() - every measured record of a TCG2 event log
+ * @ret_events: receives a malloc'd array (free() it) pointing into @log
+ *
+ * The log of a vTPM (/sys/kernel/security/tpm0/binary_bios_measurements) or a TD (CCEL):
+ * the Spec ID event, then TCG_PCR_EVENT2 records up to the end (0xFF or zero fill).
+ * EV_NO_ACTION records are skipped. Every size is checked: -EBADMSG names the offset.
+ */
+CCM_PUBLIC int ccm_tcg2_event_log_parse(const void *log, size_t size, const char *name,
+                                        CcmTcg2Event **ret_events, size_t *ret_n,
+                                        CcmError *reterr);
 
 /* RTMR0..3 from @events: each RTMR = SHA-384(RTMR || digest), from 48 zero bytes. */
 CCM_PUBLIC int ccm_tdx_replay(const CcmTdxEvent *events, size_t n,
