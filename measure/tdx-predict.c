@@ -39,31 +39,6 @@ static const CcmGuid image_security =
 static const CcmGuid auth_store =
     CCM_GUID_INIT(0xaaf32c78, 0x947b, 0x439a, 0xa1, 0x80, 0x2e, 0x14, 0x4e, 0xc3, 0x77, 0x92);
 
-/* Boot0000 in direct boot: the UiApp load option (attributes 0x109, FV and FvFile
- * device-path nodes, end node), as OVMF creates it. */
-static const uint8_t boot0000[] = {
-    0x09, 0x01, 0x00, 0x00, 0x2c, 0x00, 'U', 0, 'i', 0, 'A', 0, 'p', 0, 'p', 0, 0, 0,
-    0x04, 0x07, 0x14, 0x00, 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e,
-    0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0x21, 0xaa, 0x2c, 0x46, 0x14, 0x76,
-    0x03, 0x45, 0x83, 0x6e, 0x8a, 0xb6, 0xf4, 0x66, 0x23, 0x31, 0x7f, 0xff, 0x04, 0x00,
-};
-
-/* From edk2-stable202505: Boot0000 is BootManagerMenuApp (0x109), Boot0001 the UiApp as
- * "EFI Firmware Setup" (0x101), both in DXEFV. */
-static const uint8_t boot_manager_menu[] = {
-    0x09, 0x01, 0x00, 0x00, 0x2c, 0x00, 'B', 0, 'o', 0, 'o', 0, 't', 0, 'M', 0, 'a', 0, 'n', 0,
-    'a', 0, 'g', 0, 'e', 0, 'r', 0, 'M', 0, 'e', 0, 'n', 0, 'u', 0, 'A', 0, 'p', 0, 'p', 0, 0, 0,
-    0x04, 0x07, 0x14, 0x00, 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e,
-    0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0xdc, 0x5b, 0xc2, 0xee, 0xf2, 0x67,
-    0x95, 0x4d, 0xb1, 0xd5, 0xf8, 0x1b, 0x20, 0x39, 0xd1, 0x1d, 0x7f, 0xff, 0x04, 0x00,
-};
-static const uint8_t firmware_setup[] = {
-    0x01, 0x01, 0x00, 0x00, 0x2c, 0x00, 'E', 0, 'F', 0, 'I', 0, ' ', 0, 'F', 0, 'i', 0, 'r', 0,
-    'm', 0, 'w', 0, 'a', 0, 'r', 0, 'e', 0, ' ', 0, 'S', 0, 'e', 0, 't', 0, 'u', 0, 'p', 0, 0, 0,
-    0x04, 0x07, 0x14, 0x00, 0xc9, 0xbd, 0xb8, 0x7c, 0xeb, 0xf8, 0x34, 0x4f, 0xaa, 0xea, 0x3e,
-    0xe4, 0xaf, 0x65, 0x16, 0xa1, 0x04, 0x06, 0x14, 0x00, 0x21, 0xaa, 0x2c, 0x46, 0x14, 0x76,
-    0x03, 0x45, 0x83, 0x6e, 0x8a, 0xb6, 0xf4, 0x66, 0x23, 0x31, 0x7f, 0xff, 0x04, 0x00,
-};
 /* What QEMU serves as fw_cfg bootorder for a direct boot without other boot devices. */
 static const char linuxboot_bootorder[] = "/rom@genroms/linuxboot_dma.bin";
 
@@ -208,7 +183,6 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
         else
             e->known = 0;
     }
-    static const uint8_t boot_order[2] = { 0, 0 };
     if (since_202505) {
         if (secure) {
             e = ADD(EV_EFI_VARIABLE_AUTHORITY,
@@ -220,28 +194,15 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
         e = ADD(EV_EFI_HANDOFF_TABLES, "SMBIOS tables (not predicted: needs the guest's "
                                        "SMBIOS table, which QEMU builds from the VM shape)");
         e->known = 0;
-        /* Table 5 of docs/edk2-202505-events.md. */
-        static const uint8_t two_options[4] = { 0, 0, 1, 0 };
-        if (!inteltdx || release < 202605) {
-            e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder (0000 0001)");
-            (void) sha384(two_options, sizeof(two_options), e->digest);
-            e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (BootManagerMenuApp)");
-            (void) sha384(boot_manager_menu, sizeof(boot_manager_menu), e->digest);
-            e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0001 (EFI Firmware Setup)");
-            (void) sha384(firmware_setup, sizeof(firmware_setup), e->digest);
-        } else if (release >= 202608) {
-            e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder (0000)");
-            (void) sha384(boot_order, sizeof(boot_order), e->digest);
-            e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (BootManagerMenuApp)");
-            (void) sha384(boot_manager_menu, sizeof(boot_manager_menu), e->digest);
-        } /* IntelTdx 202605: no boot option, no BootOrder, nothing measured */
-        *ret_n = n;
-        return 0;
     }
-    e = ADD(EV_EFI_VARIABLE_BOOT, "BootOrder");
-    (void) sha384(boot_order, sizeof(boot_order), e->digest);
-    e = ADD(EV_EFI_VARIABLE_BOOT, "Boot0000 (UiApp)");
-    (void) sha384(boot0000, sizeof(boot0000), e->digest);
+    /* ReadyToBoot: BootOrder, then each option in it (the same rule as a vTPM's PCR1). */
+    CcmUefiBootVariable vars[CCM_UEFI_MAX_BOOT_VARIABLES];
+    size_t n_vars = ccm_uefi_boot_variables(since_202505 ? release : 202411, inteltdx ? 1 : 0,
+                                            vars);
+    for (size_t i = 0; i < n_vars; i++) {
+        e = ADD(EV_EFI_VARIABLE_BOOT, vars[i].description);
+        (void) sha384(vars[i].data, vars[i].size, e->digest);
+    }
     if (layout == CCM_TDX_LAYOUT_EDK2_PRE_202411) {
         e = ADD(EV_SEPARATOR, "ReadyToBoot separator");
         (void) sha384(zero4, sizeof(zero4), e->digest);

@@ -243,13 +243,14 @@ static char *compare_events(const CcmTdxExpected *ex, const GArray *events, json
     return first;
 }
 
-/* --platform cca goes to ccmctl-verify-cca.c */
-static gboolean wants_cca(int argc, char **argv)
+/* --platform cca goes to ccmctl-verify-cca.c, --platform tpm to ccmctl-verify-tpm.c */
+static gboolean wants_platform(int argc, char **argv, const char *name)
 {
+    g_autofree char *joined = g_strconcat("--platform=", name, NULL);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--platform=cca") == 0)
+        if (strcmp(argv[i], joined) == 0)
             return TRUE;
-        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], "cca") == 0)
+        if (strcmp(argv[i], "--platform") == 0 && i + 1 < argc && strcmp(argv[i + 1], name) == 0)
             return TRUE;
     }
     return FALSE;
@@ -265,8 +266,10 @@ static gboolean wants_manifest(int argc, char **argv)
 
 int ccmctl_verify(int argc, char **argv)
 {
-    if (wants_cca(argc, argv))
+    if (wants_platform(argc, argv, "cca"))
         return ccmctl_verify_cca(argc, argv);
+    if (wants_platform(argc, argv, "tpm"))
+        return ccmctl_verify_tpm(argc, argv);
     if (wants_manifest(argc, argv))
         return ccmctl_verify_manifest(argc, argv);
 
@@ -280,7 +283,7 @@ int ccmctl_verify(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform,
-          "tdx (for cca, see --platform cca --help)", "tdx|cca" },
+          "tdx (for cca and tpm, see --platform cca|tpm --help)", "tdx|cca|tpm" },
         { "quote", 0, 0, G_OPTION_ARG_FILENAME, &quote, "A TD quote v4 (raw, hex or JSON)",
           "FILE" },
         { "report", 0, 0, G_OPTION_ARG_FILENAME, &report, "A TDREPORT (1024 bytes)", "FILE" },

@@ -719,6 +719,64 @@ static void test_tdx_verify_events(void)
     g_rmdir(dir);
 }
 
+/* --platform tpm: a real vTPM log (tests/data/vtpm) replayed against the PCRs its guest
+ * read, ccm's boot variables and load options against its events, and bad input. */
+static void test_tpm_verify(void)
+{
+    g_autofree char *dir = g_test_build_filename(G_TEST_DIST, "..", "data", "vtpm", "sid-plain",
+                                                 NULL);
+    g_autofree char *log = g_build_filename(dir, "binary_bios_measurements", NULL);
+    g_autofree char *pcrs = g_build_filename(dir, "pcrs.json", NULL);
+    g_autofree char *other = g_test_build_filename(G_TEST_DIST, "..", "data", "vtpm", "sid-ms",
+                                                   "pcrs.json", NULL);
+    g_autofree char *tmp = g_dir_make_tmp("ccm-tpm-verify-XXXXXX", NULL);
+    g_autofree char *initrd = g_build_filename(tmp, "initrd", NULL);
+    g_assert_true(g_file_set_contents(initrd, "an initrd", 9, NULL));
+    {
+        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
+                               "--initrd", initrd, "--append", "console=ttyS0 panic=-1", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_assert_nonnull(strstr(r.out, "20 values of PCR 0-9 compared"));
+        g_assert_nonnull(strstr(r.out, "4 predicted events compared (OVMF 202608"));
+        g_assert_nonnull(strstr(r.out, "first difference: (none)"));
+    }
+    {
+        /* Another boot's PCRs, another command line: both named. */
+        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", other,
+                               "--initrd", initrd, "--append", "console=ttyS0", "--json", NULL);
+        g_assert_cmpint(r.status, ==, 1);
+        json_object *o = json_tokener_parse(r.out), *v = NULL;
+        g_assert_true(json_object_object_get_ex(o, "first_difference", &v));
+        g_assert_cmpstr(json_object_get_string(v), ==, "PCR9 event 1 (load options (command line))");
+        g_assert_true(json_object_object_get_ex(o, "pcrs", &v));
+        gboolean any_differs = FALSE;
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *m = NULL;
+            json_object_object_get_ex(json_object_array_get_idx(v, i), "match", &m);
+            any_differs |= !json_object_get_boolean(m);
+        }
+        g_assert_true(any_differs);
+        json_object_put(o);
+    }
+    {
+        g_autofree char *cut = g_build_filename(tmp, "cut.bin", NULL);
+        g_autofree char *data = NULL;
+        gsize size = 0;
+        g_assert_true(g_file_get_contents(log, &data, &size, NULL));
+        g_assert_true(g_file_set_contents(cut, data, (gssize) size / 2, NULL));
+        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", cut, NULL);
+        assert_command_error(&r, "verify", 1, "cut.bin: the record at offset", NULL);
+        g_auto(Result) u = run("verify", "--platform", "tpm", NULL);
+        assert_command_error(&u, "verify", 2, "--event-log FILE is required", NULL);
+        g_auto(Result) k = run("verify", "--platform", "tpm", "--event-log", log, "--kernel",
+                               initrd, NULL);
+        assert_command_error(&k, "verify", 2, "--kernel needs --memory", NULL);
+        g_unlink(cut);
+    }
+    g_unlink(initrd);
+    g_rmdir(tmp);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -735,6 +793,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-measure/tdx", test_tdx);
     g_test_add_func("/ccmctl-measure/tdx-verify", test_tdx_verify);
     g_test_add_func("/ccmctl-measure/tdx-verify-events", test_tdx_verify_events);
+    g_test_add_func("/ccmctl-measure/tpm-verify", test_tpm_verify);
     g_test_add_func("/ccmctl-measure/tdx-spec", test_tdx_spec);
     return g_test_run();
 }

@@ -530,6 +530,26 @@ CCM_PUBLIC int ccm_tdx_event_log_parse(const void *log, size_t size, const char 
                                        CcmTdxEvent **ret_events, size_t *ret_n,
                                        CcmError *reterr);
 
+/* A boot variable OVMF measures (EV_EFI_VARIABLE_BOOT): its digest covers @data alone. */
+typedef struct CcmUefiBootVariable {
+    const char *description;   /* "BootOrder (0000 0001)", "Boot0000 (BootManagerMenuApp)" */
+    const uint8_t *data;       /* static */
+    size_t size;
+} CcmUefiBootVariable;
+
+#define CCM_UEFI_MAX_BOOT_VARIABLES 4
+
+/**
+ * ccm_uefi_boot_variables() - the boot variables a direct boot measures at ReadyToBoot
+ * @edk2_release: YYYYMM of the edk2-stable tag (202502, 202608, ...)
+ * @inteltdx: 1 for the OvmfPkg/IntelTdx build, 0 for OvmfPkgX64 (which vTPM guests use)
+ *
+ * BootOrder, then each option in it, in log order (a TD's RTMR0, a vTPM's PCR1).
+ * Return: how many (0 for IntelTdx 202605, which creates none).
+ */
+CCM_PUBLIC size_t ccm_uefi_boot_variables(unsigned edk2_release, int inteltdx,
+                                          CcmUefiBootVariable ret[CCM_UEFI_MAX_BOOT_VARIABLES]);
+
 /* One measured record of a TCG2 (crypto-agile) event log, TPM or CCEL. */
 typedef struct CcmTcg2Event {
     uint32_t index;            /* PCR index (TPM), or CCEL's MR index (1 = RTMR0) */
