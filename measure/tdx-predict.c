@@ -32,57 +32,12 @@
 #define EV_EFI_PLATFORM_FIRMWARE_BLOB2 0x8000000au
 #define EV_EFI_HANDOFF_TABLES2 0x8000000bu
 
-static const CcmGuid efi_global =
-    CCM_GUID_INIT(0x8be4df61, 0x93ca, 0x11d2, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c);
-static const CcmGuid image_security =
-    CCM_GUID_INIT(0xd719b2cb, 0x3d3a, 0x4596, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f);
-static const CcmGuid auth_store =
-    CCM_GUID_INIT(0xaaf32c78, 0x947b, 0x439a, 0xa1, 0x80, 0x2e, 0x14, 0x4e, 0xc3, 0x77, 0x92);
 
 /* What QEMU serves as fw_cfg bootorder for a direct boot without other boot devices. */
 static const char linuxboot_bootorder[] = "/rom@genroms/linuxboot_dma.bin";
 
 #define EV_EFI_HANDOFF_TABLES 0x80000009u
 #define EV_EFI_VARIABLE_AUTHORITY 0x800000e0u
-
-#define AUTH_HEADER 60
-#define VAR_ADDED 0x3f
-
-/* The data of live variable @name/@vendor in the CFV's authenticated store, or NULL. */
-static const uint8_t *find_variable(const uint8_t *cfv, size_t size, const char *name,
-                                    const CcmGuid *vendor, size_t *ret_size)
-{
-    const uint8_t *store = NULL;
-    for (size_t off = 0; off + 28 <= size; off += 8)
-        if (ccm_guid_equal_bytes(&auth_store, cfv + off)) {
-            store = cfv + off;
-            break;
-        }
-    if (!store)
-        return NULL;
-    size_t end = MIN(size - (size_t) (store - cfv), (size_t) ccm_load_le32(store + 16));
-    size_t off = 28;
-    size_t name_len = strlen(name);
-    while (off + AUTH_HEADER <= end && ccm_load_le16(store + off) == 0x55aa) {
-        const uint8_t *h = store + off;
-        uint32_t name_size = ccm_load_le32(h + 36), data_size = ccm_load_le32(h + 40);
-        if (name_size > end || data_size > end ||
-            off + AUTH_HEADER + (size_t) name_size + data_size > end)
-            return NULL;
-        const uint8_t *n = h + AUTH_HEADER;
-        bool same = h[2] == VAR_ADDED && ccm_guid_equal_bytes(vendor, h + 44) &&
-                    name_size == 2 * (name_len + 1);
-        for (size_t i = 0; same && i < name_len; i++)
-            same = n[2 * i] == (uint8_t) name[i] && n[2 * i + 1] == 0;
-        if (same) {
-            *ret_size = data_size;
-            return n + name_size;
-        }
-        off += AUTH_HEADER + name_size + data_size;
-        off = (off + 3) & ~(size_t) 3;
-    }
-    return NULL;
-}
 
 static int sha384(const void *data, size_t size, uint8_t *out)
 {
@@ -136,38 +91,13 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
             cfv = (const uint8_t *) image + sections[i].raw_offset;
             cfv_size = sections[i].raw_size;
         }
-    static const struct {
-        const char *name;
-        const CcmGuid *vendor;
-        const char *description;
-    } policy[] = {
-        { "PK", &efi_global, "Secure Boot: PK" },
-        { "KEK", &efi_global, "Secure Boot: KEK" },
-        { "db", &image_security, "Secure Boot: db" },
-        { "dbx", &image_security, "Secure Boot: dbx" },
-    };
-    size_t pk_size = 0;
-    const uint8_t *pk = find_variable(cfv, cfv_size, "PK", &efi_global, &pk_size);
-    size_t sbe_size = 0;
-    const uint8_t *sbe = find_variable(cfv, cfv_size, "SecureBootEnable",
-                                       &(const CcmGuid) CCM_GUID_INIT(0xf0a30bc7, 0xaf08, 0x4556,
-                                                                      0x99, 0xc4, 0x00, 0x10,
-                                                                      0x09, 0xc9, 0x3a, 0x44),
-                                       &sbe_size);
-    /* SecureBoot is volatile: 1 once PK is enrolled, unless SecureBootEnable says 0. */
-    const uint8_t one = 1;
-    bool secure = pk && pk_size > 0 && !(sbe && sbe_size == 1 && sbe[0] == 0);
-    e = ADD(EV_EFI_VARIABLE_DRIVER_CONFIG, "Secure Boot: SecureBoot");
-    if ((r = ccm_tdx_uefi_variable_digest(efi_global.bytes, "SecureBoot", &one, secure ? 1 : 0,
-                                          e->digest)) < 0)
+    CcmUefiVariableEvent sb[CCM_UEFI_SECURE_BOOT_VARIABLES];
+    int secure = 0;
+    if ((r = ccm_uefi_secure_boot_variables(cfv, cfv_size, sb, &secure)) < 0)
         return ccm_error_set(reterr, r, "SHA-384 failed");
-    for (size_t i = 0; i < sizeof(policy) / sizeof(policy[0]); i++) {
-        size_t vsize = 0;
-        const uint8_t *v = find_variable(cfv, cfv_size, policy[i].name, policy[i].vendor, &vsize);
-        e = ADD(EV_EFI_VARIABLE_DRIVER_CONFIG, policy[i].description);
-        if ((r = ccm_tdx_uefi_variable_digest(policy[i].vendor->bytes, policy[i].name, v,
-                                              v ? vsize : 0, e->digest)) < 0)
-            return ccm_error_set(reterr, r, "SHA-384 failed");
+    for (size_t i = 0; i < CCM_UEFI_SECURE_BOOT_VARIABLES; i++) {
+        e = ADD(EV_EFI_VARIABLE_DRIVER_CONFIG, sb[i].description);
+        memcpy(e->digest, sb[i].sha384, CCM_SHA384_SIZE);
     }
     static const uint8_t zero4[4] = { 0 };
     e = ADD(EV_SEPARATOR, "separator");

@@ -27,7 +27,10 @@
 
 #define N_PCRS 24
 #define CHECKED_PCRS 10 /* 0-9: the firmware's and the boot loader's; 10 on are the OS's */
+#define EV_SEPARATOR 0x4u
 #define EV_EVENT_TAG 0x6u
+#define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
+#define EV_EFI_ACTION 0x80000007u
 #define EV_S_CRTM_VERSION 0x8u
 #define EV_EFI_VARIABLE_BOOT 0x80000002u
 #define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
@@ -93,6 +96,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
 {
     g_autofree char *platform = NULL, *log_path = NULL, *pcrs_path = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *memory = NULL, *qemu_version = NULL;
+    g_autofree char *vars = NULL, *release_text = NULL;
     gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
@@ -110,6 +114,12 @@ int ccmctl_verify_tpm(int argc, char **argv)
         { "qemu-version", 0, 0, G_OPTION_ARG_STRING, &qemu_version,
           "The QEMU release that booted it (default 10.1: a vTPM guest's kernel header is "
           "patched unless the firmware reads etc/boot/kernel)", "X.Y" },
+        { "edk2-release", 0, 0, G_OPTION_ARG_STRING, &release_text,
+          "The OVMF's edk2-stable tag, YYYYMM (default: from the log's S_CRTM_VERSION; older "
+          "OVMF logs none)", "YYYYMM" },
+        { "vars", 0, 0, G_OPTION_ARG_FILENAME, &vars,
+          "The pflash VARS image the guest started from (PCR7: Secure Boot variables)",
+          "FILE" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
@@ -135,6 +145,10 @@ int ccmctl_verify_tpm(int argc, char **argv)
         usage = "--qemu-version: expected MAJOR.MINOR, e.g. 10.1";
     else if (memory && !ccm_byte_size_parse(memory, &ram))
         usage = "--memory: expected bytes or a number with K, M or G, e.g. 2G";
+    else if (release_text && (!g_ascii_isdigit(release_text[0]) ||
+                              strlen(release_text) != 6 ||
+                              g_ascii_strtoull(release_text, NULL, 10) < 201501))
+        usage = "--edk2-release: expected YYYYMM, e.g. 202502";
     else if (kernel && !memory)
         usage = "--kernel needs --memory (the header QEMU patches holds RAM-dependent values)";
     if (usage) {
@@ -222,24 +236,77 @@ int ccmctl_verify_tpm(int argc, char **argv)
     }
 
     /* What ccm predicts. */
-    unsigned release = firmware_release(events, n);
+    unsigned release = release_text ? (unsigned) g_ascii_strtoull(release_text, NULL, 10)
+                                    : firmware_release(events, n);
     g_autoptr(GArray) expected = g_array_new(FALSE, TRUE, sizeof(Expected));
     g_array_set_clear_func(expected, expected_clear);
     unsigned flags = release ? ccm_tdx_boot_flags(NULL, release, qemu_major, qemu_minor) : 0;
     if (release) {
-        CcmUefiBootVariable vars[CCM_UEFI_MAX_BOOT_VARIABLES];
-        size_t nv = ccm_uefi_boot_variables(release, 0, vars);
+        CcmUefiBootVariable options[CCM_UEFI_MAX_BOOT_VARIABLES];
+        size_t nv = ccm_uefi_boot_variables(release, 0, options);
         for (size_t i = 0; i < nv; i++) {
-            Expected e = { 1, EV_EFI_VARIABLE_BOOT, g_strdup(vars[i].description) };
+            Expected e = { 1, EV_EFI_VARIABLE_BOOT, g_strdup(options[i].description) };
             g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA384);
             gsize len = CCM_SHA384_SIZE;
-            g_checksum_update(c, vars[i].data, (gssize) vars[i].size);
+            g_checksum_update(c, options[i].data, (gssize) options[i].size);
             g_checksum_get_digest(c, e.sha384, &len);
             g_array_append_val(expected, e);
         }
     } else {
         g_string_append(text, "note       the log names no OVMF release (no S_CRTM_VERSION "
-                              "\"YYYY.MM...\"): boot variables not compared\n");
+                              "\"YYYY.MM...\"; give --edk2-release): boot variables not "
+                              "compared, kernel and load-options rules of the oldest OVMF\n");
+    }
+    /* The separators OVMF puts in PCR 0-7 at ReadyToBoot (SHA-384 of four zero bytes), and
+     * the boot actions of PCR4 and PCR5: constants. */
+    static const uint8_t zero4[4] = { 0 };
+    static const char *const calling = "Calling EFI Application from Boot Option";
+    static const char *const exit_invocation = "Exit Boot Services Invocation";
+    static const char *const exit_success = "Exit Boot Services Returned with Success";
+    struct {
+        uint32_t pcr, type;
+        const char *description;
+        const void *data;
+        size_t size;
+    } constants[] = {
+        { 4, EV_EFI_ACTION, calling, calling, strlen(calling) },
+        { 5, EV_EFI_ACTION, exit_invocation, exit_invocation, strlen(exit_invocation) },
+        { 5, EV_EFI_ACTION, exit_success, exit_success, strlen(exit_success) },
+    };
+    for (uint32_t pcr = 0; pcr < 8; pcr++) {
+        Expected e = { pcr, EV_SEPARATOR, g_strdup("separator") };
+        g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA384);
+        gsize len = CCM_SHA384_SIZE;
+        g_checksum_update(c, zero4, sizeof(zero4));
+        g_checksum_get_digest(c, e.sha384, &len);
+        g_array_append_val(expected, e);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(constants); i++) {
+        Expected e = { constants[i].pcr, constants[i].type, g_strdup(constants[i].description) };
+        g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA384);
+        gsize len = CCM_SHA384_SIZE;
+        g_checksum_update(c, constants[i].data, (gssize) constants[i].size);
+        g_checksum_get_digest(c, e.sha384, &len);
+        g_array_append_val(expected, e);
+    }
+    if (vars) {
+        g_autofree char *store = NULL;
+        gsize store_size = 0;
+        CcmUefiVariableEvent sb[CCM_UEFI_SECURE_BOOT_VARIABLES];
+        if (!g_file_get_contents(vars, &store, &store_size, &error) ||
+            ccm_uefi_secure_boot_variables(store, store_size, sb, NULL) < 0) {
+            if (!error)
+                g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: SHA-384 failed", vars);
+            free(events);
+            json_object_put(out);
+            json_object_put(pcr_results);
+            return ccmctl_fail("verify", error);
+        }
+        for (size_t i = 0; i < CCM_UEFI_SECURE_BOOT_VARIABLES; i++) {
+            Expected e = { 7, EV_EFI_VARIABLE_DRIVER_CONFIG, g_strdup(sb[i].description) };
+            memcpy(e.sha384, sb[i].sha384, CCM_SHA384_SIZE);
+            g_array_append_val(expected, e);
+        }
     }
     gint64 initrd_size = -1;
     if (initrd) {
@@ -289,15 +356,24 @@ int ccmctl_verify_tpm(int argc, char **argv)
     /* Each predicted event against the next logged one of its PCR and type. */
     json_object *event_results = json_object_new_array();
     g_autofree char *first = NULL;
-    size_t cursor[N_PCRS] = { 0 };
+    /* Where the search for the next event of each PCR and type resumes. */
+    g_autoptr(GHashTable) cursor = g_hash_table_new(g_int64_hash, g_int64_equal);
+    g_autofree gint64 *keys = g_new0(gint64, expected->len ? expected->len : 1);
+    g_autofree gsize *next = g_new0(gsize, expected->len ? expected->len : 1);
     for (guint i = 0; i < expected->len; i++) {
         const Expected *e = &g_array_index(expected, Expected, i);
+        keys[i] = (gint64) e->pcr << 32 | e->type;
+        gsize *from = g_hash_table_lookup(cursor, &keys[i]);
+        if (!from) {
+            from = &next[i];
+            g_hash_table_insert(cursor, &keys[i], from);
+        }
         const CcmTcg2Event *found = NULL;
         unsigned ordinal = 0;
-        for (size_t k = cursor[e->pcr]; k < n && !found; k++)
+        for (size_t k = *from; k < n && !found; k++)
             if (events[k].index == e->pcr && events[k].type == e->type) {
                 found = &events[k];
-                cursor[e->pcr] = k + 1;
+                *from = k + 1;
             }
         for (size_t k = 0; found && &events[k] != found; k++)
             ordinal += events[k].index == e->pcr;
@@ -328,8 +404,9 @@ int ccmctl_verify_tpm(int argc, char **argv)
                            flags & CCM_TDX_BOOT_INITRD_FIRST ? "first" : "last",
                            first ? "DIFFERENT" : "equal");
     g_string_append_printf(text, "first difference: %s\n", first ? first : "(none)");
-    g_string_append(text, "not predicted: PCR0's firmware volumes, PCR1's ACPI and SMBIOS "
-                          "tables, PCR2's option ROMs, PCR7's Secure Boot variables\n");
+    g_string_append_printf(text, "not predicted: PCR0's firmware volumes, PCR1's ACPI and "
+                                 "SMBIOS tables, PCR2's option ROMs%s\n",
+                           vars ? "" : ", PCR7's Secure Boot variables (give --vars)");
     json_object_object_add(out, "event_log", json_object_new_string(log_path));
     json_object_object_add(out, "events", json_object_new_int((int) n));
     json_object_object_add(out, "edk2_release", release ? json_object_new_int((int) release)

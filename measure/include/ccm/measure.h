@@ -550,6 +550,26 @@ typedef struct CcmUefiBootVariable {
 CCM_PUBLIC size_t ccm_uefi_boot_variables(unsigned edk2_release, int inteltdx,
                                           CcmUefiBootVariable ret[CCM_UEFI_MAX_BOOT_VARIABLES]);
 
+/* A Secure Boot policy variable OVMF measures (EV_EFI_VARIABLE_DRIVER_CONFIG). */
+typedef struct CcmUefiVariableEvent {
+    const char *description;   /* "Secure Boot: PK" */
+    uint8_t sha384[CCM_SHA384_SIZE];
+} CcmUefiVariableEvent;
+
+#define CCM_UEFI_SECURE_BOOT_VARIABLES 5
+
+/**
+ * ccm_uefi_secure_boot_variables() - SecureBoot, PK, KEK, db and dbx as OVMF measures them
+ * @varstore: the bytes holding the authenticated variable store: a TD's configuration
+ *            volume (RTMR0) or a pflash VARS image (a vTPM's PCR7); NULL for none
+ * @ret_secure: set to 1 when Secure Boot is on (PK enrolled, SecureBootEnable not 0)
+ *
+ * SHA-384 of each UEFI_VARIABLE_DATA, in log order. Return: 0 or a negative errno.
+ */
+CCM_PUBLIC int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
+                                              CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
+                                              int *ret_secure);
+
 /* One measured record of a TCG2 (crypto-agile) event log, TPM or CCEL. */
 typedef struct CcmTcg2Event {
     uint32_t index;            /* PCR index (TPM), or CCEL's MR index (1 = RTMR0) */
