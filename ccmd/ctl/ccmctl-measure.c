@@ -142,6 +142,8 @@ int ccmctl_measure(int argc, char **argv)
         return ccmctl_measure_tdx(argc, argv);
     if (wants_cca(argc, argv))
         return ccmctl_measure_cca(argc, argv);
+    if (wants_platform(argc, argv, "tpm"))
+        return ccmctl_measure_tpm(argc, argv);
 
     g_auto(CcmSevRequest) request = { 0 };
     char *values[N_REQUEST_OPTIONS] = { NULL };

@@ -24,6 +24,7 @@
 #include "byte-size.h"
 #include "ccmctl.h"
 #include "hex.h"
+#include "tpm-expected.h"
 
 #define N_PCRS 24
 #define CHECKED_PCRS 10 /* 0-9: the firmware's and the boot loader's; 10 on are the OS's */
@@ -235,121 +236,33 @@ int ccmctl_verify_tpm(int argc, char **argv)
                                compared, pcrs_path, failures ? "DIFFERENT" : "equal");
     }
 
-    /* What ccm predicts. */
+    /* What ccm predicts (launch/tpm-expected.c, the engine of `ccmctl measure --platform
+     * tpm`); the events it does not model are skipped here. */
     unsigned release = release_text ? (unsigned) g_ascii_strtoull(release_text, NULL, 10)
                                     : firmware_release(events, n);
-    g_autoptr(GArray) expected = g_array_new(FALSE, TRUE, sizeof(Expected));
-    g_array_set_clear_func(expected, expected_clear);
-    unsigned flags = release ? ccm_tdx_boot_flags(NULL, release, qemu_major, qemu_minor) : 0;
-    if (release) {
-        CcmUefiBootVariable options[CCM_UEFI_MAX_BOOT_VARIABLES];
-        size_t nv = ccm_uefi_boot_variables(release, 0, options);
-        for (size_t i = 0; i < nv; i++) {
-            Expected e = { 1, EV_EFI_VARIABLE_BOOT, g_strdup(options[i].description) };
-            g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA384);
-            gsize len = CCM_SHA384_SIZE;
-            g_checksum_update(c, options[i].data, (gssize) options[i].size);
-            g_checksum_get_digest(c, e.sha384, &len);
-            g_array_append_val(expected, e);
-        }
-    } else {
+    if (!release)
         g_string_append(text, "note       the log names no OVMF release (no S_CRTM_VERSION "
                               "\"YYYY.MM...\"; give --edk2-release): boot variables not "
                               "compared, kernel and load-options rules of the oldest OVMF\n");
+    CcmTpmInputs in = { .edk2_release = release, .vars = vars, .kernel = kernel,
+                        .initrd = initrd, .append = append, .memory = ram,
+                        .qemu_major = qemu_major, .qemu_minor = qemu_minor };
+    unsigned flags = 0;
+    g_autoptr(GArray) predicted = ccm_tpm_expected_events(&in, &flags, &error);
+    if (!predicted) {
+        free(events);
+        json_object_put(out);
+        json_object_put(pcr_results);
+        return ccmctl_fail("verify", error);
     }
-    /* The separators OVMF puts in PCR 0-7 at ReadyToBoot (SHA-384 of four zero bytes), and
-     * the boot actions of PCR4 and PCR5: constants. */
-    static const uint8_t zero4[4] = { 0 };
-    static const char *const calling = "Calling EFI Application from Boot Option";
-    static const char *const exit_invocation = "Exit Boot Services Invocation";
-    static const char *const exit_success = "Exit Boot Services Returned with Success";
-    struct {
-        uint32_t pcr, type;
-        const char *description;
-        const void *data;
-        size_t size;
-    } constants[] = {
-        { 4, EV_EFI_ACTION, calling, calling, strlen(calling) },
-        { 5, EV_EFI_ACTION, exit_invocation, exit_invocation, strlen(exit_invocation) },
-        { 5, EV_EFI_ACTION, exit_success, exit_success, strlen(exit_success) },
-    };
-    for (uint32_t pcr = 0; pcr < 8; pcr++) {
-        Expected e = { pcr, EV_SEPARATOR, g_strdup("separator") };
-        g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA384);
-        gsize len = CCM_SHA384_SIZE;
-        g_checksum_update(c, zero4, sizeof(zero4));
-        g_checksum_get_digest(c, e.sha384, &len);
-        g_array_append_val(expected, e);
-    }
-    for (size_t i = 0; i < G_N_ELEMENTS(constants); i++) {
-        Expected e = { constants[i].pcr, constants[i].type, g_strdup(constants[i].description) };
-        g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA384);
-        gsize len = CCM_SHA384_SIZE;
-        g_checksum_update(c, constants[i].data, (gssize) constants[i].size);
-        g_checksum_get_digest(c, e.sha384, &len);
-        g_array_append_val(expected, e);
-    }
-    if (vars) {
-        g_autofree char *store = NULL;
-        gsize store_size = 0;
-        CcmUefiVariableEvent sb[CCM_UEFI_SECURE_BOOT_VARIABLES];
-        if (!g_file_get_contents(vars, &store, &store_size, &error) ||
-            ccm_uefi_secure_boot_variables(store, store_size, sb, NULL) < 0) {
-            if (!error)
-                g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "%s: SHA-384 failed", vars);
-            free(events);
-            json_object_put(out);
-            json_object_put(pcr_results);
-            return ccmctl_fail("verify", error);
-        }
-        for (size_t i = 0; i < CCM_UEFI_SECURE_BOOT_VARIABLES; i++) {
-            Expected e = { 7, EV_EFI_VARIABLE_DRIVER_CONFIG, g_strdup(sb[i].description) };
-            memcpy(e.sha384, sb[i].sha384, CCM_SHA384_SIZE);
-            g_array_append_val(expected, e);
-        }
-    }
-    gint64 initrd_size = -1;
-    if (initrd) {
-        g_autoptr(GFile) f = g_file_new_for_path(initrd);
-        g_autoptr(GFileInfo) info = g_file_query_info(f, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                                      G_FILE_QUERY_INFO_NONE, NULL, &error);
-        if (!info) {
-            free(events);
-            json_object_put(out);
-            json_object_put(pcr_results);
-            return ccmctl_fail("verify", error);
-        }
-        initrd_size = g_file_info_get_size(info);
-    }
-    if (kernel) {
-        g_autoptr(GMappedFile) kf = g_mapped_file_new(kernel, FALSE, &error);
-        Expected e = { 4, EV_EFI_BOOT_SERVICES_APPLICATION,
-                       g_strdup(flags & CCM_TDX_BOOT_KERNEL_FILE
-                                    ? "kernel image (the file, etc/boot/kernel)"
-                                    : "kernel image (setup header as QEMU patched it)") };
-        uint64_t low = ram >= 0xb0000000ull ? 0x80000000ull : ram;
-        int r = !kf ? -EIO
-                : flags & CCM_TDX_BOOT_KERNEL_FILE
-                    ? ccm_tdx_kernel_file_digest(g_mapped_file_get_contents(kf),
-                                                 g_mapped_file_get_length(kf), e.sha384, &err)
-                    : ccm_tdx_kernel_digest(g_mapped_file_get_contents(kf),
-                                            g_mapped_file_get_length(kf), low, initrd_size,
-                                            e.sha384, &err);
-        if (r < 0) {
-            if (!error)
-                g_set_error(&error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: %s", kernel,
-                            err.message);
-            g_free(e.description);
-            free(events);
-            json_object_put(out);
-            json_object_put(pcr_results);
-            return ccmctl_fail("verify", error);
-        }
-        g_array_append_val(expected, e);
-    }
-    if (append) {
-        Expected e = { 9, EV_EVENT_TAG, g_strdup("load options (command line)") };
-        (void) ccm_tdx_load_options_digest(append, initrd != NULL, flags, e.sha384);
+    g_autoptr(GArray) expected = g_array_new(FALSE, TRUE, sizeof(Expected));
+    g_array_set_clear_func(expected, expected_clear);
+    for (guint i = 0; i < predicted->len; i++) {
+        const CcmTpmEvent *p = &g_array_index(predicted, CcmTpmEvent, i);
+        if (!p->known || (!release && p->type == EV_EFI_VARIABLE_BOOT))
+            continue;
+        Expected e = { p->pcr, p->type, g_strdup(p->description) };
+        memcpy(e.sha384, p->sha384, CCM_SHA384_SIZE);
         g_array_append_val(expected, e);
     }
 
@@ -404,9 +317,13 @@ int ccmctl_verify_tpm(int argc, char **argv)
                            flags & CCM_TDX_BOOT_INITRD_FIRST ? "first" : "last",
                            first ? "DIFFERENT" : "equal");
     g_string_append_printf(text, "first difference: %s\n", first ? first : "(none)");
-    g_string_append_printf(text, "not predicted: PCR0's firmware volumes, PCR1's ACPI and "
-                                 "SMBIOS tables, PCR2's option ROMs%s\n",
-                           vars ? "" : ", PCR7's Secure Boot variables (give --vars)");
+    g_string_append(text, "not predicted:");
+    for (guint i = 0; i < predicted->len; i++) {
+        const CcmTpmEvent *p = &g_array_index(predicted, CcmTpmEvent, i);
+        if (!p->known)
+            g_string_append_printf(text, " PCR%u %s;", p->pcr, p->description);
+    }
+    g_string_append_c(text, '\n');
     json_object_object_add(out, "event_log", json_object_new_string(log_path));
     json_object_object_add(out, "events", json_object_new_int((int) n));
     json_object_object_add(out, "edk2_release", release ? json_object_new_int((int) release)

@@ -19,6 +19,7 @@ int ccmctl_host_check(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_cca(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);
+int ccmctl_measure_tpm(int argc, char **argv);
 
 /* How `ccmctl measure` prints an expectation. ccmctl_measure_notes(): on stderr, with
  * @explain the explanation, then the notes. ccmctl_measure_print(): the same, then on

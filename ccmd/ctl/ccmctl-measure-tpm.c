@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ccmctl-measure-tpm.c - ccmctl measure --platform tpm: the PCRs 0-9 and firmware event log
+ * a vTPM guest (OVMF, direct kernel boot) will have
+ *
+ * launch/tpm-expected.c predicts the events with the UEFI rules ccm uses for a TD's RTMRs.
+ * Events it does not model yet are listed with a null digest, and the PCRs they go to are
+ * null; the exit status is then 3, as for --platform tdx.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <json-c/json.h>
+
+#include "byte-size.h"
+#include "ccmctl.h"
+#include "hex.h"
+#include "tpm-expected.h"
+
+int ccmctl_measure_tpm(int argc, char **argv)
+{
+    g_autofree char *platform = NULL, *release_text = NULL, *vars = NULL, *kernel = NULL;
+    g_autofree char *initrd = NULL, *append = NULL, *memory = NULL, *qemu_version = NULL;
+    g_autofree char *event_log = NULL;
+    gboolean legacy = FALSE;
+    g_autoptr(GError) error = NULL;
+    GOptionEntry entries[] = {
+        { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "tpm", "tpm" },
+        { "edk2-release", 0, 0, G_OPTION_ARG_STRING, &release_text,
+          "The OVMF's edk2-stable tag, YYYYMM (Debian bookworm 202211, trixie 202502, sid "
+          "202608)", "YYYYMM" },
+        { "vars", 0, 0, G_OPTION_ARG_FILENAME, &vars,
+          "The pflash VARS image the guest starts from (PCR7)", "FILE" },
+        { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel, "Direct-boot kernel (PCR4)", "PATH" },
+        { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Its initrd (PCR9)", "PATH" },
+        { "append", 0, 0, G_OPTION_ARG_STRING, &append, "Its command line (PCR9)", "STRING" },
+        { "memory", 0, 0, G_OPTION_ARG_STRING, &memory, "The guest's RAM (PCR4)", "SIZE" },
+        { "qemu-version", 0, 0, G_OPTION_ARG_STRING, &qemu_version,
+          "The QEMU release (default 10.1)", "X.Y" },
+        { "legacy-loader", 0, 0, G_OPTION_ARG_NONE, &legacy,
+          "Secure Boot with an unsigned kernel: the legacy loader measures neither it nor its "
+          "command line", NULL },
+        { "event-log", 0, 0, G_OPTION_ARG_STRING, &event_log,
+          "Print the predicted event log (json)", "json" },
+        { NULL },
+    };
+    g_set_prgname("ccmctl measure");
+    g_autoptr(GOptionContext) context =
+        g_option_context_new("--platform tpm - a vTPM guest's expected PCRs 0-9");
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_description(context, "Exit status: 0 success, 1 failed, 2 usage "
+                                              "error, 3 printed but a PCR cannot be predicted "
+                                              "(its events are listed with null digests). See "
+                                              "ccmctl-measure(1).\n");
+    if (!g_option_context_parse(context, &argc, &argv, &error))
+        return ccmctl_fail("measure", error);
+    CcmTpmInputs in = { .vars = vars, .kernel = kernel, .initrd = initrd, .append = append,
+                        .secure_boot_legacy = legacy };
+    const char *usage = NULL;
+    if (argc > 1)
+        usage = "--platform tpm takes no guest spec";
+    else if (!release_text)
+        usage = "--edk2-release YYYYMM is required (the OVMF release decides the events)";
+    else if (!g_ascii_isdigit(release_text[0]) || strlen(release_text) != 6 ||
+             (in.edk2_release = (unsigned) g_ascii_strtoull(release_text, NULL, 10)) < 201501)
+        usage = "--edk2-release: expected YYYYMM, e.g. 202502";
+    else if (qemu_version && !ccmctl_parse_qemu_version(qemu_version, &in.qemu_major,
+                                                        &in.qemu_minor))
+        usage = "--qemu-version: expected MAJOR.MINOR, e.g. 10.1";
+    else if (memory && !ccm_byte_size_parse(memory, &in.memory))
+        usage = "--memory: expected bytes or a number with K, M or G, e.g. 2G";
+    else if (kernel && !memory)
+        usage = "--kernel needs --memory";
+    else if ((initrd || append) && !kernel)
+        usage = "--initrd and --append need --kernel";
+    else if (event_log && strcmp(event_log, "json") != 0)
+        usage = "--event-log: expected json";
+    if (usage) {
+        g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
+        return ccmctl_fail("measure", error);
+    }
+    unsigned flags = 0;
+    g_autoptr(GArray) events = ccm_tpm_expected_events(&in, &flags, &error);
+    if (!events)
+        return ccmctl_fail("measure", error);
+
+    gboolean incomplete = FALSE;
+    json_object *o = json_object_new_object();
+    if (event_log) {
+        json_object_put(o);
+        o = json_object_new_array();
+        for (guint i = 0; i < events->len; i++) {
+            const CcmTpmEvent *e = &g_array_index(events, CcmTpmEvent, i);
+            json_object *j = json_object_new_object();
+            g_autofree char *d = e->known ? ccm_hex_encode(e->sha384, CCM_SHA384_SIZE) : NULL;
+            json_object_object_add(j, "pcr", json_object_new_int((int) e->pcr));
+            json_object_object_add(j, "type", json_object_new_string(
+                                                  ccm_tdx_event_type_to_string(e->type)));
+            json_object_object_add(j, "sha384", d ? json_object_new_string(d) : NULL);
+            json_object_object_add(j, "description", json_object_new_string(e->description));
+            json_object_array_add(o, j);
+            incomplete |= !e->known;
+        }
+    } else {
+        json_object_object_add(o, "platform", json_object_new_string("tpm"));
+        json_object_object_add(o, "edk2_release", json_object_new_int((int) in.edk2_release));
+        json_object_object_add(o, "kernel_rule",
+                               json_object_new_string(flags & CCM_TDX_BOOT_KERNEL_FILE
+                                                          ? "file"
+                                                          : "patched-header"));
+        json_object *pcrs = json_object_new_object(), *missing = json_object_new_array();
+        for (guint32 pcr = 0; pcr < 10; pcr++) {
+            guint8 v[CCM_SHA384_SIZE];
+            char key[4];
+            snprintf(key, sizeof(key), "%u", pcr);
+            if (ccm_tpm_expected_pcr(events, pcr, v)) {
+                g_autofree char *hex = ccm_hex_encode(v, CCM_SHA384_SIZE);
+                json_object_object_add(pcrs, key, json_object_new_string(hex));
+            } else {
+                json_object_object_add(pcrs, key, NULL);
+                json_object_array_add(missing, json_object_new_int((int) pcr));
+                incomplete = TRUE;
+            }
+        }
+        json_object_object_add(o, "sha384", pcrs);
+        json_object_object_add(o, "not_predicted", missing);
+    }
+    for (guint i = 0; i < events->len; i++) {
+        const CcmTpmEvent *e = &g_array_index(events, CcmTpmEvent, i);
+        if (!e->known)
+            fprintf(stderr, "ccmctl measure: warning: PCR%u: %s\n", e->pcr, e->description);
+    }
+    g_autofree char *text = g_strconcat(
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                              JSON_C_TO_STRING_NOSLASHESCAPE),
+        "\n", NULL);
+    json_object_put(o);
+    if (!ccmctl_write_stdout(text, &error))
+        return ccmctl_fail("measure", error);
+    return incomplete ? CCMCTL_EXIT_INCOMPLETE : CCMCTL_EXIT_OK;
+}

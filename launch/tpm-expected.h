@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * tpm-expected.h - the firmware events a vTPM guest's PCRs 0-9 hold, as ccm predicts them
+ *
+ * An OVMF (OvmfPkgX64) direct kernel boot with a TPM, event by event in log order per PCR,
+ * with the same UEFI rules ccm uses for a TD's RTMRs (libccm-measure: boot variables,
+ * Secure Boot variables, the kernel bytes OVMF measures, the load options). Events whose
+ * inputs ccm does not model yet are listed with known = FALSE and the reason.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "ccm/measure.h"
+
+typedef struct CcmTpmInputs {
+    unsigned edk2_release;     /* YYYYMM */
+    const char *vars;          /* the pflash VARS image, or NULL */
+    const char *kernel, *initrd, *append;  /* direct boot; NULL without */
+    guint64 memory;            /* bytes (the patched kernel header depends on it) */
+    int qemu_major, qemu_minor;/* 0.0: assume 10.1 (a vTPM guest's header is still patched) */
+    gboolean secure_boot_legacy; /* Secure Boot with an unsigned kernel: the legacy loader */
+} CcmTpmInputs;
+
+typedef struct CcmTpmEvent {
+    guint32 pcr, type;
+    char *description;
+    gboolean known;
+    guint8 sha384[CCM_SHA384_SIZE];
+} CcmTpmEvent;
+
+/* The predicted events (a GArray of CcmTpmEvent, freeing their descriptions), or NULL. */
+GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GError **error);
+
+/* PCR @pcr replayed from @events (SHA-384 bank); FALSE when one of its events is unknown. */
+gboolean ccm_tpm_expected_pcr(const GArray *events, guint32 pcr,
+                              guint8 ret[CCM_SHA384_SIZE]);
