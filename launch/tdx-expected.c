@@ -241,7 +241,7 @@ gboolean ccm_tdx_expected_compute(const CcmTdxInputs *in, CcmTdxExpected *e, GEr
                        : e->layout == CCM_TDX_LAYOUT_EDK2_202505 ? 202505
                        : e->layout == CCM_TDX_LAYOUT_EDK2_202411 ? 202411
                                                                  : 202402;
-    e->boot_flags = ccm_tdx_boot_flags(e->profile, release, major, minor);
+    e->boot_flags = ccm_tdx_boot_flags(e->profile, release, major, minor, 1);
     g_autofree char *qemu_text = major < 0 ? g_strdup("10.2 or later assumed; give --qemu or "
                                                       "--qemu-version to decide")
                                            : g_strdup_printf("%d.%d", major, minor);

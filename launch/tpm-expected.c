@@ -68,12 +68,10 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
 {
     g_autoptr(GArray) a = g_array_new(FALSE, TRUE, sizeof(CcmTpmEvent));
     g_array_set_clear_func(a, event_clear);
-    int major = in->qemu_major > 0 ? in->qemu_major : 10;
-    int minor = in->qemu_major > 0 ? in->qemu_minor : 1;
-    /* A vTPM guest is no confidential guest: QEMU patches its setup item as 10.1 did. */
-    if (major > 10 || (major == 10 && minor > 1))
-        major = 10, minor = 1;
-    unsigned flags = ccm_tdx_boot_flags(NULL, in->edk2_release, major, minor);
+    /* A vTPM guest is no confidential guest: QEMU still patches its setup item. */
+    unsigned flags = ccm_tdx_boot_flags(NULL, in->edk2_release,
+                                        in->qemu_major > 0 ? in->qemu_major : -1,
+                                        in->qemu_major > 0 ? in->qemu_minor : -1, 0);
     if (ret_flags)
         *ret_flags = flags;
 
@@ -123,13 +121,9 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
                                  ? "kernel image (the file, etc/boot/kernel)"
                                  : "kernel image (setup header as QEMU patched it)");
         CcmError err = { 0 };
-        guint64 low = in->memory >= 0xb0000000ull ? 0x80000000ull : in->memory;
-        int r = flags & CCM_TDX_BOOT_KERNEL_FILE
-                    ? ccm_tdx_kernel_file_digest(g_mapped_file_get_contents(kf),
-                                                 g_mapped_file_get_length(kf), k->sha384, &err)
-                    : ccm_tdx_kernel_digest(g_mapped_file_get_contents(kf),
-                                            g_mapped_file_get_length(kf), low, initrd_size,
-                                            k->sha384, &err);
+        int r = ccm_tdx_kernel_event_digest(g_mapped_file_get_contents(kf),
+                                            g_mapped_file_get_length(kf), flags, in->memory,
+                                            initrd_size, k->sha384, &err);
         if (r < 0) {
             g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", in->kernel,
                         err.message);

@@ -18,7 +18,7 @@ typedef struct CcmTpmInputs {
     const char *vars;          /* the pflash VARS image, or NULL */
     const char *kernel, *initrd, *append;  /* direct boot; NULL without */
     guint64 memory;            /* bytes (the patched kernel header depends on it) */
-    int qemu_major, qemu_minor;/* 0.0: assume 10.1 (a vTPM guest's header is still patched) */
+    int qemu_major, qemu_minor;/* 0.0: unknown (then QEMU 10.0 or later is assumed) */
     gboolean secure_boot_legacy; /* Secure Boot with an unsigned kernel: the legacy loader */
 } CcmTpmInputs;
 

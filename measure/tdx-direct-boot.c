@@ -47,7 +47,6 @@ int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size, uint64_t
     if (!kernel || !events || !n || (initrd_size >= 0 && !initrd_sha384))
         return ccm_error_set(reterr, -EINVAL, "ccm_tdx_predict_direct_boot: bad arguments");
     CcmTdxPredictedEvent *ev = NULL;
-    uint64_t low = ram_size >= 0xb0000000ull ? 0x80000000ull : ram_size;
     int r = add(events, capacity, n, 1, EV_EFI_BOOT_SERVICES_APPLICATION,
                 flags & CCM_TDX_BOOT_KERNEL_FILE
                     ? "kernel image (Authenticode of the file, etc/boot/kernel)"
@@ -55,9 +54,8 @@ int ccm_tdx_predict_direct_boot(const void *kernel, size_t kernel_size, uint64_t
                 &ev);
     if (r < 0)
         return ccm_error_set(reterr, r, "too many events");
-    r = flags & CCM_TDX_BOOT_KERNEL_FILE
-            ? ccm_tdx_kernel_file_digest(kernel, kernel_size, ev->digest, reterr)
-            : ccm_tdx_kernel_digest(kernel, kernel_size, low, initrd_size, ev->digest, reterr);
+    r = ccm_tdx_kernel_event_digest(kernel, kernel_size, flags, ram_size, initrd_size,
+                                    ev->digest, reterr);
     if (r < 0)
         return r;
     static const char *const actions[] = { "Calling EFI Application from Boot Option", NULL,

@@ -74,7 +74,7 @@ const CcmTdxFirmwareProfile *ccm_tdx_firmware_profile_find(const void *image, si
 }
 
 unsigned ccm_tdx_boot_flags(const CcmTdxFirmwareProfile *profile, unsigned edk2_release,
-                            int qemu_major, int qemu_minor)
+                            int qemu_major, int qemu_minor, int confidential)
 {
     unsigned release = profile ? profile->edk2_release : edk2_release;
     if (qemu_major < 0) {
@@ -82,7 +82,7 @@ unsigned ccm_tdx_boot_flags(const CcmTdxFirmwareProfile *profile, unsigned edk2_
         qemu_minor = 2;
     }
     bool qemu_serves_file = qemu_major >= 10;           /* etc/boot/kernel, unpatched */
-    bool qemu_patches_td = qemu_major < 10 || (qemu_major == 10 && qemu_minor < 2);
+    bool qemu_patches_td = !confidential || qemu_major < 10 || (qemu_major == 10 && qemu_minor < 2);
     unsigned flags = 0;
     if ((release >= 202502 && qemu_serves_file) || !qemu_patches_td)
         flags |= CCM_TDX_BOOT_KERNEL_FILE;

@@ -189,6 +189,17 @@ int ccm_tdx_kernel_file_digest(const void *kernel, size_t size, uint8_t *ret_dig
     return r;
 }
 
+int ccm_tdx_kernel_event_digest(const void *kernel, size_t size, unsigned flags,
+                                uint64_t ram_size, int64_t initrd_size, uint8_t *ret_digest,
+                                CcmError *reterr)
+{
+    if (flags & CCM_TDX_BOOT_KERNEL_FILE)
+        return ccm_tdx_kernel_file_digest(kernel, size, ret_digest, reterr);
+    /* q35 keeps RAM below 2 GiB once it would reach the PCI hole (tdx.md §3.2). */
+    uint64_t low_ram = ram_size >= 0xb0000000ull ? 0x80000000ull : ram_size;
+    return ccm_tdx_kernel_digest(kernel, size, low_ram, initrd_size, ret_digest, reterr);
+}
+
 int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_digest)
 {
     return ccm_tdx_load_options_digest(append, with_initrd, 0, ret_digest);

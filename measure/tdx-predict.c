@@ -58,10 +58,11 @@ int ccm_tdx_predict_rtmr0(const void *image, size_t size, const char *name, uint
         return r;
     /* 202505 on: which release and build decide the boot options (an unknown image: the
      * newest IntelTdx rule, as in Debian sid). */
-    const CcmTdxFirmwareProfile *profile = ccm_tdx_firmware_profile_find(image, size);
+    bool since_202505 = layout == CCM_TDX_LAYOUT_EDK2_202505;
+    const CcmTdxFirmwareProfile *profile =
+        since_202505 ? ccm_tdx_firmware_profile_find(image, size) : NULL;
     unsigned release = profile && profile->edk2_release ? profile->edk2_release : 202608;
     bool inteltdx = profile ? profile->inteltdx != 0 : true;
-    bool since_202505 = layout == CCM_TDX_LAYOUT_EDK2_202505;
 
 #define ADD(type_, desc_)                                                                      \
     (ev[n] = (CcmTdxPredictedEvent) { .rtmr = 0, .type = (type_), .known = 1,                  \

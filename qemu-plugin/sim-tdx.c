@@ -133,7 +133,7 @@ bool ccm_sim_tdx_measure(CcmSimTdx *sim, const CcmBootBlobs *blobs, CcmFwCfgWatc
         /* OVMF measures the kernel bytes it read, whichever fw_cfg items they came from:
          * hash them as they are. */
         unsigned flags = CCM_TDX_BOOT_KERNEL_FILE |
-                         (ccm_tdx_boot_flags(profile, profile ? 0 : 202411, -1, -1) &
+                         (ccm_tdx_boot_flags(profile, profile ? 0 : 202411, -1, -1, 1) &
                           CCM_TDX_BOOT_INITRD_FIRST);
         if (ccm_tdx_predict_direct_boot(kernel->data, kernel->len, sim->ram_size, initrd_size,
                                         initrd_size >= 0 ? initrd : NULL,

@@ -37,7 +37,7 @@ int ccmctl_measure_tpm(int argc, char **argv)
         { "append", 0, 0, G_OPTION_ARG_STRING, &append, "Its command line (PCR9)", "STRING" },
         { "memory", 0, 0, G_OPTION_ARG_STRING, &memory, "The guest's RAM (PCR4)", "SIZE" },
         { "qemu-version", 0, 0, G_OPTION_ARG_STRING, &qemu_version,
-          "The QEMU release (default 10.1)", "X.Y" },
+          "The QEMU release (default: 10.0 or later)", "X.Y" },
         { "legacy-loader", 0, 0, G_OPTION_ARG_NONE, &legacy,
           "Secure Boot with an unsigned kernel: the legacy loader measures neither it nor its "
           "command line", NULL },

@@ -28,13 +28,8 @@
 
 #define N_PCRS 24
 #define CHECKED_PCRS 10 /* 0-9: the firmware's and the boot loader's; 10 on are the OS's */
-#define EV_SEPARATOR 0x4u
-#define EV_EVENT_TAG 0x6u
-#define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
-#define EV_EFI_ACTION 0x80000007u
 #define EV_S_CRTM_VERSION 0x8u
 #define EV_EFI_VARIABLE_BOOT 0x80000002u
-#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
 #define MAX_LOG (16u << 20)
 
 typedef struct Replay {
@@ -113,8 +108,8 @@ int ccmctl_verify_tpm(int argc, char **argv)
         { "memory", 0, 0, G_OPTION_ARG_STRING, &memory,
           "The guest's RAM (PCR4 when QEMU patched the kernel's header)", "SIZE" },
         { "qemu-version", 0, 0, G_OPTION_ARG_STRING, &qemu_version,
-          "The QEMU release that booted it (default 10.1: a vTPM guest's kernel header is "
-          "patched unless the firmware reads etc/boot/kernel)", "X.Y" },
+          "The QEMU release that booted it (default: 10.0 or later; a guest that is not "
+          "confidential keeps a patched kernel header unless OVMF reads etc/boot/kernel)", "X.Y" },
         { "edk2-release", 0, 0, G_OPTION_ARG_STRING, &release_text,
           "The OVMF's edk2-stable tag, YYYYMM (default: from the log's S_CRTM_VERSION; older "
           "OVMF logs none)", "YYYYMM" },
@@ -133,7 +128,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
                                               "error. See ccmctl-verify(1).\n");
     if (!g_option_context_parse(context, &argc, &argv, &error))
         return ccmctl_fail("verify", error);
-    int qemu_major = 10, qemu_minor = 1;
+    int qemu_major = 0, qemu_minor = 0;
     guint64 ram = 0;
     const char *usage = NULL;
     if (argc > 1)

@@ -10,8 +10,7 @@
  * command line), this checks, SHA-384 bank against libccm-measure:
  *   - PCR4's kernel event: the Authenticode of the kernel file, or of the kernel with
  *     QEMU's patched setup header, as ccm_tdx_boot_flags() decides for that OVMF release
- *     and QEMU (a vTPM guest is no TD: QEMU 10.2's "no patch for confidential guests" does
- *     not apply, so the QEMU release counts as at most 10.1);
+ *     and QEMU, for a guest that is not confidential;
  *   - PCR9's LoadOptions event: the command line with "initrd=initrd" where that release
  *     puts it;
  *   - PCR1's boot-variable events: those ccm predicts for TDX-FIRMWARE, an image of the
@@ -109,11 +108,7 @@ int main(int argc, char **argv)
     }
     release = year * 100 + month;
     uint64_t ram = g_ascii_strtoull(memory, NULL, 10) << (strchr(memory, 'G') ? 30 : 20);
-    /* Not a TD: QEMU patches the setup item as 10.1 did. */
-    int as_major = major, as_minor = minor;
-    if (as_major > 10 || (as_major == 10 && as_minor > 1))
-        as_major = 10, as_minor = 1;
-    unsigned flags = ccm_tdx_boot_flags(NULL, release, as_major, as_minor);
+    unsigned flags = ccm_tdx_boot_flags(NULL, release, major, minor, 0); /* not a TD */
     printf("# %s: OVMF %u, QEMU %d.%d: kernel %s, initrd=initrd %s\n", dir, release, major, minor,
            flags & CCM_TDX_BOOT_KERNEL_FILE ? "file as is" : "with the patched header",
            flags & CCM_TDX_BOOT_INITRD_FIRST ? "first" : "last");
@@ -128,10 +123,8 @@ int main(int argc, char **argv)
 
     /* PCR4: the kernel. */
     uint8_t want[CCM_SHA384_SIZE];
-    uint64_t low = ram >= 0xb0000000ull ? 0x80000000ull : ram;
-    int r = flags & CCM_TDX_BOOT_KERNEL_FILE
-                ? ccm_tdx_kernel_file_digest(kernel, kernel_size, want, &error)
-                : ccm_tdx_kernel_digest(kernel, kernel_size, low, initrd_size, want, &error);
+    int r = ccm_tdx_kernel_event_digest(kernel, kernel_size, flags, ram, initrd_size, want,
+                                        &error);
     if (r < 0) {
         fprintf(stderr, "check-uefi-rules: %s\n", error.message);
         return 1;

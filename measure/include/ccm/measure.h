@@ -413,9 +413,22 @@ typedef struct CcmTdxFirmwareProfile {
  * @profile: the image's profile, or NULL (then @edk2_release, 0 when unknown, decides)
  * @qemu_major, @qemu_minor: the QEMU release, or -1 when unknown (then QEMU 10.2 or later,
  *   the upstream releases that launch TDs, is assumed)
+ * @confidential: 1 for a TD, 0 for any other guest (a vTPM's): QEMU 10.2 and later leave
+ *   the setup header unpatched for confidential guests only
  */
 CCM_PUBLIC unsigned ccm_tdx_boot_flags(const CcmTdxFirmwareProfile *profile,
-                                       unsigned edk2_release, int qemu_major, int qemu_minor);
+                                       unsigned edk2_release, int qemu_major, int qemu_minor,
+                                       int confidential);
+
+/**
+ * ccm_tdx_kernel_event_digest() - the kernel event OVMF logs for a direct boot (SHA-384)
+ * @flags: CCM_TDX_BOOT_* (ccm_tdx_boot_flags()): with CCM_TDX_BOOT_KERNEL_FILE the
+ *   Authenticode of the file as it is, else of the kernel QEMU patched for @ram_size of RAM
+ *   and an initrd of @initrd_size bytes (-1: none)
+ */
+CCM_PUBLIC int ccm_tdx_kernel_event_digest(const void *kernel, size_t size, unsigned flags,
+                                           uint64_t ram_size, int64_t initrd_size,
+                                           uint8_t *ret_digest, CcmError *reterr);
 
 /**
  * ccm_tdx_firmware_profile_find() - the profile of @image, or NULL for an image we do
