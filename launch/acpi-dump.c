@@ -36,6 +36,7 @@ G_DEFINE_QUARK(ccm-acpi-dump-error-quark, ccm_acpi_dump_error)
 #define FW_CFG_FILE_DIR 0x19
 #define DMA_SELECT 0x08u
 #define DMA_READ 0x02u
+#define DMA_WRITE 0x10u
 #define DESC_ADDR 0x1000u
 #define BUF_ADDR 0x100000u
 #define MAX_FILE (4u << 20)
@@ -173,15 +174,96 @@ void ccm_acpi_blobs_clear(CcmAcpiBlobs *b)
     g_clear_pointer(&b->tables, g_bytes_unref);
     g_clear_pointer(&b->rsdp, g_bytes_unref);
     g_clear_pointer(&b->loader, g_bytes_unref);
+    g_clear_pointer(&b->tpm_log, g_bytes_unref);
+    g_clear_pointer(&b->smbios, g_bytes_unref);
 }
 
-static gboolean dump(Qtest *q, const CcmAcpiPortWrite *setup, size_t n_setup,
-                     CcmAcpiBlobs *ret, GError **error)
+/* fw_cfg file @select <- @data (@size bytes), by DMA from guest RAM. */
+static gboolean fw_cfg_write(Qtest *q, uint16_t select, const guint8 *data, gsize size,
+                             GError **error)
 {
-    if (setup) {
+    guint8 desc[16] = { 0 };
+    store_be32(desc, (uint32_t) select << 16 | DMA_SELECT | DMA_WRITE);
+    store_be32(desc + 4, (uint32_t) size);
+    store_be32(desc + 12, BUF_ADDR);
+    if (!mem_write(q, BUF_ADDR, data, size, error) ||
+        !mem_write(q, DESC_ADDR, desc, sizeof(desc), error) ||
+        !outl(q, FW_CFG_DMA_HIGH, 0, error) ||
+        !outl(q, FW_CFG_DMA_LOW, GUINT32_SWAP_LE_BE(DESC_ADDR), error))
+        return FALSE;
+    guint8 control[4];
+    if (!mem_read(q, DESC_ADDR, control, sizeof(control), error))
+        return FALSE;
+    if (load_be32(control) != 0) {
+        g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_PROTOCOL,
+                    "%s: fw_cfg DMA write of item 0x%x did not complete (control 0x%08x)",
+                    q->peer, select, load_be32(control));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+typedef struct FwCfgFile {
+    uint32_t size;
+    uint16_t select;
+} FwCfgFile;
+
+/* The directory entry of @name, or FALSE (with an error naming it) when QEMU serves none. */
+static gboolean find_file(Qtest *q, const guint8 *dir, uint32_t count, const char *name,
+                          FwCfgFile *ret, GError **error)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        const guint8 *e = dir + 4 + 64 * i;
+        if (strncmp((const char *) e + 8, name, 56) == 0) {
+            *ret = (FwCfgFile) { load_be32(e), (uint16_t) (e[4] << 8 | e[5]) };
+            return TRUE;
+        }
+    }
+    g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_MISSING,
+                "%s serves no fw_cfg file %s", q->peer, name);
+    return FALSE;
+}
+
+/* What an SMM firmware (OVMF with SMM_REQUIRE) does before it reads the tables: it asks
+ * for every SMI feature QEMU offers of broadcast SMI, CPU hotplug and CPU hot-unplug
+ * (bits 0-2), and selects etc/smi/features-ok to lock them. The DSDT's CPU hotplug
+ * methods depend on the result. */
+static gboolean negotiate_smi(Qtest *q, const guint8 *dir, uint32_t count, GError **error)
+{
+    FwCfgFile supported, requested, ok;
+    if (!find_file(q, dir, count, "etc/smi/supported-features", &supported, error) ||
+        !find_file(q, dir, count, "etc/smi/requested-features", &requested, error) ||
+        !find_file(q, dir, count, "etc/smi/features-ok", &ok, error))
+        return FALSE;
+    if (supported.size != 8 || requested.size != 8 || ok.size != 1) {
+        g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_PROTOCOL,
+                    "%s: the etc/smi files have sizes %u, %u and %u, expected 8, 8 and 1",
+                    q->peer, supported.size, requested.size, ok.size);
+        return FALSE;
+    }
+    g_autofree guint8 *offered = fw_cfg_read(q, supported.select, 8, error);
+    if (!offered)
+        return FALSE;
+    guint8 want[8] = { (guint8) (offered[0] & 0x7) };
+    if (!fw_cfg_write(q, requested.select, want, sizeof(want), error))
+        return FALSE;
+    g_autofree guint8 *accepted = fw_cfg_read(q, ok.select, 1, error);
+    if (!accepted)
+        return FALSE;
+    if (accepted[0] != 1) {
+        g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_PROTOCOL,
+                    "%s refused the SMI features 0x%x it offered", q->peer, want[0]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean dump(Qtest *q, const CcmAcpiDumpOptions *o, CcmAcpiBlobs *ret, GError **error)
+{
+    if (o->setup) {
         /* The platform setup a real firmware did before reading the tables. */
-        for (size_t i = 0; i < n_setup; i++)
-            if (!out_sized(q, &setup[i], error))
+        for (size_t i = 0; i < o->n_setup; i++)
+            if (!out_sized(q, &o->setup[i], error))
                 return FALSE;
     } else if (!outl(q, 0xcf8, 0x80000060, error) || !outl(q, 0xcfc, 0xb0000001, error) ||
                !outl(q, 0xcf8, 0x80000064, error) || !outl(q, 0xcfc, 0, error)) {
@@ -201,9 +283,13 @@ static gboolean dump(Qtest *q, const CcmAcpiPortWrite *setup, size_t n_setup,
     g_autofree guint8 *dir = fw_cfg_read(q, FW_CFG_FILE_DIR, 4 + 64 * (gsize) count, error);
     if (!dir)
         return FALSE;
+    if (o->negotiate_smi && !negotiate_smi(q, dir, count, error))
+        return FALSE;
+    /* The first three always; the TPM log area and the SMBIOS tables when served. */
     static const char *const names[] = { "etc/acpi/tables", "etc/acpi/rsdp",
-                                         "etc/table-loader" };
-    GBytes **slots[] = { &ret->tables, &ret->rsdp, &ret->loader };
+                                         "etc/table-loader", "etc/tpm/log",
+                                         "etc/smbios/smbios-tables" };
+    GBytes **slots[] = { &ret->tables, &ret->rsdp, &ret->loader, &ret->tpm_log, &ret->smbios };
     for (uint32_t i = 0; i < count; i++) {
         const guint8 *e = dir + 4 + 64 * i;
         uint32_t size = load_be32(e);
@@ -224,7 +310,7 @@ static gboolean dump(Qtest *q, const CcmAcpiPortWrite *setup, size_t n_setup,
             *slots[k] = g_bytes_new_take(data, size);
         }
     }
-    for (size_t k = 0; k < G_N_ELEMENTS(names); k++)
+    for (size_t k = 0; k < 3; k++)
         if (!*slots[k]) {
             g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_MISSING,
                         "%s serves no fw_cfg file %s (no ACPI for this machine?)", q->peer,
@@ -296,6 +382,14 @@ gboolean ccm_acpi_dump_after(const char *qemu, const char *const *shape_args,
                              const CcmAcpiPortWrite *setup, size_t n_setup, guint timeout_ms,
                              CcmAcpiBlobs *ret, GError **error)
 {
+    CcmAcpiDumpOptions o = { .setup = setup, .n_setup = n_setup };
+    return ccm_acpi_dump_with(qemu, shape_args, &o, timeout_ms, ret, error);
+}
+
+gboolean ccm_acpi_dump_with(const char *qemu, const char *const *shape_args,
+                            const CcmAcpiDumpOptions *options, guint timeout_ms,
+                            CcmAcpiBlobs *ret, GError **error)
+{
     g_autofree char *dir = g_dir_make_tmp("ccm-acpi-XXXXXX", error);
     if (!dir)
         return FALSE;
@@ -343,7 +437,7 @@ gboolean ccm_acpi_dump_after(const char *qemu, const char *const *shape_args,
         .peer = peer,
     };
     g_data_input_stream_set_newline_type(q.in, G_DATA_STREAM_NEWLINE_TYPE_LF);
-    ok = dump(&q, setup, n_setup, ret, error);
+    ok = dump(&q, options, ret, error);
     g_object_unref(q.in);
     g_subprocess_force_exit(p);
     (void) g_subprocess_wait(p, NULL, NULL);

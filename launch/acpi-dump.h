@@ -17,6 +17,8 @@ typedef struct CcmAcpiBlobs {
     GBytes *tables;   /* etc/acpi/tables */
     GBytes *rsdp;     /* etc/acpi/rsdp */
     GBytes *loader;   /* etc/table-loader */
+    GBytes *tpm_log;  /* etc/tpm/log, when the VM has a TPM (else NULL) */
+    GBytes *smbios;   /* etc/smbios/smbios-tables, when served (else NULL) */
 } CcmAcpiBlobs;
 
 void ccm_acpi_blobs_clear(CcmAcpiBlobs *blobs);
@@ -46,6 +48,29 @@ gboolean ccm_acpi_dump(const char *qemu, const char *const *shape_args, guint ti
 gboolean ccm_acpi_dump_after(const char *qemu, const char *const *shape_args,
                              const CcmAcpiPortWrite *setup, size_t n_setup, guint timeout_ms,
                              CcmAcpiBlobs *ret, GError **error);
+
+/* What to do before the files are read. */
+typedef struct CcmAcpiDumpOptions {
+    const CcmAcpiPortWrite *setup;  /* NULL: ccm's own PCIEXBAR write */
+    size_t n_setup;
+    gboolean negotiate_smi;         /* an SMM firmware's SMI feature negotiation */
+} CcmAcpiDumpOptions;
+
+/* ccm_acpi_dump() with @options. */
+gboolean ccm_acpi_dump_with(const char *qemu, const char *const *shape_args,
+                            const CcmAcpiDumpOptions *options, guint timeout_ms,
+                            CcmAcpiBlobs *ret, GError **error);
+
+/**
+ * ccm_acpi_dump_vtpm() - the files an OVMF guest with a TPM downloads (acpi-dump-vtpm.c)
+ * @shape_args: the guest's machine, -smp, -m and devices, without the TPM (added here,
+ *              tpm-tis with a temporary swtpm as its backend)
+ * @smm: the firmware is an SMM build (Debian's Secure Boot images): negotiate SMI features
+ *
+ * Also sets ret->tpm_log and ret->smbios. Needs swtpm in $PATH.
+ */
+gboolean ccm_acpi_dump_vtpm(const char *qemu, const char *const *shape_args, gboolean smm,
+                            guint timeout_ms, CcmAcpiBlobs *ret, GError **error);
 
 /**
  * ccm_acpi_dump_cached() - ccm_acpi_dump(), kept per QEMU binary and VM shape

@@ -3,11 +3,12 @@
  * tpm-expected.c - the firmware events a vTPM guest's PCRs 0-9 hold, as ccm predicts them
  *
  * The order follows real OVMF + swtpm logs (tests/data/vtpm): PCR0 the firmware version
- * and volumes; PCR1 the ACPI blobs, the SMBIOS table and the boot variables; PCR2 option
+ * and volumes; PCR1 the ACPI files, the SMBIOS table and the boot variables; PCR2 option
  * ROM drivers; PCR4 the kernel and the boot action; PCR5 the Exit Boot Services actions;
  * PCR7 the Secure Boot variables; PCR9 what the Linux EFI stub measures; a separator in
- * each of PCR 0-7. PCR0's volumes, the ACPI and SMBIOS tables and option ROMs are not
- * predicted yet: they are listed, unknown.
+ * each of PCR 0-7. An event whose input is not given (or that cannot be known from the
+ * inputs, like the PEI volume of a build whose PEI modules write into it) is listed,
+ * unknown, with the reason.
  */
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #define EV_EFI_VARIABLE_BOOT 0x80000002u
 #define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
 #define EV_EFI_BOOT_SERVICES_DRIVER 0x80000004u
+#define EV_EFI_RUNTIME_SERVICES_DRIVER 0x80000005u
 #define EV_EFI_ACTION 0x80000007u
 #define EV_EFI_PLATFORM_FIRMWARE_BLOB 0x80000008u
 #define EV_EFI_HANDOFF_TABLES 0x80000009u
@@ -64,6 +66,164 @@ static void action(GArray *a, guint32 pcr, const char *text)
     sha384(text, strlen(text), add(a, pcr, EV_EFI_ACTION, text)->sha384);
 }
 
+#define PE_MACHINE_X64 0x8664
+#define MAX_ROM_DRIVERS 8
+
+/* The x64 EFI drivers of each option ROM, in ROM order: what OVMF's PCI bus driver
+ * loads and measures for each device, in PCI order. */
+static gboolean option_rom_events(GArray *a, const char *const *roms, GError **error)
+{
+    if (!roms) {
+        unknown(a, 2, EV_EFI_BOOT_SERVICES_DRIVER, "option ROM drivers (give --option-rom "
+                                                   "FILE for each device's ROM, or none)");
+        return TRUE;
+    }
+    for (const char *const *path = roms; *path; path++) {
+        g_autoptr(GMappedFile) f = g_mapped_file_new(*path, FALSE, error);
+        if (!f)
+            return FALSE;
+        CcmUefiRomDriver drivers[MAX_ROM_DRIVERS];
+        size_t n = 0;
+        CcmError err = { 0 };
+        int r = ccm_uefi_option_rom_drivers(g_mapped_file_get_contents(f),
+                                            g_mapped_file_get_length(f), drivers,
+                                            MAX_ROM_DRIVERS, &n, &err);
+        if (r < 0) {
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", *path,
+                        err.message);
+            return FALSE;
+        }
+        g_autofree char *base = g_path_get_basename(*path);
+        for (size_t i = 0; i < n; i++) {
+            if (drivers[i].machine != PE_MACHINE_X64)
+                continue;
+            g_autofree char *what = g_strdup_printf("option ROM driver: %s, image at "
+                                                    "0x%x-0x%x",
+                                                    base, drivers[i].start, drivers[i].end);
+            memcpy(add(a, 2, drivers[i].subsystem == 12 ? EV_EFI_RUNTIME_SERVICES_DRIVER
+                                                          : EV_EFI_BOOT_SERVICES_DRIVER,
+                       what)->sha384,
+                   drivers[i].sha384, CCM_SHA384_SIZE);
+        }
+    }
+    return TRUE;
+}
+
+/* Tcg2Pei's version string, then the PEI and DXE volumes SEC decompressed. */
+static gboolean firmware_events(GArray *a, const CcmTpmInputs *in, GError **error)
+{
+    if (in->firmware_version)
+        (void) ccm_uefi_crtm_version_digest(in->firmware_version, NULL,
+                                            add(a, 0, EV_S_CRTM_VERSION,
+                                                "firmware version")->sha384);
+    else
+        unknown(a, 0, EV_S_CRTM_VERSION, "firmware version (the build's version string is "
+                                         "not known: an image ccm does not know)");
+    if (!in->firmware) {
+        unknown(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, "PEI firmware volume (give --firmware)");
+        unknown(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, "DXE firmware volume (give --firmware)");
+        return TRUE;
+    }
+    g_autoptr(GMappedFile) f = g_mapped_file_new(in->firmware, FALSE, error);
+    if (!f)
+        return FALSE;
+    CcmUefiFirmwareBlob fv[CCM_UEFI_FIRMWARE_BLOBS];
+    size_t n = 0;
+    CcmError err = { 0 };
+    int r = ccm_uefi_firmware_volumes(g_mapped_file_get_contents(f),
+                                      g_mapped_file_get_length(f), fv,
+                                      CCM_UEFI_FIRMWARE_BLOBS, &n, &err);
+    if (r < 0) {
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", in->firmware,
+                    err.message);
+        return FALSE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (fv[i].runs_in_place && !in->pei_volume_as_built) {
+            unknown(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB,
+                    "PEI firmware volume (not predictable from the image: this build's PEI "
+                    "modules write their globals into it before it is measured)");
+            continue;
+        }
+        g_autofree char *what = g_strdup_printf("%s firmware volume, 0x%" G_GINT64_MODIFIER
+                                                "x bytes at 0x%" G_GINT64_MODIFIER "x",
+                                                i == 0 ? "PEI" : "DXE",
+                                                (guint64) fv[i].length, (guint64) fv[i].base);
+        memcpy(add(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, what)->sha384, fv[i].sha384,
+               CCM_SHA384_SIZE);
+    }
+    return TRUE;
+}
+
+/* The file @name of @b, or NULL. */
+static GBytes *fw_cfg_file(const CcmAcpiBlobs *b, const char *name)
+{
+    return strcmp(name, "etc/acpi/tables") == 0  ? b->tables
+           : strcmp(name, "etc/acpi/rsdp") == 0  ? b->rsdp
+           : strcmp(name, "etc/tpm/log") == 0    ? b->tpm_log
+           : strcmp(name, "etc/table-loader") == 0 ? b->loader
+                                                 : NULL;
+}
+
+/* OVMF's AcpiPlatformDxe measures the table-loader script, then each file the script
+ * allocates, as downloaded (before any pointer or checksum is patched), in script order:
+ * EV_PLATFORM_CONFIG_FLAGS "ACPI DATA". */
+static gboolean acpi_events(GArray *a, const CcmAcpiBlobs *b, GError **error)
+{
+    if (!b) {
+        unknown(a, 1, EV_PLATFORM_CONFIG_FLAGS, "ACPI DATA (give QEMU's ACPI files: --qemu "
+                                                "or --fw-cfg-dir)");
+        return TRUE;
+    }
+    gsize n = 0;
+    const guint8 *loader = g_bytes_get_data(b->loader, &n);
+    sha384(loader, n, add(a, 1, EV_PLATFORM_CONFIG_FLAGS, "ACPI DATA: etc/table-loader")->sha384);
+    for (gsize off = 0; off + 128 <= n; off += 128) {
+        if (loader[off] != 1 || loader[off + 1] || loader[off + 2] || loader[off + 3])
+            continue; /* not ALLOCATE */
+        char name[57] = { 0 };
+        memcpy(name, loader + off + 4, 56);
+        GBytes *file = fw_cfg_file(b, name);
+        if (!file) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                        "etc/table-loader allocates '%s', which is not among the ACPI files "
+                        "given", name);
+            return FALSE;
+        }
+        g_autofree char *what = g_strdup_printf("ACPI DATA: %s", name);
+        gsize size = 0;
+        const void *data = g_bytes_get_data(file, &size);
+        sha384(data, size, add(a, 1, EV_PLATFORM_CONFIG_FLAGS, what)->sha384);
+    }
+    return TRUE;
+}
+
+/* SmbiosMeasurementDxe's event: QEMU's structures, OVMF's type 0, filtered. */
+static gboolean smbios_event(GArray *a, const CcmTpmInputs *in, GError **error)
+{
+    if (!in->fw_cfg || !in->fw_cfg->smbios) {
+        unknown(a, 1, EV_EFI_HANDOFF_TABLES, "SMBIOS table (give QEMU's etc/smbios/"
+                                             "smbios-tables: --qemu or --fw-cfg-dir)");
+        return TRUE;
+    }
+    if (!in->firmware_vendor || !in->firmware_version || !in->firmware_date) {
+        unknown(a, 1, EV_EFI_HANDOFF_TABLES, "SMBIOS table (the firmware's type-0 strings "
+                                             "are not known for this image)");
+        return TRUE;
+    }
+    gsize size = 0;
+    const void *data = g_bytes_get_data(in->fw_cfg->smbios, &size);
+    CcmError err = { 0 };
+    CcmTpmEvent *e = add(a, 1, EV_EFI_HANDOFF_TABLES, "SMBIOS table (filtered)");
+    int r = ccm_uefi_smbios_digest(data, size, in->firmware_vendor, in->firmware_version,
+                                   in->firmware_date, NULL, e->sha384, &err);
+    if (r < 0) {
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s", err.message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GError **error)
 {
     g_autoptr(GArray) a = g_array_new(FALSE, TRUE, sizeof(CcmTpmEvent));
@@ -76,9 +236,8 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
         *ret_flags = flags;
 
     /* PCR0: the firmware. */
-    unknown(a, 0, EV_S_CRTM_VERSION, "firmware version (not predicted: the package's)");
-    unknown(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, "PEI firmware volume (not predicted yet)");
-    unknown(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, "DXE firmware volume (not predicted yet)");
+    if (!firmware_events(a, in, error))
+        return NULL;
     /* PCR7: the Secure Boot policy, measured when the variable driver arrives. */
     g_autofree char *store = NULL;
     gsize store_size = 0;
@@ -95,13 +254,13 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
                                                      "image)");
     }
     separator(a, 7);
-    /* PCR1: QEMU's ACPI blobs (with a TPM: table-loader, rsdp, tpm/log, tables); the real
-     * logs show them from edk2 2025.02 on, and none from 2022.11. */
-    if (in->edk2_release >= 202502)
-        unknown(a, 1, EV_PLATFORM_CONFIG_FLAGS, "ACPI DATA (not predicted yet: QEMU's blobs "
-                                                "for a VM with a TPM)");
-    /* PCR2: option ROM drivers (the NIC's iPXE). */
-    unknown(a, 2, EV_EFI_BOOT_SERVICES_DRIVER, "option ROM drivers (not predicted yet)");
+    /* PCR1: QEMU's ACPI files; the real logs show them from edk2 2025.02 on, and none
+     * from 2022.11. */
+    if (in->edk2_release >= 202502 && !acpi_events(a, in->fw_cfg, error))
+        return NULL;
+    /* PCR2: the option ROMs' EFI drivers (QEMU's default NIC: iPXE). */
+    if (!option_rom_events(a, in->option_roms, error))
+        return NULL;
     /* PCR4: the kernel. */
     if (in->kernel && !in->secure_boot_legacy) {
         g_autoptr(GMappedFile) kf = g_mapped_file_new(in->kernel, FALSE, error);
@@ -131,8 +290,12 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
         }
     }
     /* ReadyToBoot: the SMBIOS table, the boot variables, the separators. */
-    if (in->edk2_release >= 202505) /* SmbiosMeasurementDxe, new in edk2-stable202505 */
-        unknown(a, 1, EV_EFI_HANDOFF_TABLES, "SMBIOS tables (not predicted yet)");
+    /* SmbiosMeasurementDxe, new in edk2-stable202505: its ReadyToBoot callback runs before
+     * the TCG driver's unless that driver started later (SMM builds: see
+     * docs/edk2-202505-events.md §3.10). */
+    gboolean smbios = in->edk2_release >= 202505;
+    if (smbios && !in->smm && !smbios_event(a, in, error))
+        return NULL;
     CcmUefiBootVariable options[CCM_UEFI_MAX_BOOT_VARIABLES];
     size_t n = ccm_uefi_boot_variables(in->edk2_release, 0, options);
     for (size_t i = 0; i < n; i++)
@@ -142,6 +305,8 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
         action(a, 4, "Calling EFI Application from Boot Option");
     for (guint32 pcr = 0; pcr < 7; pcr++)
         separator(a, pcr);
+    if (smbios && in->smm && !smbios_event(a, in, error))
+        return NULL;
     /* The kernel's EFI stub (PCR9), then ExitBootServices (PCR5). */
     if (in->append && !in->secure_boot_legacy)
         (void) ccm_tdx_load_options_digest(in->append, in->initrd != NULL, flags,

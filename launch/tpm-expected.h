@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "acpi-dump.h"
 #include "ccm/measure.h"
 
 typedef struct CcmTpmInputs {
@@ -20,6 +21,19 @@ typedef struct CcmTpmInputs {
     guint64 memory;            /* bytes (the patched kernel header depends on it) */
     int qemu_major, qemu_minor;/* 0.0: unknown (then QEMU 10.0 or later is assumed) */
     gboolean secure_boot_legacy; /* Secure Boot with an unsigned kernel: the legacy loader */
+    const char *firmware;        /* the pflash CODE image (PCR0), or NULL */
+    gboolean pei_volume_as_built; /* PCR0's PEIFV is the volume as decompressed (else
+                                   * PEI wrote into it first: not predicted) */
+    gboolean smm;                /* an SMM build: its TCG driver starts later, so the SMBIOS
+                                  * event follows the ReadyToBoot separators */
+    /* The PCI option ROMs whose EFI drivers OVMF loads (PCR2), NULL-terminated; NULL:
+     * not known (PCR2 unknown); an empty list: none. */
+    const char *const *option_roms;
+    const CcmAcpiBlobs *fw_cfg;  /* QEMU's ACPI files (with etc/tpm/log) and SMBIOS tables
+                                  * for the VM, or NULL (PCR1's ACPI and SMBIOS unknown) */
+    /* The firmware's SMBIOS type-0 strings (PcdFirmwareVendor, ...VersionString,
+     * ...ReleaseDateString); NULL when not known. */
+    const char *firmware_vendor, *firmware_version, *firmware_date;
 } CcmTpmInputs;
 
 typedef struct CcmTpmEvent {

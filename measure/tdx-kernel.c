@@ -6,9 +6,7 @@
  * header): the Authenticode SHA-384. QEMU patches the bzImage setup header before it
  * serves it (x86_load_linux: loader type, heap end, command line address, and the
  * initrd's address and size), so the digest is of the patched image (tdx.md §3.3).
- * Authenticode hashes the headers without the checksum and the certificate-table
- * directory entry, the sections in file order, then what follows them (without a
- * certificate table), padded to 8 bytes as the peers that match hardware do.
+ * The Authenticode hash itself is pe-authenticode.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,6 +17,7 @@
 #include "bytes.h"
 #include "digest.h"
 #include "error.h"
+#include "pe-authenticode.h"
 
 #define ACPI_DATA_SIZE 0x28000u
 #define CMDLINE_ADDR 0x20000u
@@ -67,87 +66,14 @@ static int patch_header(uint8_t *k, size_t size, uint64_t low_ram, int64_t initr
     return 0;
 }
 
+/* The kernel's Authenticode (pe-authenticode.c), saying what a kernel without a PE header
+ * lacks. */
 static int authenticode(CcmHasher *h, const uint8_t *img, size_t size, CcmError *reterr)
 {
     if (size < 0x40 || img[0] != 'M' || img[1] != 'Z')
         return ccm_error_set(reterr, -EBADMSG, "the kernel has no PE header (an EFI stub is "
                                                "needed for TDX direct boot)");
-    uint32_t pe = ccm_load_le32(img + 0x3c);
-    if ((uint64_t) pe + 24 > size || memcmp(img + pe, "PE\0\0", 4) != 0)
-        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE header is missing or outside "
-                                               "the file");
-    uint16_t n_sections = ccm_load_le16(img + pe + 6);
-    uint16_t opt_size = ccm_load_le16(img + pe + 20);
-    size_t opt = pe + 24;
-    if (opt + opt_size > size || opt_size < 2)
-        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE optional header is cut off");
-    uint16_t magic = ccm_load_le16(img + opt);
-    bool pe32plus = magic == 0x20b;
-    if (magic != 0x10b && !pe32plus)
-        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE optional header magic 0x%x is "
-                                               "not PE32 or PE32+",
-                             magic);
-    size_t checksum = opt + 64;
-    size_t dirs = opt + (pe32plus ? 112 : 96);
-    uint32_t n_dirs = ccm_load_le32(img + opt + (pe32plus ? 108 : 92));
-    size_t cert_dir = dirs + 4 * 8;
-    uint32_t size_of_headers = ccm_load_le32(img + opt + 60);
-    size_t sections = opt + opt_size;
-    if (size_of_headers > size || checksum + 4 > size_of_headers ||
-        (n_dirs > 4 && cert_dir + 8 > size_of_headers) ||
-        sections + (size_t) n_sections * 40 > size)
-        return ccm_error_set(reterr, -EBADMSG, "the kernel's PE headers do not fit the file");
-    uint32_t cert_size = n_dirs > 4 ? ccm_load_le32(img + cert_dir + 4) : 0;
-    int r;
-
-    /* Headers: up to the checksum, skip it, up to the certificate entry, skip it, rest. */
-    if ((r = ccm_hasher_update(h, img, checksum)) < 0)
-        return r;
-    if (n_dirs > 4) {
-        if ((r = ccm_hasher_update(h, img + checksum + 4, cert_dir - checksum - 4)) < 0 ||
-            (r = ccm_hasher_update(h, img + cert_dir + 8, size_of_headers - cert_dir - 8)) < 0)
-            return r;
-    } else if ((r = ccm_hasher_update(h, img + checksum + 4,
-                                      size_of_headers - checksum - 4)) < 0) {
-        return r;
-    }
-    /* Sections with raw data, in file order. */
-    uint32_t order[96];
-    size_t n = 0;
-    if (n_sections > 96)
-        return ccm_error_set(reterr, -EBADMSG, "the kernel has %u PE sections", n_sections);
-    for (uint16_t i = 0; i < n_sections; i++) {
-        const uint8_t *s = img + sections + 40 * i;
-        if (ccm_load_le32(s + 16) == 0)
-            continue;
-        size_t j = n;
-        while (j > 0 && ccm_load_le32(img + sections + 40 * order[j - 1] + 20) >
-                            ccm_load_le32(s + 20)) {
-            order[j] = order[j - 1];
-            j--;
-        }
-        order[j] = i;
-        n++;
-    }
-    uint64_t hashed = size_of_headers;
-    for (size_t i = 0; i < n; i++) {
-        const uint8_t *s = img + sections + 40 * order[i];
-        uint32_t raw_size = ccm_load_le32(s + 16), raw_ptr = ccm_load_le32(s + 20);
-        if ((uint64_t) raw_ptr + raw_size > size)
-            return ccm_error_set(reterr, -EBADMSG, "a PE section of the kernel lies past the "
-                                                   "end of the file");
-        if ((r = ccm_hasher_update(h, img + raw_ptr, raw_size)) < 0)
-            return r;
-        hashed += raw_size;
-    }
-    /* What follows the sections, without a certificate table, as is: OVMF's
-     * MeasurePeImageAndExtend does not pad it. */
-    if (size > hashed + cert_size) {
-        size_t rest = (size_t) (size - hashed - cert_size);
-        if ((r = ccm_hasher_update(h, img + hashed, rest)) < 0)
-            return r;
-    }
-    return 0;
+    return ccm_pe_authenticode(h, img, size, "the kernel", reterr);
 }
 
 int ccm_tdx_kernel_digest(const void *kernel, size_t size, uint64_t low_ram,

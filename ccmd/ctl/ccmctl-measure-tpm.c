@@ -3,7 +3,9 @@
  * ccmctl-measure-tpm.c - ccmctl measure --platform tpm: the PCRs 0-9 and firmware event log
  * a vTPM guest (OVMF, direct kernel boot) will have
  *
- * launch/tpm-expected.c predicts the events with the UEFI rules ccm uses for a TD's RTMRs.
+ * launch/tpm-expected.c predicts the events with the UEFI rules ccm uses for a TD's RTMRs,
+ * from the firmware, QEMU's ACPI and SMBIOS files and the option ROMs
+ * (ccmctl-tpm-inputs.c) and the kernel, initrd and command line.
  * Events it does not model yet are listed with a null digest, and the PCRs they go to are
  * null; the exit status is then 3, as for --platform tdx.
  */
@@ -15,6 +17,7 @@
 
 #include "byte-size.h"
 #include "ccmctl.h"
+#include "ccmctl-tpm-inputs.h"
 #include "hex.h"
 #include "tpm-expected.h"
 
@@ -25,6 +28,8 @@ int ccmctl_measure_tpm(int argc, char **argv)
     g_autofree char *event_log = NULL;
     gboolean legacy = FALSE;
     g_autoptr(GError) error = NULL;
+    g_auto(CcmctlTpmInputs) tpm = { 0 };
+    g_autofree GOptionEntry *tpm_entries = ccmctl_tpm_input_entries(&tpm);
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "tpm", "tpm" },
         { "edk2-release", 0, 0, G_OPTION_ARG_STRING, &release_text,
@@ -49,6 +54,7 @@ int ccmctl_measure_tpm(int argc, char **argv)
     g_autoptr(GOptionContext) context =
         g_option_context_new("--platform tpm - a vTPM guest's expected PCRs 0-9");
     g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_add_main_entries(context, tpm_entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 success, 1 failed, 2 usage "
                                               "error, 3 printed but a PCR cannot be predicted "
                                               "(its events are listed with null digests). See "
@@ -60,10 +66,12 @@ int ccmctl_measure_tpm(int argc, char **argv)
     const char *usage = NULL;
     if (argc > 1)
         usage = "--platform tpm takes no guest spec";
-    else if (!release_text)
-        usage = "--edk2-release YYYYMM is required (the OVMF release decides the events)";
-    else if (!g_ascii_isdigit(release_text[0]) || strlen(release_text) != 6 ||
-             (in.edk2_release = (unsigned) g_ascii_strtoull(release_text, NULL, 10)) < 201501)
+    else if (!release_text && !tpm.firmware)
+        usage = "--firmware FILE or --edk2-release YYYYMM is required (the OVMF release "
+                "decides the events)";
+    else if (release_text &&
+             (!g_ascii_isdigit(release_text[0]) || strlen(release_text) != 6 ||
+              (in.edk2_release = (unsigned) g_ascii_strtoull(release_text, NULL, 10)) < 201501))
         usage = "--edk2-release: expected YYYYMM, e.g. 202502";
     else if (qemu_version && !ccmctl_parse_qemu_version(qemu_version, &in.qemu_major,
                                                         &in.qemu_minor))
@@ -76,10 +84,14 @@ int ccmctl_measure_tpm(int argc, char **argv)
         usage = "--initrd and --append need --kernel";
     else if (event_log && strcmp(event_log, "json") != 0)
         usage = "--event-log: expected json";
+    else
+        usage = ccmctl_tpm_inputs_check(&tpm, memory);
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("measure", error);
     }
+    if (!ccmctl_tpm_inputs_load(&tpm, memory, &in, &error))
+        return ccmctl_fail("measure", error);
     unsigned flags = 0;
     g_autoptr(GArray) events = ccm_tpm_expected_events(&in, &flags, &error);
     if (!events)

@@ -10,8 +10,9 @@
  * release the log's own S_CRTM_VERSION names, covered by PCR0), PCR4's kernel image
  * (--kernel: the file as is, or with QEMU's patched setup header, per release and
  * --qemu-version), PCR9's load options (--append, --initrd). The first event that differs
- * is named. PCR0's firmware volumes, the ACPI and SMBIOS tables and option ROMs are not
- * predicted yet.
+ * is named. With --firmware, --qemu (or --fw-cfg-dir) and --option-rom, PCR0's version
+ * and volumes, PCR1's ACPI files and SMBIOS table and PCR2's option ROM drivers too
+ * (ccmctl-tpm-inputs.c). An event ccm cannot predict keeps its place and is not compared.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "ccm/measure.h"
 #include "byte-size.h"
 #include "ccmctl.h"
+#include "ccmctl-tpm-inputs.h"
 #include "hex.h"
 #include "tpm-expected.h"
 
@@ -68,6 +70,7 @@ typedef struct Expected {
     uint32_t pcr, type;
     char *description;
     uint8_t sha384[CCM_SHA384_SIZE];
+    gboolean skip; /* not predicted: it only takes its place among its PCR's events */
 } Expected;
 
 static void expected_clear(gpointer p)
@@ -95,6 +98,8 @@ int ccmctl_verify_tpm(int argc, char **argv)
     g_autofree char *vars = NULL, *release_text = NULL;
     gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
+    g_auto(CcmctlTpmInputs) tpm = { 0 };
+    g_autofree GOptionEntry *tpm_entries = ccmctl_tpm_input_entries(&tpm);
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "tpm", "tpm" },
         { "event-log", 0, 0, G_OPTION_ARG_FILENAME, &log_path,
@@ -123,6 +128,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
     g_autoptr(GOptionContext) context = g_option_context_new(
         "--platform tpm - replay a vTPM's firmware event log and compare it");
     g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_add_main_entries(context, tpm_entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 every check passed, 1 a PCR or "
                                               "event differs or an input is bad, 2 usage "
                                               "error. See ccmctl-verify(1).\n");
@@ -147,6 +153,8 @@ int ccmctl_verify_tpm(int argc, char **argv)
         usage = "--edk2-release: expected YYYYMM, e.g. 202502";
     else if (kernel && !memory)
         usage = "--kernel needs --memory (the header QEMU patches holds RAM-dependent values)";
+    else
+        usage = ccmctl_tpm_inputs_check(&tpm, memory);
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
         return ccmctl_fail("verify", error);
@@ -243,8 +251,10 @@ int ccmctl_verify_tpm(int argc, char **argv)
                         .initrd = initrd, .append = append, .memory = ram,
                         .qemu_major = qemu_major, .qemu_minor = qemu_minor };
     unsigned flags = 0;
-    g_autoptr(GArray) predicted = ccm_tpm_expected_events(&in, &flags, &error);
-    if (!predicted) {
+    g_autoptr(GArray) predicted = NULL;
+    if (!ccmctl_tpm_inputs_load(&tpm, memory, &in, &error) ||
+        (release = in.edk2_release, FALSE) ||
+        !(predicted = ccm_tpm_expected_events(&in, &flags, &error))) {
         free(events);
         json_object_put(out);
         json_object_put(pcr_results);
@@ -254,9 +264,8 @@ int ccmctl_verify_tpm(int argc, char **argv)
     g_array_set_clear_func(expected, expected_clear);
     for (guint i = 0; i < predicted->len; i++) {
         const CcmTpmEvent *p = &g_array_index(predicted, CcmTpmEvent, i);
-        if (!p->known || (!release && p->type == EV_EFI_VARIABLE_BOOT))
-            continue;
         Expected e = { p->pcr, p->type, g_strdup(p->description) };
+        e.skip = !p->known || (!release && p->type == EV_EFI_VARIABLE_BOOT);
         memcpy(e.sha384, p->sha384, CCM_SHA384_SIZE);
         g_array_append_val(expected, e);
     }
@@ -264,6 +273,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
     /* Each predicted event against the next logged one of its PCR and type. */
     json_object *event_results = json_object_new_array();
     g_autofree char *first = NULL;
+    guint compared = 0;
     /* Where the search for the next event of each PCR and type resumes. */
     g_autoptr(GHashTable) cursor = g_hash_table_new(g_int64_hash, g_int64_equal);
     g_autofree gint64 *keys = g_new0(gint64, expected->len ? expected->len : 1);
@@ -285,6 +295,9 @@ int ccmctl_verify_tpm(int argc, char **argv)
             }
         for (size_t k = 0; found && &events[k] != found; k++)
             ordinal += events[k].index == e->pcr;
+        if (e->skip)
+            continue;
+        compared++;
         gboolean same = found && memcmp(found->sha384, e->sha384, CCM_SHA384_SIZE) == 0;
         g_autofree char *want = ccm_hex_encode(e->sha384, CCM_SHA384_SIZE);
         g_autofree char *got = found ? ccm_hex_encode(found->sha384, CCM_SHA384_SIZE) : NULL;
@@ -306,7 +319,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
     }
     g_string_append_printf(text, "events     %u predicted events compared (OVMF %u, %s, "
                                  "initrd=initrd %s): %s\n",
-                           expected->len, release,
+                           compared, release,
                            flags & CCM_TDX_BOOT_KERNEL_FILE ? "kernel file as is"
                                                             : "kernel header patched",
                            flags & CCM_TDX_BOOT_INITRD_FIRST ? "first" : "last",

@@ -749,7 +749,7 @@ static void test_tpm_verify(void)
                                NULL);
         g_assert_cmpint(r.status, ==, 0);
         g_assert_nonnull(strstr(r.out, "first difference: (none)"));
-        g_assert_nonnull(strstr(r.out, "PCR0 PEI firmware volume (not predicted yet)"));
+        g_assert_nonnull(strstr(r.out, "PCR0 PEI firmware volume (give --firmware)"));
     }
     {
         g_auto(Result) m = run("measure", "--platform", "tpm", "--edk2-release", "202608", NULL);
@@ -765,7 +765,34 @@ static void test_tpm_verify(void)
         json_object_put(o);
         g_assert_nonnull(strstr(m.err, "PCR0: PEI firmware volume"));
         g_auto(Result) u = run("measure", "--platform", "tpm", NULL);
-        assert_error(&u, 2, "--edk2-release YYYYMM is required", NULL);
+        assert_error(&u, 2, "--firmware FILE or --edk2-release YYYYMM is required", NULL);
+    }
+    {
+        /* The firmware, QEMU and option-ROM inputs: each bad one named, nothing printed. */
+        g_auto(Result) q = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--qemu", "/nonexistent/qemu", NULL);
+        assert_error(&q, 2, "--qemu needs --memory", NULL);
+        g_auto(Result) s = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--smp", "2", NULL);
+        assert_error(&s, 2, "--qemu-arg and --smp shape the QEMU of --qemu", NULL);
+        g_auto(Result) d = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--fw-cfg-dir", tmp, NULL);
+        assert_command_error(&d, "measure", 1, "etc_table-loader", NULL);
+        g_assert_cmpstr(d.out, ==, "");
+        g_auto(Result) o = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--option-rom", initrd, NULL);
+        assert_command_error(&o, "measure", 1, "initrd: ", NULL);
+        g_assert_cmpstr(o.out, ==, "");
+        g_auto(Result) f = run("measure", "--platform", "tpm", "--firmware", initrd, NULL);
+        assert_command_error(&f, "measure", 1, "not an OVMF build ccm knows", NULL);
+        g_auto(Result) n = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--option-rom", "none", "--event-log", "json", NULL);
+        g_assert_cmpint(n.status, ==, 3);
+        g_assert_null(strstr(n.out, "option ROM"));
+        g_assert_null(strstr(n.err, "PCR2"));
+        g_auto(Result) b = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--option-rom", "none", "--option-rom", initrd, NULL);
+        assert_error(&b, 2, "--option-rom none stands alone", NULL);
     }
     {
         /* Another boot's PCRs, another command line: both named. */

@@ -583,6 +583,138 @@ CCM_PUBLIC int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
                                               CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
                                               int *ret_secure);
 
+/*
+ * CcmUefiFirmwareBuild - an OVMF CODE image (a vTPM guest's firmware) ccm knows
+ * @edk2_release: the edk2-stable tag it was built from, YYYYMM
+ * @smm: 1 for an SMM build (SMM_REQUIRE: it negotiates SMI features with QEMU)
+ * @vendor, @version, @date: its SMBIOS type-0 strings; @version is also PCR0's
+ *   S_CRTM_VERSION ("" when the build set none); @vendor and @date NULL when not recorded
+ * @pei_volume_as_built: 1 when PCR0's PEIFV digest is that of the volume as decompressed
+ *   (ccm_uefi_firmware_volumes()); 0 when its PEI modules write their globals into it
+ *   first (RAM size, QEMU version or SMM relocation values then change the digest)
+ */
+typedef struct CcmUefiFirmwareBuild {
+    const char *name;
+    const char *file;
+    unsigned edk2_release;
+    int smm;
+    const char *vendor, *version, *date;
+    const char *sha256;       /* lowercase hex of the whole image */
+    int pei_volume_as_built;
+} CcmUefiFirmwareBuild;
+
+/* The build @image (@size bytes) is, by its SHA-256, or NULL when ccm does not know it. */
+CCM_PUBLIC const CcmUefiFirmwareBuild *ccm_uefi_firmware_build_find(const void *image,
+                                                                     size_t size);
+
+/**
+ * ccm_uefi_smbios_digest() - the SMBIOS table event OVMF logs at ReadyToBoot (edk2 202505+)
+ * @qemu_tables: QEMU's fw_cfg etc/smbios/smbios-tables, as served
+ * @vendor, @version, @date: the firmware's type-0 strings (its PCDs), used when QEMU sends
+ *                           no type 0
+ * @ret_sha256: may be NULL
+ *
+ * The digests of the table OVMF installs, filtered as SmbiosMeasurementDxe filters it
+ * (EV_EFI_HANDOFF_TABLES, PCR1 / RTMR0). Return: 0 or a negative errno.
+ */
+CCM_PUBLIC int ccm_uefi_smbios_digest(const void *qemu_tables, size_t size, const char *vendor,
+                                      const char *version, const char *date,
+                                      uint8_t *ret_sha256, uint8_t *ret_sha384,
+                                      CcmError *reterr);
+
+/*
+ * CcmUefiRomDriver - an EFI driver of a PCI option ROM, as OVMF loads and measures it
+ * (PCR2, EV_EFI_BOOT_SERVICES_DRIVER or, for subsystem 12, EV_EFI_RUNTIME_SERVICES_DRIVER)
+ * @start, @end: the event device path's Offset(start,end) node: the ROM image's first and
+ *   last byte in the ROM (@end = @start + its PCI data structure's length * 512 - 1)
+ * @image_size: bytes of the PE image as loaded (decompressed): the event's image length
+ * @machine: the PE machine type of the ROM header (0x8664 x64, 0xaa64 AArch64, 0xebc EBC)
+ * @subsystem: 11 boot-service driver, 12 runtime driver
+ * @compression: 0 none, 1 the UEFI compression algorithm
+ * @vendor_id, @device_id: of the image's PCI data structure
+ * @sha256, @sha384: the PE/COFF Authenticode of the loaded image: the event's digests
+ */
+typedef struct CcmUefiRomDriver {
+    uint32_t start;
+    uint32_t end;
+    uint32_t image_size;
+    uint16_t machine;
+    uint16_t subsystem;
+    uint16_t compression;
+    uint16_t vendor_id;
+    uint16_t device_id;
+    uint8_t sha256[32];
+    uint8_t sha384[CCM_SHA384_SIZE];
+} CcmUefiRomDriver;
+
+/**
+ * ccm_uefi_option_rom_drivers() - the EFI drivers of a PCI option ROM (a ROM file, e.g.
+ * QEMU's efi-e1000e.rom), in ROM order
+ * @ret, @capacity: where they go (@ret may be NULL with @capacity 0: count only)
+ * @ret_n: set to how many the ROM holds
+ *
+ * Walks the chain of ROM images (0x55AA, "PCIR", length, last-image bit) and takes the
+ * EFI images OVMF's PCI bus driver loads: signature 0x0EF1, subsystem 11 or 12,
+ * compression 0 or 1 (decompressed); it skips the others (legacy code, applications), as
+ * the firmware does. The caller picks the machine types its firmware runs. Return: 0;
+ * -EBADMSG naming what was expected for a truncated or malformed chain (one that ends
+ * without an image marked last, too), header, compressed stream or PE image; -ENOBUFS
+ * past @capacity; -EFBIG, -ENOMEM. @ret and @ret_n are left alone on failure.
+ */
+CCM_PUBLIC int ccm_uefi_option_rom_drivers(const void *rom, size_t size, CcmUefiRomDriver *ret,
+                                           size_t capacity, size_t *ret_n, CcmError *reterr);
+
+/*
+ * A firmware volume OVMF measures into a vTPM's PCR0 (EV_EFI_PLATFORM_FIRMWARE_BLOB, whose
+ * event data is UEFI_PLATFORM_FIRMWARE_BLOB: @base then @length, both little-endian
+ * UINT64). The digests are of the volume as it is decompressed from the flash image.
+ * @runs_in_place is 1 for PEIFV: its PEIMs run from that copy in RAM and may have written
+ * their global variables into it before Tcg2Pei measures it; then the log's digest is of
+ * those bytes and not this one (of Debian's builds, 2022.11, 2025.02 and every SMM build
+ * do; 2026.08 without SMM does not). DXEFV's drivers are loaded elsewhere, so its digest
+ * always holds.
+ */
+typedef struct CcmUefiFirmwareBlob {
+    const char *name;          /* "PEIFV", "DXEFV" (static) */
+    uint64_t base;             /* where OVMF's SEC copies it (the event's BlobBase) */
+    uint64_t length;           /* its FV header's FvLength (the event's BlobLength) */
+    uint8_t sha256[CCM_SHA256_SIZE];
+    uint8_t sha384[CCM_SHA384_SIZE];
+    int runs_in_place;
+} CcmUefiFirmwareBlob;
+
+#define CCM_UEFI_FIRMWARE_BLOBS 2
+
+/**
+ * ccm_uefi_firmware_volumes() - PCR0's firmware-volume events of an OVMF image
+ * @code: an OVMF CODE image (OVMF_CODE*.fd) or a unified one (OVMF.fd, VARS first)
+ * @ret_blobs, @capacity: room for CCM_UEFI_FIRMWARE_BLOBS entries
+ * @ret_n: set to the number written (2: PEIFV, then DXEFV, in log order)
+ *
+ * Finds FVMAIN_COMPACT (the volume whose firmware-volume-image file holds an LZMA
+ * GUID-defined section), decodes it (at most 64 MiB), and takes the first two
+ * firmware-volume-image sections as SEC does: PEIFV and DXEFV. PEIFV's base is where its
+ * PEIMs are linked to run (their PE ImageBase less their offset in the volume); DXEFV
+ * follows it. Return: 0, -EBADMSG naming what was expected (truncated or corrupt image or
+ * stream, PEIMs linked at different bases), -EOPNOTSUPP (another compression), -EFBIG,
+ * -ENOBUFS, -EINVAL or -ENOMEM.
+ */
+CCM_PUBLIC int ccm_uefi_firmware_volumes(const void *code, size_t size,
+                                         CcmUefiFirmwareBlob *ret_blobs, size_t capacity,
+                                         size_t *ret_n, CcmError *reterr);
+
+/**
+ * ccm_uefi_crtm_version_digest() - PCR0's first event, EV_S_CRTM_VERSION
+ * @version: the firmware version string Tcg2Pei measures (PcdFirmwareVersionString; Debian
+ *   sets it to the package version, "2025.02-8+deb13u1", and left it empty in 2022.11), UTF-8
+ * @ret_sha256, @ret_sha384: the digests of its event data, the string as UTF-16LE with its
+ *   NUL (either may be NULL)
+ *
+ * Return: 0, or -EINVAL for NULL or a string that is not UTF-8.
+ */
+CCM_PUBLIC int ccm_uefi_crtm_version_digest(const char *version, uint8_t *ret_sha256,
+                                            uint8_t *ret_sha384);
+
 /* One measured record of a TCG2 (crypto-agile) event log, TPM or CCEL. */
 typedef struct CcmTcg2Event {
     uint32_t index;            /* PCR index (TPM), or CCEL's MR index (1 = RTMR0) */
