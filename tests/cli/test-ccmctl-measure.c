@@ -795,6 +795,54 @@ static void test_tpm_verify(void)
         assert_error(&b, 2, "--option-rom none stands alone", NULL);
     }
     {
+        /* The fw_cfg files sid-ms's firmware read (recorded): its four ACPI events match;
+         * one changed byte in the tables is named as PCR1's fourth event. */
+        g_autofree char *ms = g_test_build_filename(G_TEST_DIST, "..", "data", "vtpm", "sid-ms",
+                                                    NULL);
+        g_autofree char *ms_log = g_build_filename(ms, "binary_bios_measurements", NULL);
+        g_autofree char *fw_cfg = g_build_filename(ms, "fw-cfg", NULL);
+        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", ms_log,
+                               "--fw-cfg-dir", fw_cfg, "--option-rom", "none", "--json", NULL);
+        /* Verify compares what ccm predicts; the NIC driver's event is not predicted with
+         * --option-rom none, and a logged event without a prediction is not flagged. */
+        g_assert_cmpint(r.status, ==, 0);
+        json_object *o = json_tokener_parse(r.out), *v = NULL;
+        g_assert_true(json_object_object_get_ex(o, "event_comparison", &v));
+        int acpi = 0;
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *e = json_object_array_get_idx(v, i), *name = NULL, *match = NULL;
+            json_object_object_get_ex(e, "event", &name);
+            json_object_object_get_ex(e, "match", &match);
+            if (g_str_has_prefix(json_object_get_string(name), "ACPI DATA: ")) {
+                g_assert_true(json_object_get_boolean(match));
+                acpi++;
+            }
+        }
+        g_assert_cmpint(acpi, ==, 4);
+        json_object_put(o);
+
+        g_autofree char *copy = g_build_filename(tmp, "fw-cfg", NULL);
+        g_assert_cmpint(g_mkdir(copy, 0700), ==, 0);
+        static const char *const files[] = { "etc_table-loader", "etc_acpi_rsdp",
+                                             "etc_acpi_tables", "etc_tpm_log",
+                                             "etc_smbios_smbios-tables" };
+        for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+            g_autofree char *from = g_build_filename(fw_cfg, files[i], NULL);
+            g_autofree char *to = g_build_filename(copy, files[i], NULL);
+            g_autofree char *data = NULL;
+            gsize size = 0;
+            g_assert_true(g_file_get_contents(from, &data, &size, NULL));
+            if (i == 2)
+                data[100] ^= 1;
+            g_assert_true(g_file_set_contents(to, data, (gssize) size, NULL));
+        }
+        g_auto(Result) t = run("verify", "--platform", "tpm", "--event-log", ms_log,
+                               "--fw-cfg-dir", copy, NULL);
+        g_assert_cmpint(t.status, ==, 1);
+        g_assert_nonnull(strstr(t.out, "first difference: PCR1 event 4 (ACPI DATA: "
+                                       "etc/acpi/tables)"));
+    }
+    {
         /* Another boot's PCRs, another command line: both named. */
         g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", other,
                                "--initrd", initrd, "--append", "console=ttyS0", "--json", NULL);
