@@ -36,18 +36,31 @@ static void event_clear(gpointer p)
 
 static CcmTpmEvent *add(GArray *a, guint32 pcr, guint32 type, const char *description)
 {
-    CcmTpmEvent e = { pcr, type, g_strdup(description), TRUE, { 0 } };
+    CcmTpmEvent e = { pcr, type, g_strdup(description), TRUE, { 0 }, { 0 } };
     g_array_append_val(a, e);
     return &g_array_index(a, CcmTpmEvent, a->len - 1);
 }
 
-static void sha384(const void *data, gsize size, guint8 *out)
+static void digest(GChecksumType type, const void *data, gsize size, guint8 *out, gsize len)
 {
-    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA384);
-    gsize len = CCM_SHA384_SIZE;
+    GChecksum *c = g_checksum_new(type);
     g_checksum_update(c, data, (gssize) size);
     g_checksum_get_digest(c, out, &len);
     g_checksum_free(c);
+}
+
+/* @e's digests in both banks: of @data (the event data, or what it stands for). */
+static void measure(CcmTpmEvent *e, const void *data, gsize size)
+{
+    digest(G_CHECKSUM_SHA256, data, size, e->sha256, sizeof(e->sha256));
+    digest(G_CHECKSUM_SHA384, data, size, e->sha384, sizeof(e->sha384));
+}
+
+/* @e's digests, computed elsewhere. */
+static void set_digests(CcmTpmEvent *e, const guint8 *sha256, const guint8 *sha384)
+{
+    memcpy(e->sha256, sha256, sizeof(e->sha256));
+    memcpy(e->sha384, sha384, sizeof(e->sha384));
 }
 
 static void unknown(GArray *a, guint32 pcr, guint32 type, const char *description)
@@ -58,12 +71,12 @@ static void unknown(GArray *a, guint32 pcr, guint32 type, const char *descriptio
 static void separator(GArray *a, guint32 pcr)
 {
     static const guint8 zero4[4] = { 0 };
-    sha384(zero4, sizeof(zero4), add(a, pcr, EV_SEPARATOR, "separator")->sha384);
+    measure(add(a, pcr, EV_SEPARATOR, "separator"), zero4, sizeof(zero4));
 }
 
 static void action(GArray *a, guint32 pcr, const char *text)
 {
-    sha384(text, strlen(text), add(a, pcr, EV_EFI_ACTION, text)->sha384);
+    measure(add(a, pcr, EV_EFI_ACTION, text), text, strlen(text));
 }
 
 #define PE_MACHINE_X64 0x8664
@@ -100,10 +113,10 @@ static gboolean option_rom_events(GArray *a, const char *const *roms, GError **e
             g_autofree char *what = g_strdup_printf("option ROM driver: %s, image at "
                                                     "0x%x-0x%x",
                                                     base, drivers[i].start, drivers[i].end);
-            memcpy(add(a, 2, drivers[i].subsystem == 12 ? EV_EFI_RUNTIME_SERVICES_DRIVER
-                                                          : EV_EFI_BOOT_SERVICES_DRIVER,
-                       what)->sha384,
-                   drivers[i].sha384, CCM_SHA384_SIZE);
+            set_digests(add(a, 2, drivers[i].subsystem == 12 ? EV_EFI_RUNTIME_SERVICES_DRIVER
+                                                               : EV_EFI_BOOT_SERVICES_DRIVER,
+                            what),
+                        drivers[i].sha256, drivers[i].sha384);
         }
     }
     return TRUE;
@@ -112,10 +125,10 @@ static gboolean option_rom_events(GArray *a, const char *const *roms, GError **e
 /* Tcg2Pei's version string, then the PEI and DXE volumes SEC decompressed. */
 static gboolean firmware_events(GArray *a, const CcmTpmInputs *in, GError **error)
 {
-    if (in->firmware_version)
-        (void) ccm_uefi_crtm_version_digest(in->firmware_version, NULL,
-                                            add(a, 0, EV_S_CRTM_VERSION,
-                                                "firmware version")->sha384);
+    if (in->firmware_version) {
+        CcmTpmEvent *e = add(a, 0, EV_S_CRTM_VERSION, "firmware version");
+        (void) ccm_uefi_crtm_version_digest(in->firmware_version, e->sha256, e->sha384);
+    }
     else
         unknown(a, 0, EV_S_CRTM_VERSION, "firmware version (the build's version string is "
                                          "not known: an image ccm does not know)");
@@ -149,8 +162,8 @@ static gboolean firmware_events(GArray *a, const CcmTpmInputs *in, GError **erro
                                                 "x bytes at 0x%" G_GINT64_MODIFIER "x",
                                                 i == 0 ? "PEI" : "DXE",
                                                 (guint64) fv[i].length, (guint64) fv[i].base);
-        memcpy(add(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, what)->sha384, fv[i].sha384,
-               CCM_SHA384_SIZE);
+        set_digests(add(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB, what), fv[i].sha256,
+                    fv[i].sha384);
     }
     return TRUE;
 }
@@ -177,7 +190,7 @@ static gboolean acpi_events(GArray *a, const CcmAcpiBlobs *b, GError **error)
     }
     gsize n = 0;
     const guint8 *loader = g_bytes_get_data(b->loader, &n);
-    sha384(loader, n, add(a, 1, EV_PLATFORM_CONFIG_FLAGS, "ACPI DATA: etc/table-loader")->sha384);
+    measure(add(a, 1, EV_PLATFORM_CONFIG_FLAGS, "ACPI DATA: etc/table-loader"), loader, n);
     for (gsize off = 0; off + 128 <= n; off += 128) {
         if (loader[off] != 1 || loader[off + 1] || loader[off + 2] || loader[off + 3])
             continue; /* not ALLOCATE */
@@ -193,7 +206,7 @@ static gboolean acpi_events(GArray *a, const CcmAcpiBlobs *b, GError **error)
         g_autofree char *what = g_strdup_printf("ACPI DATA: %s", name);
         gsize size = 0;
         const void *data = g_bytes_get_data(file, &size);
-        sha384(data, size, add(a, 1, EV_PLATFORM_CONFIG_FLAGS, what)->sha384);
+        measure(add(a, 1, EV_PLATFORM_CONFIG_FLAGS, what), data, size);
     }
     return TRUE;
 }
@@ -216,7 +229,7 @@ static gboolean smbios_event(GArray *a, const CcmTpmInputs *in, GError **error)
     CcmError err = { 0 };
     CcmTpmEvent *e = add(a, 1, EV_EFI_HANDOFF_TABLES, "SMBIOS table (filtered)");
     int r = ccm_uefi_smbios_digest(data, size, in->firmware_vendor, in->firmware_version,
-                                   in->firmware_date, NULL, e->sha384, &err);
+                                   in->firmware_date, e->sha256, e->sha384, &err);
     if (r < 0) {
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s", err.message);
         return FALSE;
@@ -247,8 +260,8 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
     if (in->vars) {
         (void) ccm_uefi_secure_boot_variables(store, store_size, sb, NULL);
         for (size_t i = 0; i < CCM_UEFI_SECURE_BOOT_VARIABLES; i++)
-            memcpy(add(a, 7, EV_EFI_VARIABLE_DRIVER_CONFIG, sb[i].description)->sha384,
-                   sb[i].sha384, CCM_SHA384_SIZE);
+            set_digests(add(a, 7, EV_EFI_VARIABLE_DRIVER_CONFIG, sb[i].description),
+                        sb[i].sha256, sb[i].sha384);
     } else {
         unknown(a, 7, EV_EFI_VARIABLE_DRIVER_CONFIG, "Secure Boot variables (give the VARS "
                                                      "image)");
@@ -280,9 +293,9 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
                                  ? "kernel image (the file, etc/boot/kernel)"
                                  : "kernel image (setup header as QEMU patched it)");
         CcmError err = { 0 };
-        int r = ccm_tdx_kernel_event_digest(g_mapped_file_get_contents(kf),
-                                            g_mapped_file_get_length(kf), flags, in->memory,
-                                            initrd_size, k->sha384, &err);
+        int r = ccm_uefi_kernel_event_digests(g_mapped_file_get_contents(kf),
+                                              g_mapped_file_get_length(kf), flags, in->memory,
+                                              initrd_size, k->sha256, k->sha384, &err);
         if (r < 0) {
             g_set_error(error, G_IO_ERROR, g_io_error_from_errno(-r), "%s: %s", in->kernel,
                         err.message);
@@ -299,8 +312,8 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
     CcmUefiBootVariable options[CCM_UEFI_MAX_BOOT_VARIABLES];
     size_t n = ccm_uefi_boot_variables(in->edk2_release, 0, options);
     for (size_t i = 0; i < n; i++)
-        sha384(options[i].data, options[i].size,
-               add(a, 1, EV_EFI_VARIABLE_BOOT, options[i].description)->sha384);
+        measure(add(a, 1, EV_EFI_VARIABLE_BOOT, options[i].description), options[i].data,
+                options[i].size);
     if (in->kernel) /* the legacy loader logs this action too, without the image */
         action(a, 4, "Calling EFI Application from Boot Option");
     for (guint32 pcr = 0; pcr < 7; pcr++)
@@ -308,25 +321,28 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
     if (smbios && in->smm && !smbios_event(a, in, error))
         return NULL;
     /* The kernel's EFI stub (PCR9), then ExitBootServices (PCR5). */
-    if (in->append && !in->secure_boot_legacy)
-        (void) ccm_tdx_load_options_digest(in->append, in->initrd != NULL, flags,
-                                           add(a, 9, EV_EVENT_TAG, "load options (command "
-                                                                   "line)")->sha384);
+    if (in->append && !in->secure_boot_legacy) {
+        CcmTpmEvent *e = add(a, 9, EV_EVENT_TAG, "load options (command line)");
+        (void) ccm_uefi_load_options_digests(in->append, in->initrd != NULL, flags, e->sha256,
+                                             e->sha384);
+    }
     if (in->initrd) {
         g_autoptr(GMappedFile) rf = g_mapped_file_new(in->initrd, FALSE, error);
         if (!rf)
             return NULL;
-        sha384(g_mapped_file_get_contents(rf), g_mapped_file_get_length(rf),
-               add(a, 9, EV_EVENT_TAG, "initrd")->sha384);
+        measure(add(a, 9, EV_EVENT_TAG, "initrd"), g_mapped_file_get_contents(rf),
+                g_mapped_file_get_length(rf));
     }
     action(a, 5, "Exit Boot Services Invocation");
     action(a, 5, "Exit Boot Services Returned with Success");
     return g_steal_pointer(&a);
 }
 
-gboolean ccm_tpm_expected_pcr(const GArray *events, guint32 pcr, guint8 ret[CCM_SHA384_SIZE])
+gboolean ccm_tpm_expected_pcr(const GArray *events, guint32 pcr, gboolean sha256,
+                              guint8 *ret)
 {
-    memset(ret, 0, CCM_SHA384_SIZE);
+    gsize size = sha256 ? 32 : CCM_SHA384_SIZE;
+    memset(ret, 0, size);
     for (guint i = 0; i < events->len; i++) {
         const CcmTpmEvent *e = &g_array_index(events, CcmTpmEvent, i);
         if (e->pcr != pcr)
@@ -334,9 +350,9 @@ gboolean ccm_tpm_expected_pcr(const GArray *events, guint32 pcr, guint8 ret[CCM_
         if (!e->known)
             return FALSE;
         guint8 both[2 * CCM_SHA384_SIZE];
-        memcpy(both, ret, CCM_SHA384_SIZE);
-        memcpy(both + CCM_SHA384_SIZE, e->sha384, CCM_SHA384_SIZE);
-        sha384(both, sizeof(both), ret);
+        memcpy(both, ret, size);
+        memcpy(both + size, sha256 ? e->sha256 : e->sha384, size);
+        digest(sha256 ? G_CHECKSUM_SHA256 : G_CHECKSUM_SHA384, both, 2 * size, ret, size);
     }
     return TRUE;
 }

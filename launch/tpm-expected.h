@@ -40,12 +40,14 @@ typedef struct CcmTpmEvent {
     guint32 pcr, type;
     char *description;
     gboolean known;
+    guint8 sha256[CCM_SHA256_SIZE];
     guint8 sha384[CCM_SHA384_SIZE];
 } CcmTpmEvent;
 
 /* The predicted events (a GArray of CcmTpmEvent, freeing their descriptions), or NULL. */
 GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GError **error);
 
-/* PCR @pcr replayed from @events (SHA-384 bank); FALSE when one of its events is unknown. */
-gboolean ccm_tpm_expected_pcr(const GArray *events, guint32 pcr,
-                              guint8 ret[CCM_SHA384_SIZE]);
+/* PCR @pcr replayed from @events in the SHA-256 (@sha256) or SHA-384 bank into @ret (32
+ * or 48 bytes); FALSE when one of its events is unknown. */
+gboolean ccm_tpm_expected_pcr(const GArray *events, guint32 pcr, gboolean sha256,
+                              guint8 *ret);

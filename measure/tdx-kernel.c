@@ -134,6 +134,53 @@ int ccm_tdx_cmdline_digest(const char *append, int with_initrd, uint8_t *ret_dig
 int ccm_tdx_load_options_digest(const char *append, int with_initrd, unsigned flags,
                                 uint8_t *ret_digest)
 {
+    return ccm_uefi_load_options_digests(append, with_initrd, flags, NULL, ret_digest);
+}
+
+/* The Authenticode digest of @img with @algorithm. */
+static int authenticode_digest(const uint8_t *img, size_t size, CcmHashAlgorithm algorithm,
+                               uint8_t *ret_digest, CcmError *reterr)
+{
+    CcmHasher h;
+    int r = ccm_hasher_init(&h, algorithm);
+    if (r == 0) {
+        if ((r = ccm_hasher_start(&h)) == 0 && (r = authenticode(&h, img, size, reterr)) == 0)
+            r = ccm_hasher_finish(&h, ret_digest);
+        ccm_hasher_done(&h);
+    }
+    if (r < 0 && reterr && reterr->message[0] == '\0')
+        return ccm_error_set(reterr, r, "the kernel's digest failed");
+    return r;
+}
+
+int ccm_uefi_kernel_event_digests(const void *kernel, size_t size, unsigned flags,
+                                  uint64_t ram_size, int64_t initrd_size, uint8_t *ret_sha256,
+                                  uint8_t *ret_sha384, CcmError *reterr)
+{
+    if (!kernel || !ret_sha384)
+        return ccm_error_set(reterr, -EINVAL, "ccm_uefi_kernel_event_digests: bad arguments");
+    const uint8_t *img = kernel;
+    uint8_t *k = NULL;
+    int r = 0;
+    if (!(flags & CCM_TDX_BOOT_KERNEL_FILE)) {
+        if (!(k = malloc(size)))
+            return ccm_error_set(reterr, -ENOMEM, "out of memory for the kernel");
+        memcpy(k, kernel, size);
+        uint64_t low_ram = ram_size >= 0xb0000000ull ? 0x80000000ull : ram_size;
+        r = patch_header(k, size, low_ram, initrd_size, reterr);
+        img = k;
+    }
+    if (r == 0)
+        r = authenticode_digest(img, size, CCM_HASH_SHA384, ret_sha384, reterr);
+    if (r == 0 && ret_sha256)
+        r = authenticode_digest(img, size, CCM_HASH_SHA256, ret_sha256, reterr);
+    free(k);
+    return r;
+}
+
+int ccm_uefi_load_options_digests(const char *append, int with_initrd, unsigned flags,
+                                  uint8_t *ret_sha256, uint8_t *ret_sha384)
+{
     bool first = with_initrd && (flags & CCM_TDX_BOOT_INITRD_FIRST);
     const char *prefix = first ? "initrd=initrd " : "";
     const char *suffix = with_initrd && !first ? " initrd=initrd" : "";
@@ -148,11 +195,9 @@ int ccm_tdx_load_options_digest(const char *append, int with_initrd, unsigned fl
         u[2 * i] = (uint8_t) *p;
     for (const char *p = suffix; *p; p++, i++)
         u[2 * i] = (uint8_t) *p;
-    CcmHasher h;
-    int r = ccm_hasher_init(&h, CCM_HASH_SHA384);
-    if (r == 0)
-        r = ccm_hasher_digest(&h, u, 2 * (n + 1), ret_digest);
-    ccm_hasher_done(&h);
+    int r = ret_sha384 ? ccm_digest_once(CCM_HASH_SHA384, u, 2 * (n + 1), ret_sha384) : 0;
+    if (r == 0 && ret_sha256)
+        r = ccm_digest_once(CCM_HASH_SHA256, u, 2 * (n + 1), ret_sha256);
     free(u);
     return r;
 }

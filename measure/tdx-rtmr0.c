@@ -12,6 +12,7 @@
 
 #include "bytes.h"
 #include "digest.h"
+#include "uefi-variable.h"
 #include "error.h"
 
 #define PHIT_SIZE 56
@@ -133,8 +134,9 @@ int ccm_tdx_cfv_digest(const void *image, size_t size, const CcmTdvfSection *sec
     return ccm_error_set(reterr, -ENOENT, "the firmware has no CFV (configuration volume)");
 }
 
-int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *name, const void *data,
-                                 size_t size, uint8_t *ret_digest)
+int ccm_uefi_variable_digest_with(CcmHashAlgorithm algorithm, const uint8_t *vendor,
+                                  const char *name, const void *data, size_t size,
+                                  uint8_t *ret_digest)
 {
     size_t chars = strlen(name);
     uint8_t head[32];
@@ -144,7 +146,7 @@ int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *name, const 
     memcpy(head, vendor, 16);
     ccm_store_le64(head + 16, chars);
     ccm_store_le64(head + 24, size);
-    if ((r = ccm_hasher_init(&h, CCM_HASH_SHA384)) < 0)
+    if ((r = ccm_hasher_init(&h, algorithm)) < 0)
         return r;
     if ((r = ccm_hasher_start(&h)) == 0 && (r = ccm_hasher_update(&h, head, sizeof(head))) == 0) {
         for (size_t i = 0; i < chars && r == 0; i++) {
@@ -158,4 +160,10 @@ int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *name, const 
     }
     ccm_hasher_done(&h);
     return r;
+}
+
+int ccm_tdx_uefi_variable_digest(const uint8_t *vendor, const char *name, const void *data,
+                                 size_t size, uint8_t *ret_digest)
+{
+    return ccm_uefi_variable_digest_with(CCM_HASH_SHA384, vendor, name, data, size, ret_digest);
 }

@@ -14,6 +14,7 @@
 #include "bytes.h"
 #include "ccm/measure.h"
 #include "guid.h"
+#include "uefi-variable.h"
 
 static const CcmGuid efi_global =
     CCM_GUID_INIT(0x8be4df61, 0x93ca, 0x11d2, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c);
@@ -91,6 +92,9 @@ int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
     ret[0].description = "Secure Boot: SecureBoot";
     int r = ccm_tdx_uefi_variable_digest(efi_global.bytes, "SecureBoot", &one, secure ? 1 : 0,
                                          ret[0].sha384);
+    if (r == 0)
+        r = ccm_uefi_variable_digest_with(CCM_HASH_SHA256, efi_global.bytes, "SecureBoot", &one,
+                                          secure ? 1 : 0, ret[0].sha256);
     for (size_t i = 0; r == 0 && i < sizeof(policy) / sizeof(policy[0]); i++) {
         size_t vsize = 0;
         const uint8_t *v = store ? find_variable(store, size, policy[i].name, policy[i].vendor,
@@ -99,6 +103,10 @@ int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
         ret[i + 1].description = policy[i].description;
         r = ccm_tdx_uefi_variable_digest(policy[i].vendor->bytes, policy[i].name, v,
                                          v ? vsize : 0, ret[i + 1].sha384);
+        if (r == 0)
+            r = ccm_uefi_variable_digest_with(CCM_HASH_SHA256, policy[i].vendor->bytes,
+                                              policy[i].name, v, v ? vsize : 0,
+                                              ret[i + 1].sha256);
     }
     if (ret_secure)
         *ret_secure = secure;

@@ -106,9 +106,12 @@ int ccmctl_measure_tpm(int argc, char **argv)
             const CcmTpmEvent *e = &g_array_index(events, CcmTpmEvent, i);
             json_object *j = json_object_new_object();
             g_autofree char *d = e->known ? ccm_hex_encode(e->sha384, CCM_SHA384_SIZE) : NULL;
+            g_autofree char *d256 = e->known ? ccm_hex_encode(e->sha256, CCM_SHA256_SIZE)
+                                             : NULL;
             json_object_object_add(j, "pcr", json_object_new_int((int) e->pcr));
             json_object_object_add(j, "type", json_object_new_string(
                                                   ccm_tdx_event_type_to_string(e->type)));
+            json_object_object_add(j, "sha256", d256 ? json_object_new_string(d256) : NULL);
             json_object_object_add(j, "sha384", d ? json_object_new_string(d) : NULL);
             json_object_object_add(j, "description", json_object_new_string(e->description));
             json_object_array_add(o, j);
@@ -121,21 +124,27 @@ int ccmctl_measure_tpm(int argc, char **argv)
                                json_object_new_string(flags & CCM_TDX_BOOT_KERNEL_FILE
                                                           ? "file"
                                                           : "patched-header"));
-        json_object *pcrs = json_object_new_object(), *missing = json_object_new_array();
-        for (guint32 pcr = 0; pcr < 10; pcr++) {
-            guint8 v[CCM_SHA384_SIZE];
-            char key[4];
-            snprintf(key, sizeof(key), "%u", pcr);
-            if (ccm_tpm_expected_pcr(events, pcr, v)) {
-                g_autofree char *hex = ccm_hex_encode(v, CCM_SHA384_SIZE);
-                json_object_object_add(pcrs, key, json_object_new_string(hex));
-            } else {
-                json_object_object_add(pcrs, key, NULL);
-                json_object_array_add(missing, json_object_new_int((int) pcr));
-                incomplete = TRUE;
+        json_object *missing = json_object_new_array();
+        for (int bank = 0; bank < 2; bank++) {
+            gboolean sha256 = bank == 0;
+            json_object *pcrs = json_object_new_object();
+            for (guint32 pcr = 0; pcr < 10; pcr++) {
+                guint8 v[CCM_SHA384_SIZE];
+                char key[4];
+                snprintf(key, sizeof(key), "%u", pcr);
+                if (ccm_tpm_expected_pcr(events, pcr, sha256, v)) {
+                    g_autofree char *hex =
+                        ccm_hex_encode(v, sha256 ? CCM_SHA256_SIZE : CCM_SHA384_SIZE);
+                    json_object_object_add(pcrs, key, json_object_new_string(hex));
+                } else {
+                    json_object_object_add(pcrs, key, NULL);
+                    if (sha256)
+                        json_object_array_add(missing, json_object_new_int((int) pcr));
+                    incomplete = TRUE;
+                }
             }
+            json_object_object_add(o, sha256 ? "sha256" : "sha384", pcrs);
         }
-        json_object_object_add(o, "sha384", pcrs);
         json_object_object_add(o, "not_predicted", missing);
     }
     for (guint i = 0; i < events->len; i++) {

@@ -6,7 +6,7 @@
  * The log (/sys/kernel/security/tpm0/binary_bios_measurements) is replayed in the SHA-256
  * and SHA-384 banks; with --pcrs (the PCRs as JSON, {"sha256": {"0": HEX, ...}, ...}) PCRs
  * 0-9 must equal the replay. The events ccm predicts, with the rules it uses for a TD's
- * RTMRs, are compared in the SHA-384 bank, in order: PCR1's boot variables (for the edk2
+ * RTMRs, are compared in the SHA-256 and SHA-384 banks, in order: PCR1's boot variables (for the edk2
  * release the log's own S_CRTM_VERSION names, covered by PCR0), PCR4's kernel image
  * (--kernel: the file as is, or with QEMU's patched setup header, per release and
  * --qemu-version), PCR9's load options (--append, --initrd). The first event that differs
@@ -69,6 +69,7 @@ static unsigned firmware_release(const CcmTcg2Event *events, size_t n)
 typedef struct Expected {
     uint32_t pcr, type;
     char *description;
+    uint8_t sha256[CCM_SHA256_SIZE];
     uint8_t sha384[CCM_SHA384_SIZE];
     gboolean skip; /* not predicted: it only takes its place among its PCR's events */
 } Expected;
@@ -266,6 +267,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
         const CcmTpmEvent *p = &g_array_index(predicted, CcmTpmEvent, i);
         Expected e = { p->pcr, p->type, g_strdup(p->description) };
         e.skip = !p->known || (!release && p->type == EV_EFI_VARIABLE_BOOT);
+        memcpy(e.sha256, p->sha256, CCM_SHA256_SIZE);
         memcpy(e.sha384, p->sha384, CCM_SHA384_SIZE);
         g_array_append_val(expected, e);
     }
@@ -298,7 +300,9 @@ int ccmctl_verify_tpm(int argc, char **argv)
         if (e->skip)
             continue;
         compared++;
-        gboolean same = found && memcmp(found->sha384, e->sha384, CCM_SHA384_SIZE) == 0;
+        /* Both banks (the replay above needs both in every record). */
+        gboolean same = found && memcmp(found->sha384, e->sha384, CCM_SHA384_SIZE) == 0 &&
+                        memcmp(found->sha256, e->sha256, CCM_SHA256_SIZE) == 0;
         g_autofree char *want = ccm_hex_encode(e->sha384, CCM_SHA384_SIZE);
         g_autofree char *got = found ? ccm_hex_encode(found->sha384, CCM_SHA384_SIZE) : NULL;
         if (!same) {

@@ -495,6 +495,18 @@ CCM_PUBLIC int ccm_tdx_load_options_digest(const char *append, int with_initrd, 
 CCM_PUBLIC int ccm_tdx_kernel_file_digest(const void *kernel, size_t size, uint8_t *ret_digest,
                                           CcmError *reterr);
 
+/* Both banks of a vTPM's PCR4 kernel event (@flags, @ram_size, @initrd_size as for
+ * ccm_tdx_kernel_event_digest()); @ret_sha256 may be NULL. */
+CCM_PUBLIC int ccm_uefi_kernel_event_digests(const void *kernel, size_t size, unsigned flags,
+                                             uint64_t ram_size, int64_t initrd_size,
+                                             uint8_t *ret_sha256, uint8_t *ret_sha384,
+                                             CcmError *reterr);
+/* Both banks of the load-options event (ccm_tdx_load_options_digest()); either may be
+ * NULL. */
+CCM_PUBLIC int ccm_uefi_load_options_digests(const char *append, int with_initrd,
+                                             unsigned flags, uint8_t *ret_sha256,
+                                             uint8_t *ret_sha384);
+
 /**
  * ccm_tdx_predict_direct_boot() - RTMR1's and RTMR2's events of a direct kernel boot
  * @kernel: the bzImage as given to QEMU (the etc/boot/kernel file)
@@ -567,6 +579,7 @@ CCM_PUBLIC size_t ccm_uefi_boot_variables(unsigned edk2_release, int inteltdx,
 typedef struct CcmUefiVariableEvent {
     const char *description;   /* "Secure Boot: PK" */
     uint8_t sha384[CCM_SHA384_SIZE];
+    uint8_t sha256[CCM_SHA256_SIZE];
 } CcmUefiVariableEvent;
 
 #define CCM_UEFI_SECURE_BOOT_VARIABLES 5
@@ -577,7 +590,8 @@ typedef struct CcmUefiVariableEvent {
  *            volume (RTMR0) or a pflash VARS image (a vTPM's PCR7); NULL for none
  * @ret_secure: set to 1 when Secure Boot is on (PK enrolled, SecureBootEnable not 0)
  *
- * SHA-384 of each UEFI_VARIABLE_DATA, in log order. Return: 0 or a negative errno.
+ * SHA-384 and SHA-256 of each UEFI_VARIABLE_DATA, in log order. Return: 0 or a negative
+ * errno.
  */
 CCM_PUBLIC int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
                                               CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
