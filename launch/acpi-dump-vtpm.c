@@ -12,12 +12,10 @@
  * ccm-qemu-plugin: the ICH9 power-management base 0x600 and its enable bit, the root
  * complex base, PCIEXBAR at 0xE0000000, and for an SMM build the SMI features.
  */
-#include <stdio.h>
-#include <unistd.h>
-
 #include <gio/gio.h>
 
 #include "acpi-dump.h"
+#include "swtpm.h"
 
 /* OVMF's q35 platform setup, in the order it makes it (PlatformPei). */
 static const CcmAcpiPortWrite ovmf_q35_setup[] = {
@@ -27,20 +25,6 @@ static const CcmAcpiPortWrite ovmf_q35_setup[] = {
     { 0xcf8, 4, 0x80000064 }, { 0xcfc, 4, 0x00000000 }, /* 0:0.0 PCIEXBAR high */
     { 0xcf8, 4, 0x80000060 }, { 0xcfc, 4, 0xe0000001 }, /* PCIEXBAR 0xE0000000, enabled */
 };
-
-/* swtpm's control socket exists: QEMU can connect. */
-static gboolean wait_for_socket(const char *path, GError **error)
-{
-    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-    while (g_get_monotonic_time() < deadline) {
-        if (g_file_test(path, G_FILE_TEST_EXISTS))
-            return TRUE;
-        g_usleep(5000);
-    }
-    g_set_error(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_START,
-                "swtpm did not open its socket %s for the ACPI dump", path);
-    return FALSE;
-}
 
 /* Runs the dump against the swtpm listening on @sock. */
 static gboolean dump_with_tpm(const char *qemu, const char *const *shape_args, gboolean smm,
@@ -72,51 +56,11 @@ static gboolean dump_with_tpm(const char *qemu, const char *const *shape_args, g
     return TRUE;
 }
 
-/* Removes the swtpm state folder's files, the folder and @dir. */
-static void remove_dir(const char *dir, const char *state, const char *sock)
-{
-    (void) unlink(sock);
-    g_autoptr(GDir) d = g_dir_open(state, 0, NULL);
-    for (const char *n; d && (n = g_dir_read_name(d));) {
-        g_autofree char *f = g_build_filename(state, n, NULL);
-        (void) unlink(f);
-    }
-    (void) rmdir(state);
-    (void) rmdir(dir);
-}
-
 gboolean ccm_acpi_dump_vtpm(const char *qemu, const char *const *shape_args, gboolean smm,
                             guint timeout_ms, CcmAcpiBlobs *ret, GError **error)
 {
     *ret = (CcmAcpiBlobs) { 0 };
-    g_autofree char *swtpm = g_find_program_in_path("swtpm");
-    if (!swtpm) {
-        g_set_error_literal(error, CCM_ACPI_DUMP_ERROR, CCM_ACPI_DUMP_ERROR_START,
-                            "swtpm is not installed: a TPM's ACPI tables need a TPM backend "
-                            "(package swtpm), or give the dumped files instead");
-        return FALSE;
-    }
-    g_autofree char *dir = g_dir_make_tmp("ccm-vtpm-XXXXXX", error);
-    if (!dir)
-        return FALSE;
-    g_autofree char *state = g_build_filename(dir, "state", NULL);
-    g_autofree char *sock = g_build_filename(dir, "swtpm.sock", NULL);
-    g_autofree char *tpmstate = g_strdup_printf("dir=%s", state);
-    g_autofree char *ctrl = g_strdup_printf("type=unixio,path=%s", sock);
-    gboolean ok = FALSE;
-    g_autoptr(GSubprocess) tpm = NULL;
-    if (g_mkdir_with_parents(state, 0700) < 0)
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create it", state);
-    else if ((tpm = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                     error, swtpm, "socket", "--tpm2", "--tpmstate", tpmstate,
-                                     "--ctrl", ctrl, NULL)) &&
-             wait_for_socket(sock, error))
-        ok = dump_with_tpm(qemu, shape_args, smm, sock, timeout_ms, ret, error);
-    if (tpm) {
-        g_subprocess_force_exit(tpm);
-        (void) g_subprocess_wait(tpm, NULL, NULL);
-    }
-    remove_dir(dir, state, sock);
-    return ok;
+    g_auto(CcmSwtpm) tpm = { 0 };
+    return ccm_swtpm_start(&tpm, FALSE, error) &&
+           dump_with_tpm(qemu, shape_args, smm, tpm.socket, timeout_ms, ret, error);
 }

@@ -151,11 +151,29 @@ static gboolean firmware_events(GArray *a, const CcmTpmInputs *in, GError **erro
                     err.message);
         return FALSE;
     }
+    if (in->pei_rehearsed && !in->pei_volume_as_built && in->firmware_version && n == 2) {
+        /* The rehearsal ran this firmware: its other two PCR0 events are the predicted. */
+        CcmTpmEvent crtm = { 0 };
+        (void) ccm_uefi_crtm_version_digest(in->firmware_version, crtm.sha256, crtm.sha384);
+        if (memcmp(crtm.sha384, in->pei_rehearsed[0].sha384, CCM_SHA384_SIZE) != 0 ||
+            memcmp(fv[1].sha384, in->pei_rehearsed[2].sha384, CCM_SHA384_SIZE) != 0) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                        "%s: the PEI rehearsal's PCR0 events are not this firmware's version "
+                        "and DXE volume (another image ran?)", in->firmware);
+            return FALSE;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
+        if (fv[i].runs_in_place && !in->pei_volume_as_built && in->pei_rehearsed) {
+            set_digests(add(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB,
+                            "PEI firmware volume, as the PEI rehearsal measured it"),
+                        in->pei_rehearsed[1].sha256, in->pei_rehearsed[1].sha384);
+            continue;
+        }
         if (fv[i].runs_in_place && !in->pei_volume_as_built) {
             unknown(a, 0, EV_EFI_PLATFORM_FIRMWARE_BLOB,
-                    "PEI firmware volume (not predictable from the image: this build's PEI "
-                    "modules write their globals into it before it is measured)");
+                    "PEI firmware volume (this build's PEI modules write their globals into "
+                    "it before it is measured: give --qemu for a PEI rehearsal)");
             continue;
         }
         g_autofree char *what = g_strdup_printf("%s firmware volume, 0x%" G_GINT64_MODIFIER
@@ -258,7 +276,8 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
         return NULL;
     CcmUefiVariableEvent sb[CCM_UEFI_SECURE_BOOT_VARIABLES];
     if (in->vars) {
-        (void) ccm_uefi_secure_boot_variables(store, store_size, sb, NULL);
+        (void) ccm_uefi_secure_boot_variables_ex(store, store_size, in->secure_boot_flags, sb,
+                                                 NULL);
         for (size_t i = 0; i < CCM_UEFI_SECURE_BOOT_VARIABLES; i++)
             set_digests(add(a, 7, EV_EFI_VARIABLE_DRIVER_CONFIG, sb[i].description),
                         sb[i].sha256, sb[i].sha384);
@@ -326,7 +345,7 @@ GArray *ccm_tpm_expected_events(const CcmTpmInputs *in, unsigned *ret_flags, GEr
         (void) ccm_uefi_load_options_digests(in->append, in->initrd != NULL, flags, e->sha256,
                                              e->sha384);
     }
-    if (in->initrd) {
+    if (in->initrd) { /* even through the legacy loader: the stub measures it */
         g_autoptr(GMappedFile) rf = g_mapped_file_new(in->initrd, FALSE, error);
         if (!rf)
             return NULL;

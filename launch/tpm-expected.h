@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "acpi-dump.h"
+#include "pei-rehearsal.h"
 #include "ccm/measure.h"
 
 typedef struct CcmTpmInputs {
@@ -23,7 +24,11 @@ typedef struct CcmTpmInputs {
     gboolean secure_boot_legacy; /* Secure Boot with an unsigned kernel: the legacy loader */
     const char *firmware;        /* the pflash CODE image (PCR0), or NULL */
     gboolean pei_volume_as_built; /* PCR0's PEIFV is the volume as decompressed (else
-                                   * PEI wrote into it first: not predicted) */
+                                   * PEI wrote into it first) */
+    /* PCR0's first three extends from a rehearsal of the PEI phase (pei-rehearsal.c), for
+     * a build whose PEI writes into its volume; NULL: that event is not predicted. */
+    const CcmPcrExtend *pei_rehearsed;
+    unsigned secure_boot_flags;  /* CCM_UEFI_SECURE_BOOT_* of the build */
     gboolean smm;                /* an SMM build: its TCG driver starts later, so the SMBIOS
                                   * event follows the ReadyToBoot separators */
     /* The PCI option ROMs whose EFI drivers OVMF loads (PCR2), NULL-terminated; NULL:

@@ -68,6 +68,13 @@ int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
                                    CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
                                    int *ret_secure)
 {
+    return ccm_uefi_secure_boot_variables_ex(varstore, size, 0, ret, ret_secure);
+}
+
+int ccm_uefi_secure_boot_variables_ex(const void *varstore, size_t size, unsigned flags,
+                                      CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
+                                      int *ret_secure)
+{
     static const CcmGuid secure_boot_enable =
         CCM_GUID_INIT(0xf0a30bc7, 0xaf08, 0x4556, 0x99, 0xc4, 0x00, 0x10, 0x09, 0xc9, 0x3a, 0x44);
     static const struct {
@@ -89,12 +96,16 @@ int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
     /* SecureBoot is volatile: 1 once PK is enrolled, unless SecureBootEnable says 0. */
     const uint8_t one = 1;
     bool secure = pk && pk_size > 0 && !(sbe && sbe_size == 1 && sbe[0] == 0);
+    /* Off: the variable is absent, or (CCM_UEFI_SECURE_BOOT_OFF_AS_ZERO) one byte 0. */
+    const uint8_t zero = 0;
+    const uint8_t *value = secure ? &one : &zero;
+    size_t value_size = secure || (flags & CCM_UEFI_SECURE_BOOT_OFF_AS_ZERO) ? 1 : 0;
     ret[0].description = "Secure Boot: SecureBoot";
-    int r = ccm_tdx_uefi_variable_digest(efi_global.bytes, "SecureBoot", &one, secure ? 1 : 0,
+    int r = ccm_tdx_uefi_variable_digest(efi_global.bytes, "SecureBoot", value, value_size,
                                          ret[0].sha384);
     if (r == 0)
-        r = ccm_uefi_variable_digest_with(CCM_HASH_SHA256, efi_global.bytes, "SecureBoot", &one,
-                                          secure ? 1 : 0, ret[0].sha256);
+        r = ccm_uefi_variable_digest_with(CCM_HASH_SHA256, efi_global.bytes, "SecureBoot", value,
+                                          value_size, ret[0].sha256);
     for (size_t i = 0; r == 0 && i < sizeof(policy) / sizeof(policy[0]); i++) {
         size_t vsize = 0;
         const uint8_t *v = store ? find_variable(store, size, policy[i].name, policy[i].vendor,

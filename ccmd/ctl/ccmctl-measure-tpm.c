@@ -120,6 +120,14 @@ int ccmctl_measure_tpm(int argc, char **argv)
     } else {
         json_object_object_add(o, "platform", json_object_new_string("tpm"));
         json_object_object_add(o, "edk2_release", json_object_new_int((int) in.edk2_release));
+        json_object_object_add(o, "firmware_build",
+                               tpm.build ? json_object_new_string(tpm.build->name) : NULL);
+        /* Where PCR0's PEI volume digest came from. */
+        json_object_object_add(o, "pei_volume",
+                               tpm.rehearsed              ? json_object_new_string("rehearsal")
+                               : in.pei_volume_as_built && in.firmware
+                                   ? json_object_new_string("image")
+                                   : NULL);
         json_object_object_add(o, "kernel_rule",
                                json_object_new_string(flags & CCM_TDX_BOOT_KERNEL_FILE
                                                           ? "file"

@@ -125,7 +125,38 @@ static gboolean load_firmware(CcmctlTpmInputs *t, CcmTpmInputs *in, GError **err
     in->firmware_version = b->version;
     in->firmware_date = b->date;
     in->pei_volume_as_built = b->pei_volume_as_built;
+    in->secure_boot_flags = b->secure_boot_flags;
     t->build = b;
+    return TRUE;
+}
+
+/* The guest's shape for QEMU: q35, its RAM and vCPUs, the rest as given. */
+static GPtrArray *shape_args(const CcmctlTpmInputs *t, const char *memory)
+{
+    GPtrArray *shape = g_ptr_array_new();
+    g_ptr_array_add(shape, (gpointer) "-machine");
+    g_ptr_array_add(shape, (gpointer) "q35");
+    g_ptr_array_add(shape, (gpointer) "-m");
+    g_ptr_array_add(shape, (gpointer) memory);
+    g_ptr_array_add(shape, (gpointer) "-smp");
+    g_ptr_array_add(shape, (gpointer) (t->smp ? t->smp : "1"));
+    for (char **a = t->qemu_args; a && *a; a++)
+        g_ptr_array_add(shape, *a);
+    g_ptr_array_add(shape, NULL);
+    return shape;
+}
+
+/* PCR0's PEI volume of a build whose PEI modules write into it: from a rehearsal. */
+static gboolean rehearse(CcmctlTpmInputs *t, const char *const *shape, CcmTpmInputs *in,
+                         GError **error)
+{
+    CcmPeiRehearsal r = { .qemu = t->qemu, .shape_args = shape, .code = t->firmware,
+                          .vars = in->vars, .kernel = in->kernel, .initrd = in->initrd,
+                          .append = in->append, .legacy_loader = in->secure_boot_legacy };
+    if (!ccm_pei_rehearse(&r, t->pei, error))
+        return FALSE;
+    t->rehearsed = TRUE;
+    in->pei_rehearsed = t->pei;
     return TRUE;
 }
 
@@ -143,18 +174,12 @@ gboolean ccmctl_tpm_inputs_load(CcmctlTpmInputs *t, const char *memory, CcmTpmIn
         if (!load_dir(t->fw_cfg_dir, &t->fw_cfg, error))
             return FALSE;
     } else if (t->qemu) {
-        g_autoptr(GPtrArray) shape = g_ptr_array_new();
-        g_ptr_array_add(shape, (gpointer) "-machine");
-        g_ptr_array_add(shape, (gpointer) "q35");
-        g_ptr_array_add(shape, (gpointer) "-m");
-        g_ptr_array_add(shape, (gpointer) memory);
-        g_ptr_array_add(shape, (gpointer) "-smp");
-        g_ptr_array_add(shape, (gpointer) (t->smp ? t->smp : "1"));
-        for (char **a = t->qemu_args; a && *a; a++)
-            g_ptr_array_add(shape, *a);
-        g_ptr_array_add(shape, NULL);
+        g_autoptr(GPtrArray) shape = shape_args(t, memory);
         if (!ccm_acpi_dump_vtpm(t->qemu, (const char *const *) shape->pdata, t->smm, 60000,
                                 &t->fw_cfg, error))
+            return FALSE;
+        if (t->firmware && in->vars && !in->pei_volume_as_built &&
+            !rehearse(t, (const char *const *) shape->pdata, in, error))
             return FALSE;
     } else {
         return TRUE;

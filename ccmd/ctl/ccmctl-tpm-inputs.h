@@ -23,6 +23,8 @@ typedef struct CcmctlTpmInputs {
     gboolean have_fw_cfg;
     gboolean no_roms;       /* --option-rom none */
     const CcmUefiFirmwareBuild *build; /* the --firmware build, when ccm knows it */
+    CcmPcrExtend pei[CCM_PEI_PCR0_EVENTS]; /* the PEI rehearsal's PCR0 extends */
+    gboolean rehearsed;
 } CcmctlTpmInputs;
 
 /* The option entries that fill @t (add them to a GOptionContext). */
@@ -33,7 +35,9 @@ const char *ccmctl_tpm_inputs_check(const CcmctlTpmInputs *t, const char *memory
 
 /* Reads the files and runs QEMU as the options say, and points @in at the results (which
  * @t keeps). @memory: the guest's RAM option as given (for the QEMU shape). A known
- * --firmware build sets in->edk2_release when it is 0, SMM and the type-0 strings. */
+ * --firmware build sets in->edk2_release when it is 0, SMM and the type-0 strings. With
+ * --qemu, --firmware and in->vars, a build whose PEI writes into its volume gets a PEI
+ * rehearsal (with in->kernel, initrd, append and legacy loader: fill those first). */
 gboolean ccmctl_tpm_inputs_load(CcmctlTpmInputs *t, const char *memory, CcmTpmInputs *in,
                                 GError **error);
 

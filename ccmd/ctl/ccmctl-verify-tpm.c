@@ -97,7 +97,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
     g_autofree char *platform = NULL, *log_path = NULL, *pcrs_path = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *memory = NULL, *qemu_version = NULL;
     g_autofree char *vars = NULL, *release_text = NULL;
-    gboolean json = FALSE;
+    gboolean json = FALSE, legacy = FALSE;
     g_autoptr(GError) error = NULL;
     g_auto(CcmctlTpmInputs) tpm = { 0 };
     g_autofree GOptionEntry *tpm_entries = ccmctl_tpm_input_entries(&tpm);
@@ -122,6 +122,9 @@ int ccmctl_verify_tpm(int argc, char **argv)
         { "vars", 0, 0, G_OPTION_ARG_FILENAME, &vars,
           "The pflash VARS image the guest started from (PCR7: Secure Boot variables)",
           "FILE" },
+        { "legacy-loader", 0, 0, G_OPTION_ARG_NONE, &legacy,
+          "Secure Boot with an unsigned kernel: the legacy loader measured neither it nor its "
+          "command line (they still shape the PEI rehearsal)", NULL },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
@@ -250,7 +253,8 @@ int ccmctl_verify_tpm(int argc, char **argv)
                               "compared, kernel and load-options rules of the oldest OVMF\n");
     CcmTpmInputs in = { .edk2_release = release, .vars = vars, .kernel = kernel,
                         .initrd = initrd, .append = append, .memory = ram,
-                        .qemu_major = qemu_major, .qemu_minor = qemu_minor };
+                        .qemu_major = qemu_major, .qemu_minor = qemu_minor,
+                        .secure_boot_legacy = legacy };
     unsigned flags = 0;
     g_autoptr(GArray) predicted = NULL;
     if (!ccmctl_tpm_inputs_load(&tpm, memory, &in, &error) ||

@@ -597,12 +597,22 @@ CCM_PUBLIC int ccm_uefi_secure_boot_variables(const void *varstore, size_t size,
                                               CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
                                               int *ret_secure);
 
+/* Secure Boot off is measured as a SecureBoot variable of one byte 0, not as an absent one:
+ * what OVMF 2022.11's Tcg2Dxe does (Debian bookworm's pflash builds, tests/data/vtpm). */
+#define CCM_UEFI_SECURE_BOOT_OFF_AS_ZERO 0x1u
+/* ccm_uefi_secure_boot_variables() with CCM_UEFI_SECURE_BOOT_* @flags. */
+CCM_PUBLIC int ccm_uefi_secure_boot_variables_ex(const void *varstore, size_t size,
+                                                 unsigned flags,
+                                                 CcmUefiVariableEvent ret[CCM_UEFI_SECURE_BOOT_VARIABLES],
+                                                 int *ret_secure);
+
 /*
  * CcmUefiFirmwareBuild - an OVMF CODE image (a vTPM guest's firmware) ccm knows
  * @edk2_release: the edk2-stable tag it was built from, YYYYMM
  * @smm: 1 for an SMM build (SMM_REQUIRE: it negotiates SMI features with QEMU)
  * @vendor, @version, @date: its SMBIOS type-0 strings; @version is also PCR0's
  *   S_CRTM_VERSION ("" when the build set none); @vendor and @date NULL when not recorded
+ * @secure_boot_flags: CCM_UEFI_SECURE_BOOT_* for ccm_uefi_secure_boot_variables_ex()
  * @pei_volume_as_built: 1 when PCR0's PEIFV digest is that of the volume as decompressed
  *   (ccm_uefi_firmware_volumes()); 0 when its PEI modules write their globals into it
  *   first (RAM size, QEMU version or SMM relocation values then change the digest)
@@ -615,6 +625,7 @@ typedef struct CcmUefiFirmwareBuild {
     const char *vendor, *version, *date;
     const char *sha256;       /* lowercase hex of the whole image */
     int pei_volume_as_built;
+    unsigned secure_boot_flags;
 } CcmUefiFirmwareBuild;
 
 /* The build @image (@size bytes) is, by its SHA-256, or NULL when ccm does not know it. */
