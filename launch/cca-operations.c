@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "cca-operations.h"
+#include "json-text.h"
 #include "ccm/measure-autoptr.h"
 
 #define MAX_BLOB_SIZE (G_GUINT64_CONSTANT(1) << 31)
@@ -396,10 +397,8 @@ CcmCcaRealm *ccm_cca_operations_load(const char *path, GError **error)
     json_tokener_free(tok);
     if (!o || jerr != json_tokener_success) {
         json_object_put(o);
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not valid JSON: %s", path,
-                    json_tokener_error_desc(jerr == json_tokener_success
-                                                ? json_tokener_error_parse_eof
-                                                : jerr));
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    "%s: not valid JSON at byte %zu: %s", path, end, ccm_json_error_text(jerr));
         return NULL;
     }
     g_autofree char *dir = g_path_get_dirname(path);

@@ -11,6 +11,7 @@
 #include "expectation-engine.h"
 #include "guest-identity.h"
 #include "hex.h"
+#include "json-document.h"
 
 typedef struct PlatformRow {
     const CcmExpectationEngine *engine;  /* NULL: nothing is measured (rehearsal) */
@@ -169,6 +170,8 @@ CcmExpectation *ccm_expectation_new(const CcmLaunchPlan *plan, CcmExpectationFla
     g_autoptr(CcmExpectation) e = ccm_expectation_alloc(platform, row->engine);
 
     e->name = g_strdup(spec->name);
+    if (!ccm_launch_plan_check_files(plan, error))
+        return NULL;
     if (!row->engine) {
         e->unmeasured = g_strdup_printf("%s: Platform=%s is the rehearsal mode: the guest has "
                                         "no launch measurement",
@@ -185,6 +188,14 @@ CcmExpectation *ccm_expectation_new(const CcmLaunchPlan *plan, CcmExpectationFla
         return NULL;
     ccm_expectation_finish(e);
     return g_steal_pointer(&e);
+}
+
+gboolean ccm_expectation_check_plan(const CcmLaunchPlan *plan, GError **error)
+{
+    /* Without CCM_EXPECTATION_READ_ACPI: TDX's ACPI tables come from starting QEMU, which
+     * is no check of the spec's inputs (and measure leaves RTMR0 open without them). */
+    g_autoptr(CcmExpectation) e = ccm_expectation_new(plan, CCM_EXPECTATION_DEFAULT, error);
+    return e != NULL;
 }
 
 const CcmExpectedValue *ccm_expectation_value(const CcmExpectation *e, const char *name)
@@ -224,7 +235,7 @@ char *ccm_expectation_values_text(const CcmExpectation *e, bool base64)
 json_object *ccm_expectation_to_json(const CcmExpectation *e)
 {
     g_return_val_if_fail(e->engine, NULL);
-    return e->engine->to_json(e);
+    return ccm_json_document("ccm-measure/1", e->engine->to_json(e));
 }
 
 void ccm_expectation_explain(const CcmExpectation *e, GString *out)

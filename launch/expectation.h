@@ -81,6 +81,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmExpectation, ccm_expectation_free)
 CcmExpectation *ccm_expectation_new(const CcmLaunchPlan *plan, CcmExpectationFlags flags,
                                     GError **error);
 
+/**
+ * ccm_expectation_check_plan() - whether @plan's guest can be measured
+ *
+ * Makes every check ccm_expectation_new() makes on the plan's inputs (the files it names,
+ * then the platform's engine on them: a kernel with KernelHashes= needs firmware with a
+ * kernel-hashes table, TDVF metadata must fit its image, ...) and keeps nothing. `ccmctl
+ * render` and `ccmctl define` call it before they write anything, so they accept exactly
+ * the specs `ccmctl measure` accepts: no launch whose measurement cannot be predicted. A
+ * Platform=none plan without Rehearses= has no measurement and passes after its files.
+ */
+gboolean ccm_expectation_check_plan(const CcmLaunchPlan *plan, GError **error);
+
 /* The value called @name, or NULL. */
 const CcmExpectedValue *ccm_expectation_value(const CcmExpectation *e, const char *name);
 
@@ -90,7 +102,8 @@ char *ccm_expectation_measurement_hex(const CcmExpectation *e);
 /* The primary values, one per line, as hex or (@base64) standard base64. */
 char *ccm_expectation_values_text(const CcmExpectation *e, bool base64);
 
-/* The whole expectation as JSON (the form `ccmctl measure --output json` prints). */
+/* The whole expectation as the JSON document "ccm-measure/1" (what `ccmctl measure --json`
+ * prints; its "platform" member says which platform's members follow). */
 json_object *ccm_expectation_to_json(const CcmExpectation *e);
 
 /* The step-by-step explanation (what `--explain` prints on stderr). */

@@ -24,6 +24,7 @@
 
 #include "ccm-autocleanups.h"
 #include "firmware-descriptor.h"
+#include "json-text.h"
 
 G_DEFINE_QUARK(ccm-firmware-error-quark, ccm_firmware_error)
 
@@ -42,14 +43,17 @@ void ccm_firmware_choice_free(CcmFirmwareChoice *choice)
     g_free(choice);
 }
 
-GStrv ccm_firmware_descriptor_default_dirs(void)
+GStrv ccm_firmware_descriptor_search_path(const char *root)
 {
     g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    g_autofree char *share = g_build_filename(root ? root : "/", "usr/share/qemu/firmware", NULL);
+    g_autofree char *etc = g_build_filename(root ? root : "/", "etc/qemu/firmware", NULL);
     g_autofree char *user = g_build_filename(g_get_user_config_dir(), "qemu", "firmware", NULL);
 
-    g_strv_builder_add(b, "/usr/share/qemu/firmware");
-    g_strv_builder_add(b, "/etc/qemu/firmware");
-    g_strv_builder_add(b, user);
+    g_strv_builder_add(b, share);
+    g_strv_builder_add(b, etc);
+    if (!root)
+        g_strv_builder_add(b, user);
     return g_strv_builder_end(b);
 }
 
@@ -150,12 +154,8 @@ static json_object *parse_object(const char *text, size_t size, GError **error)
     json_tokener_free(tok);
 
     if (!o || jerr != json_tokener_success) {
-        /* json_tokener_continue: the text stopped in the middle of a value. */
-        const char *what = json_tokener_error_desc(jerr);
-        if (jerr == json_tokener_continue)
-            what = "unexpected end of data";
-        g_set_error(error, CCM_FIRMWARE_ERROR, CCM_FIRMWARE_ERROR_INVALID, "not JSON: %s",
-                    what);
+        g_set_error(error, CCM_FIRMWARE_ERROR, CCM_FIRMWARE_ERROR_INVALID,
+                    "not JSON: at byte %zu, %s", end, ccm_json_error_text(jerr));
         return NULL;
     }
     for (size_t i = end; i < size; i++) {
@@ -549,7 +549,7 @@ CcmFirmwareChoice *ccm_firmware_descriptor_select(const char *const *dirs,
 
     g_auto(GStrv) default_dirs = NULL;
     if (!dirs) {
-        default_dirs = ccm_firmware_descriptor_default_dirs();
+        default_dirs = ccm_firmware_descriptor_search_path(NULL);
         dirs = (const char *const *) default_dirs;
     }
 

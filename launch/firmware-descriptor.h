@@ -25,9 +25,17 @@ typedef struct CcmFirmwareChoice {
 void ccm_firmware_choice_free(CcmFirmwareChoice *choice);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmFirmwareChoice, ccm_firmware_choice_free)
 
-/* QEMU's search order: /usr/share/qemu/firmware, /etc/qemu/firmware,
- * $XDG_CONFIG_HOME/qemu/firmware (a later folder's file of the same name wins). */
-GStrv ccm_firmware_descriptor_default_dirs(void);
+/*
+ * The folders QEMU and libvirt read firmware descriptors from, in increasing priority (a
+ * later folder's file of the same name wins): /usr/share/qemu/firmware, /etc/qemu/firmware,
+ * $XDG_CONFIG_HOME/qemu/firmware. The one list that `ccmctl host-check` reports and the
+ * launch plan (render, measure, define, ccmd) chooses from, so that what host-check lists
+ * is what a spec without Firmware= gets.
+ * @root: NULL for this system; else another system's tree (host-check --root): the first
+ *   two folders inside it, and no user folder (this user's configuration belongs to this
+ *   system, not to that tree).
+ */
+GStrv ccm_firmware_descriptor_search_path(const char *root);
 
 /**
  * ccm_firmware_descriptor_select() - pick firmware as QEMU and libvirt would

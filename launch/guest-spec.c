@@ -613,22 +613,25 @@ static const CcmKeyfileEntry *first_in_section(const CcmKeyfile *kf, const char 
     return NULL;
 }
 
-static gboolean entry_error(GError **error, const CcmGuestSpec *spec, const char *section,
-                            const char *key, const char *message)
+char *ccm_guest_spec_key_location(const CcmGuestSpec *spec, const char *section,
+                                  const char *key)
 {
     unsigned line = 0;
     g_autofree char *id = g_strconcat(section, "/", key, NULL);
     const char *label = spec->labels ? g_hash_table_lookup(spec->labels, id) : NULL;
 
     if (ccm_guest_spec_given(spec, section, key, &line) && label)
-        g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s:%u: %s: %s",
-                    spec->path, line, label, message);
-    else if (line)
-        g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s:%u: [%s] %s=: %s",
-                    spec->path, line, section, key, message);
-    else
-        g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s: [%s] %s=: %s",
-                    spec->path, section, key, message);
+        return g_strdup_printf("%s:%u: %s", spec->path, line, label);
+    if (line)
+        return g_strdup_printf("%s:%u: [%s] %s=", spec->path, line, section, key);
+    return g_strdup_printf("%s: [%s] %s=", spec->path, section, key);
+}
+
+static gboolean entry_error(GError **error, const CcmGuestSpec *spec, const char *section,
+                            const char *key, const char *message)
+{
+    g_autofree char *where = ccm_guest_spec_key_location(spec, section, key);
+    g_set_error(error, CCM_KEYFILE_ERROR, CCM_KEYFILE_ERROR_KEY, "%s: %s", where, message);
     return FALSE;
 }
 

@@ -160,3 +160,8 @@ CcmGuestPlatform ccm_guest_spec_measured_platform(const CcmGuestSpec *spec);
 
 bool ccm_guest_spec_given(const CcmGuestSpec *spec, const char *section, const char *key,
                           unsigned *ret_line);
+
+/* How messages name @section/@key: "SPEC:LINE: [Section] Key=" (or its label, such as a
+ * domain XML's element), without the line when the spec does not set it. */
+char *ccm_guest_spec_key_location(const CcmGuestSpec *spec, const char *section,
+                                  const char *key);

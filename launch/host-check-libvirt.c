@@ -206,8 +206,14 @@ gboolean ccm_host_check_add_libvirt(CcmHostCheck *check, const char *uri,
             continue;
         g_autofree char *title = g_strdup_printf(
             "libvirt: %s", ccm_guest_platform_to_string((CcmGuestPlatform) p));
-        ccm_host_check_add(check, id, title, l->can_launch[p] ? CCM_CHECK_PASS : CCM_CHECK_FAIL,
-                           0, "%s", l->can_launch[p] ? "libvirt can launch it" : l->why_not[p]);
+        if (!check->applicable[p])
+            ccm_host_check_add(check, id, title, CCM_CHECK_SKIP, 0, "does not apply here (%s); %s",
+                               check->not_applicable[p],
+                               l->can_launch[p] ? "libvirt can launch it" : l->why_not[p]);
+        else
+            ccm_host_check_add(check, id, title,
+                               l->can_launch[p] ? CCM_CHECK_PASS : CCM_CHECK_FAIL, 0, "%s",
+                               l->can_launch[p] ? "libvirt can launch it" : l->why_not[p]);
     }
     return TRUE;
 }

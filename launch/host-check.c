@@ -24,7 +24,10 @@
 #include <linux/kvm.h>
 
 #include "ccm-autocleanups.h"
+#include "firmware-descriptor.h"
 #include "host-check.h"
+#include "json-document.h"
+#include "json-text.h"
 
 #define QEMU_TIMEOUT_S 10
 #define DESCRIPTOR_MAX_SIZE (1024 * 1024)
@@ -62,6 +65,7 @@ void ccm_host_check_free(CcmHostCheck *check)
     g_free(check->qemu_path);
     for (int i = 0; i < _CCM_GUEST_PLATFORM_MAX; i++) {
         g_free(check->why_not[i]);
+        g_free(check->not_applicable[i]);
         g_free(check->libvirt.why_not[i]);
     }
     g_free(check->libvirt.source);
@@ -79,6 +83,24 @@ const CcmCheckItem *ccm_host_check_add(CcmHostCheck *check, const char *id, cons
     va_start(ap, format);
     i->reason = g_strdup_vprintf(format, ap);
     va_end(ap);
+    /* An item only platforms that do not apply here need decides nothing: skipped. */
+    int na = -1;
+    for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX && platforms; p++) {
+        if (!(platforms & CCM_PLATFORM_BIT(p)))
+            continue;
+        if (check->applicable[p]) {
+            na = -1;
+            break;
+        }
+        na = p;
+    }
+    if (na >= 0 && (status == CCM_CHECK_PASS || status == CCM_CHECK_FAIL)) {
+        char *reason = g_strdup_printf("does not apply here (%s); %s",
+                                       check->not_applicable[na], i->reason);
+        g_free(i->reason);
+        i->reason = reason;
+        status = CCM_CHECK_SKIP;
+    }
     i->id = g_strdup(id);
     i->title = g_strdup(title);
     i->status = status;
@@ -261,6 +283,31 @@ static bool param_on(const char *value)
 static bool other_vendor(const CpuInfo *cpu, CpuVendor vendor)
 {
     return cpu->vendor != CPU_UNKNOWN && cpu->vendor != vendor;
+}
+
+/* The platforms another vendor's CPU cannot run: they do not apply here. */
+static void set_applicable(CcmHostCheck *check, const CpuInfo *cpu)
+{
+    static const struct {
+        CcmGuestPlatform platform;
+        CpuVendor vendor;
+        const char *title, *vendor_name;
+    } needs[] = {
+        { CCM_GUEST_PLATFORM_SEV, CPU_AMD, "AMD SEV", "AMD" },
+        { CCM_GUEST_PLATFORM_SEV_ES, CPU_AMD, "AMD SEV-ES", "AMD" },
+        { CCM_GUEST_PLATFORM_SEV_SNP, CPU_AMD, "AMD SEV-SNP", "AMD" },
+        { CCM_GUEST_PLATFORM_TDX, CPU_INTEL, "Intel TDX", "Intel" },
+        { CCM_GUEST_PLATFORM_CCA, CPU_ARM, "Arm CCA", "Arm" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(needs); i++) {
+        CcmGuestPlatform p = needs[i].platform;
+        if (!other_vendor(cpu, needs[i].vendor))
+            continue;
+        check->applicable[p] = false;
+        g_free(check->not_applicable[p]);
+        check->not_applicable[p] = g_strdup_printf("%s: not an %s CPU (%s)", needs[i].title,
+                                                   needs[i].vendor_name, cpu->vendor_name);
+    }
 }
 
 static void check_amd(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
@@ -564,7 +611,7 @@ static GStrv read_features(const char *path, bool *ret_empty, GError **error)
     json_object *features;
     if (!d) {
         g_set_error(error, CCM_HOST_CHECK_ERROR, CCM_HOST_CHECK_ERROR_DESCRIPTOR,
-                    "%s is not JSON: %s", path, json_tokener_error_desc(jerr));
+                    "%s is not JSON: %s", path, ccm_json_error_text(jerr));
         return NULL;
     }
     if (!json_object_is_type(d, json_type_object) ||
@@ -608,9 +655,8 @@ static void check_firmware(CcmHostCheck *check, const CcmHostCheckOptions *o)
     const char *const *dirs = o->firmware_dirs;
 
     if (!dirs) {
-        defaults = g_new0(char *, 3);
-        defaults[0] = path_in(o->root, "usr/share/qemu/firmware");
-        defaults[1] = path_in(o->root, "etc/qemu/firmware");
+        /* The folders a spec without Firmware= chooses from (render, measure, ccmd). */
+        defaults = ccm_firmware_descriptor_search_path(o->root);
         dirs = (const char *const *) defaults;
     }
     g_autofree char *where = g_strjoinv(", ", (char **) dirs);
@@ -689,6 +735,11 @@ void ccm_host_check_summarise(CcmHostCheck *check)
     for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++) {
         check->can_run[p] = true;
         g_clear_pointer(&check->why_not[p], g_free);
+        if (!check->applicable[p]) {
+            check->can_run[p] = false;
+            check->why_not[p] = g_strdup(check->not_applicable[p]);
+            continue;
+        }
         for (guint i = 0; i < check->items->len; i++) {
             const CcmCheckItem *item = check->items->pdata[i];
             if (!(item->platforms & CCM_PLATFORM_BIT(p)))
@@ -706,6 +757,8 @@ CcmHostCheck *ccm_host_check_new(void)
 {
     CcmHostCheck *check = g_new0(CcmHostCheck, 1);
     check->items = g_ptr_array_new_with_free_func(item_free);
+    for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++)
+        check->applicable[p] = true;
     return check;
 }
 
@@ -719,6 +772,7 @@ CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *o)
         o = &defaults;
     check_kvm(check, o->root);
     check_cpu(check, o->root, &cpu);
+    set_applicable(check, &cpu);
     check_amd(check, o->root, &cpu);
     check_intel(check, o->root, &cpu);
     check_arm(check, &cpu);
@@ -726,6 +780,14 @@ CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *o)
     check_firmware(check, o);
     ccm_host_check_summarise(check);
     return check;
+}
+
+/* Adds @value under platform @p's name as a JSON key: snake_case ("sev_snp"), where
+ * values keep the name ("sev-snp"). */
+static void add_platform(json_object *platforms, CcmGuestPlatform p, json_object *value)
+{
+    g_autofree char *key = g_strdelimit(g_strdup(ccm_guest_platform_to_string(p)), "-", '_');
+    json_object_object_add(platforms, key, value);
 }
 
 static json_object *libvirt_to_json(const CcmHostCheckLibvirt *l)
@@ -742,7 +804,7 @@ static json_object *libvirt_to_json(const CcmHostCheckLibvirt *l)
         json_object_object_add(j, "ok", json_object_new_boolean(l->can_launch[p]));
         json_object_object_add(j, "reason",
                                l->why_not[p] ? json_object_new_string(l->why_not[p]) : NULL);
-        json_object_object_add(platforms, ccm_guest_platform_to_string((CcmGuestPlatform) p), j);
+        add_platform(platforms, (CcmGuestPlatform) p, j);
     }
     json_object_object_add(o, "platforms", platforms);
     return o;
@@ -777,11 +839,12 @@ json_object *ccm_host_check_to_json(const CcmHostCheck *check)
         if (check->why_not[p])
             reason = json_object_new_string(check->why_not[p]);
         json_object_object_add(j, "ok", json_object_new_boolean(check->can_run[p]));
+        json_object_object_add(j, "applicable", json_object_new_boolean(check->applicable[p]));
         json_object_object_add(j, "reason", reason);
-        json_object_object_add(platforms, ccm_guest_platform_to_string((CcmGuestPlatform) p), j);
+        add_platform(platforms, (CcmGuestPlatform) p, j);
     }
     json_object_object_add(o, "items", items);
     json_object_object_add(o, "platforms", platforms);
     json_object_object_add(o, "libvirt", libvirt_to_json(&check->libvirt));
-    return o;
+    return ccm_json_document("ccm-host-check/1", o);
 }

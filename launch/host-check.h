@@ -57,6 +57,12 @@ typedef struct CcmHostCheck {
     int qemu_major, qemu_minor, qemu_micro;      /* its --version; -1 when unknown */
     bool can_run[_CCM_GUEST_PLATFORM_MAX];
     char *why_not[_CCM_GUEST_PLATFORM_MAX];      /* "TITLE: REASON" of the first unmet item */
+    /* Whether the platform applies to this host at all (false: the CPU is another vendor's,
+     * an Intel host for SEV, an x86 one for CCA); why not, "TITLE: REASON", when it does
+     * not. A platform that does not apply cannot run; its items that would pass or fail
+     * are skipped instead, their reason saying so. */
+    bool applicable[_CCM_GUEST_PLATFORM_MAX];
+    char *not_applicable[_CCM_GUEST_PLATFORM_MAX];
     CcmHostCheckLibvirt libvirt;                 /* libvirt's view, beside ccmd's own */
 } CcmHostCheck;
 
@@ -66,7 +72,7 @@ typedef struct CcmHostCheckOptions {
                               * NULL: qemu-system-x86_64 */
     guint qemu_timeout_s;    /* how long `QEMU --version` may take; 0: 10 seconds */
     const char *const *firmware_dirs;  /* descriptor folders, increasing priority; NULL:
-                                        * ROOT/usr/share/qemu/firmware, ROOT/etc/qemu/firmware */
+                                        * ccm_firmware_descriptor_search_path(root) */
 } CcmHostCheckOptions;
 
 /* A check with no items yet (ccm_host_check_run() makes and fills one). */
@@ -119,8 +125,9 @@ gboolean ccm_host_check_add_libvirt(CcmHostCheck *check, const char *uri,
 /* Records why libvirt was not consulted (it is not installed, no daemon answers, ...). */
 void ccm_host_check_libvirt_not_consulted(CcmHostCheck *check, const char *why);
 
-/* For each platform: can run unless an item it needs failed or was skipped; the first
- * such item, in item order, is the reason. */
+/* For each platform: can run unless it does not apply here (the reason is then why not)
+ * or an item it needs failed or was skipped; the first such item, in item order, is the
+ * reason. */
 void ccm_host_check_summarise(CcmHostCheck *check);
 
 const CcmCheckItem *ccm_host_check_find(const CcmHostCheck *check, const char *id);
@@ -134,4 +141,6 @@ gboolean ccm_host_check_qemu_version(const char *path, guint timeout_s, int *ret
                                      int *ret_minor, int *ret_micro, GError **error);
 
 const char *ccm_check_status_to_string(CcmCheckStatus status);
+/* The JSON document "ccm-host-check/1" (`ccmctl host-check --json`); "platforms" is keyed
+ * by platform in snake_case ("sev_snp"). */
 json_object *ccm_host_check_to_json(const CcmHostCheck *check);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json-fields.h"
+#include "json-text.h"
 #include "launch-plan.h"
 
 json_object *ccm_json_fields_parse(const char *text, gsize size, const char *path,
@@ -17,7 +18,7 @@ json_object *ccm_json_fields_parse(const char *text, gsize size, const char *pat
         json_object_put(root);
         g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
                     "%s: not a JSON document: %s", path,
-                    jerr != json_tokener_success ? json_tokener_error_desc(jerr) : "empty");
+                    jerr != json_tokener_success ? ccm_json_error_text(jerr) : "empty");
         return NULL;
     }
     if (!json_object_is_type(root, json_type_object)) {

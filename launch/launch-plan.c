@@ -6,7 +6,11 @@
  * accelerator, firmware) once, so that the measurement, the QEMU command line and the
  * libvirt XML are all derived from the same decisions.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "launch-plan.h"
 
@@ -123,4 +127,58 @@ CcmLaunchPlan *ccm_launch_plan_new(CcmGuestSpec *spec, const CcmLaunchPlanOption
         return NULL;
     }
     return g_steal_pointer(&plan);
+}
+
+/* @path must be a regular file this process can read, as QEMU and the measurement will
+ * read it; @where names the key (or descriptor) it came from. */
+static gboolean check_file(const char *where, const char *path, GError **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    struct stat st;
+    const char *problem = NULL;
+
+    if (fd < 0 || fstat(fd, &st) < 0)
+        problem = g_strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        problem = "is a directory, not a file";
+    else if (!S_ISREG(st.st_mode))
+        problem = "is not a regular file";
+    if (fd >= 0)
+        (void) close(fd);
+    if (problem) {
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT, "%s: '%s': %s", where, path,
+                    problem);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean ccm_launch_plan_check_files(const CcmLaunchPlan *plan, GError **error)
+{
+    const CcmGuestSpec *spec = plan->spec;
+    const struct {
+        const char *section, *key, *path;
+    } files[] = {
+        { "Guest", "Firmware", spec->firmware },
+        { "Guest", "Kernel", spec->kernel },
+        { "Guest", "Initrd", spec->initrd },
+        { "CCA", "DTB", spec->platform == CCM_GUEST_PLATFORM_CCA ? spec->cca.dtb : NULL },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+        if (!files[i].path)
+            continue;
+        g_autofree char *where =
+            ccm_guest_spec_key_location(spec, files[i].section, files[i].key);
+        if (!check_file(where, files[i].path, error))
+            return FALSE;
+    }
+    /* Firmware a descriptor chose: the descriptor named an image that has gone since. */
+    if (!spec->firmware && plan->firmware && plan->firmware->path) {
+        g_autofree char *where = g_strdup_printf("%s: [Guest] Firmware= (not given; %s chose it)",
+                                                 spec->path, plan->firmware->descriptor);
+        if (!check_file(where, plan->firmware->path, error))
+            return FALSE;
+    }
+    return TRUE;
 }

@@ -44,5 +44,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmLaunchPlan, ccm_launch_plan_free)
 CcmLaunchPlan *ccm_launch_plan_new(CcmGuestSpec *spec, const CcmLaunchPlanOptions *options,
                                    GError **error);
 
+/*
+ * ccm_launch_plan_check_files() - whether the files the guest boots from can be read
+ *
+ * Firmware= (or the image a descriptor chose), Kernel=, Initrd= and a realm's [CCA] DTB=
+ * must each be a regular file this process can open. One error (CCM_LAUNCH_ERROR_INPUT)
+ * names the key, the file and why. The first of the checks ccm_expectation_new() makes,
+ * so a plan that `ccmctl measure` refuses is refused by `ccmctl render` too.
+ */
+gboolean ccm_launch_plan_check_files(const CcmLaunchPlan *plan, GError **error);
+
 /* The firmware features a platform needs from a descriptor (NULL-terminated). */
 const char *const *ccm_launch_plan_firmware_features(CcmGuestPlatform platform);

@@ -15,6 +15,7 @@
 #include "libvirt-xml.h"
 #include "libxml-symbols.h"
 #include "plan-id-block.h"
+#include "qemu-probe.h"
 
 static xmlNodePtr child(xmlNodePtr parent, const char *name, const char *text)
 {
@@ -214,10 +215,14 @@ static void devices_element(const CcmLaunchPlan *plan, xmlNodePtr domain)
     bool confidential = spec->platform != CCM_GUEST_PLATFORM_NONE;
     xmlNodePtr devices = sym_xmlNewChild(domain, NULL, BAD_CAST "devices", NULL);
 
-    /* libvirt wants an absolute path; Debian installs QEMU in /usr/bin. */
-    g_autofree char *emulator = g_path_is_absolute(plan->qemu_binary)
-                                    ? g_strdup(plan->qemu_binary)
-                                    : g_build_filename("/usr/bin", plan->qemu_binary, NULL);
+    /* libvirt wants an absolute path: the QEMU ccm probes for this plan (QEMU=, or the
+     * name found on PATH), so the XML runs the binary `ccmctl render --qemu` checked and
+     * the libvirt hook probes. Not installed here: Debian's /usr/bin (XML for another host). */
+    g_autofree char *emulator = ccm_qemu_binary_resolve(plan->qemu_binary, NULL);
+    if (!emulator)
+        emulator = g_path_is_absolute(plan->qemu_binary)
+                       ? g_strdup(plan->qemu_binary)
+                       : g_build_filename("/usr/bin", plan->qemu_binary, NULL);
     child(devices, "emulator", emulator);
     for (guint i = 0; i < spec->disks->len; i++) {
         const CcmGuestDisk *d = spec->disks->pdata[i];

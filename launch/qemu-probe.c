@@ -163,7 +163,7 @@ static const char *default_accel(void)
     return "kvm";
 }
 
-static char *resolve_binary(const char *binary, GError **error)
+char *ccm_qemu_binary_resolve(const char *binary, GError **error)
 {
     g_autofree char *found = strchr(binary, '/') ? g_strdup(binary) : g_find_program_in_path(binary);
 
@@ -212,7 +212,7 @@ static void reap(GSubprocess *p, guint ms)
 CcmQmpTranscript *ccm_qemu_probe_record(const char *binary, const CcmQemuProbeOptions *options,
                                         GError **error)
 {
-    g_autofree char *path = resolve_binary(binary, error);
+    g_autofree char *path = ccm_qemu_binary_resolve(binary, error);
     struct stat st;
     int fds[2];
 
@@ -325,7 +325,7 @@ static bool header_matches(json_object *header, const char *binary, const struct
 CcmQemuCaps *ccm_qemu_probe(const char *binary, const CcmQemuProbeOptions *options,
                             GError **error)
 {
-    g_autofree char *path = resolve_binary(binary, error);
+    g_autofree char *path = ccm_qemu_binary_resolve(binary, error);
     struct stat st;
 
     if (!path)

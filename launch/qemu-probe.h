@@ -25,6 +25,15 @@ typedef struct CcmQemuProbeOptions {
 CcmQmpTranscript *ccm_qemu_probe_session(GIOStream *stream, const char *peer,
                                          json_object *header, GError **error);
 
+/*
+ * ccm_qemu_binary_resolve() - the QEMU binary ccm probes and runs for @binary
+ *
+ * @binary as a path, or a name looked up on PATH; canonical and absolute. The probe, its
+ * cache and the libvirt XML's <emulator> all use this one path. G_IO_ERROR_NOT_FOUND
+ * when there is no such executable.
+ */
+char *ccm_qemu_binary_resolve(const char *binary, GError **error);
+
 /* Starts @binary with -machine none and runs ccm_qemu_probe_session() on it. */
 CcmQmpTranscript *ccm_qemu_probe_record(const char *binary, const CcmQemuProbeOptions *options,
                                         GError **error);

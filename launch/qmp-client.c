@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "json-text.h"
 #include "qmp-client.h"
 
 G_DEFINE_QUARK(ccm-qmp-error-quark, ccm_qmp_error)
@@ -419,7 +420,7 @@ static void consume(CcmQmpClient *c, const uint8_t *data, size_t size)
             g_autofree char *near = g_strescape(raw, NULL);
             client_fail(c, g_error_new(CCM_QMP_ERROR, CCM_QMP_ERROR_PROTOCOL,
                                        "%s: sent something that is not JSON (%s) near \"%s\"",
-                                       c->peer, json_tokener_error_desc(jerr), near));
+                                       c->peer, ccm_json_error_text(jerr), near));
             return;
         }
         size_t used = json_tokener_get_parse_end(c->tokener);

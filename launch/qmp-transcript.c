@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "json-text.h"
 #include "qmp-transcript.h"
 
 static void json_put(gpointer o)
@@ -82,8 +83,8 @@ CcmQmpTranscript *ccm_qmp_transcript_load(const char *path, GError **error)
         json_object *o = json_tokener_parse_verbose(lines[i], &jerr);
         if (!o || !json_object_is_type(o, json_type_object)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s:%u: expected one JSON object per line%s%s", path, i + 1,
-                        o ? "" : ": ", o ? "" : json_tokener_error_desc(jerr));
+                        "%s:%u: expected one JSON object per line%s%s%s", path, i + 1,
+                        o ? "" : " (", o ? "" : ccm_json_error_text(jerr), o ? "" : ")");
             json_object_put(o);
             return NULL;
         }

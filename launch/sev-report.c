@@ -250,7 +250,7 @@ static json_object *step_to_json(const CcmSevReportStep *s, guint number)
     if (s->kind != CCM_STEP_SEED)
         json_object_object_add(o, "size", json_object_new_int64((int64_t) s->size));
     if (s->page_type && s->kind != CCM_STEP_SEED) {
-        json_object_object_add(o, "page-type",
+        json_object_object_add(o, "page_type",
                                json_object_new_string(ccm_snp_page_type_to_string(s->page_type)));
         json_object_object_add(o, "pages", json_object_new_int64((int64_t) s->n_pages));
     }
@@ -275,7 +275,7 @@ json_object *ccm_sev_report_to_json(const CcmSevReport *r, bool with_steps)
         add_string(o, "name", r->name);
     add_string(o, "platform", ccm_platform_to_string(r->platform));
     add_string(o, "vmm", ccm_vmm_to_string(r->vmm));
-    json_object_object_add(o, r->firmware_digest_only ? "firmware-digest" : "measurement",
+    json_object_object_add(o, r->firmware_digest_only ? "firmware_digest" : "measurement",
                            hex_json(r->digest, r->digest_size));
 
     json_object *fw = json_object_new_object();
@@ -293,12 +293,12 @@ json_object *ccm_sev_report_to_json(const CcmSevReport *r, bool with_steps)
             json_object_object_add(in, "vcpus", json_object_new_int((int) r->vcpus));
             add_string(in, "cpu", r->cpu);
             if (r->vmm == CCM_VMM_QEMU)
-                json_object_object_add(in, "vcpu-sig", u64_hex_json(r->vcpu_sig));
+                json_object_object_add(in, "vcpu_sig", u64_hex_json(r->vcpu_sig));
         }
         if (r->platform == CCM_PLATFORM_SEV_SNP)
-            json_object_object_add(in, "guest-features", u64_hex_json(r->guest_features));
+            json_object_object_add(in, "guest_features", u64_hex_json(r->guest_features));
         if (r->platform == CCM_PLATFORM_SEV_ES)
-            add_string(in, "sev-es-vmsa", ccm_sev_es_vmsa_to_string(r->sev_es_vmsa));
+            add_string(in, "sev_es_vmsa", ccm_sev_es_vmsa_to_string(r->sev_es_vmsa));
         add_string(in, "kernel", r->kernel);
         add_string(in, "initrd", r->initrd);
         add_string(in, "append", r->append);

@@ -49,8 +49,20 @@ EVP_PKEY *ccm_snp_load_private_key(const char *path, GError **error);
 gboolean ccm_snp_public_key_struct(EVP_PKEY *key, uint8_t *ret, GError **error);
 
 /**
+ * ccm_snp_sign() - the ECDSA P-384/SHA-384 signature of @data with @key, deterministic
+ * @ret: 0x200 bytes, the SNP signature layout: R at 0, S at 0x48, each little-endian
+ *
+ * The nonce is RFC 6979's (section 3.2, HMAC-SHA-384): the same key and data always give
+ * the same signature, and no random number is needed (snp-id-block.c says why).
+ */
+gboolean ccm_snp_sign(EVP_PKEY *key, const uint8_t *data, size_t size, uint8_t *ret,
+                      GError **error);
+
+/**
  * ccm_snp_id_block_sign() - build and sign the ID block and ID authentication structure
  * @author_key: may be NULL (no author key: AUTH_KEY_ALGO 0, author-key-enabled off)
+ *
+ * Deterministic: the same parameters and keys give the same bytes (ccm_snp_sign()).
  */
 gboolean ccm_snp_id_block_sign(const CcmSnpIdBlockParams *params, EVP_PKEY *id_key,
                                EVP_PKEY *author_key, CcmSnpIdBlock *ret, GError **error);

@@ -11,6 +11,7 @@
 
 #include <gio/gio.h>
 
+#include "json-document.h"
 #include "snp-policy.h"
 
 #define RESERVED_ONE_BIT 17
@@ -94,17 +95,19 @@ json_object *ccm_snp_policy_to_json(uint64_t policy)
     json_object *o = json_object_new_object();
 
     json_object_object_add(o, "policy", json_object_new_string(hex));
-    json_object_object_add(o, "abi-major",
+    json_object_object_add(o, "abi_major",
                            json_object_new_int((int) ccm_snp_policy_abi_major(policy)));
-    json_object_object_add(o, "abi-minor",
+    json_object_object_add(o, "abi_minor",
                            json_object_new_int((int) ccm_snp_policy_abi_minor(policy)));
-    for (const CcmSnpPolicyFlag *f = ccm_snp_policy_flags; f->name; f++)
-        json_object_object_add(o, f->name,
-                               json_object_new_boolean((policy >> f->bit) & 1));
+    for (const CcmSnpPolicyFlag *f = ccm_snp_policy_flags; f->name; f++) {
+        /* The field's option name, in the snake_case of JSON keys. */
+        g_autofree char *key = g_strdelimit(g_strdup(f->name), "-", '_');
+        json_object_object_add(o, key, json_object_new_boolean((policy >> f->bit) & 1));
+    }
     json_object_object_add(o, "valid", json_object_new_boolean(valid));
     json_object_object_add(o, "problems", strv_json(problems));
     json_object_object_add(o, "warnings", strv_json(warnings));
-    return o;
+    return ccm_json_document("ccm-snp-policy/1", o);
 }
 
 char *ccm_snp_policy_to_text(uint64_t policy)

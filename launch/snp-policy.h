@@ -42,7 +42,8 @@ bool ccm_snp_policy_check(uint64_t policy, GStrv *ret_problems, GStrv *ret_warni
 /* Parses "0x30000" or "196608" into a 64-bit policy. */
 gboolean ccm_snp_policy_parse(const char *text, uint64_t *ret, GError **error);
 
-/* Every field by name, plus "policy", "valid", "problems" and "warnings". */
+/* The JSON document "ccm-snp-policy/1": every field by name (snake_case: "migrate_ma"),
+ * plus "policy", "abi_major", "abi_minor", "valid", "problems" and "warnings". */
 json_object *ccm_snp_policy_to_json(uint64_t policy);
 /* One line per field. */
 char *ccm_snp_policy_to_text(uint64_t policy);

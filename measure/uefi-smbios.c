@@ -111,13 +111,11 @@ static int append_type0(uint8_t *out, size_t *n, const char *vendor, const char 
         0x00, 0x00,             /* extended ROM size */
     };
     const char *strings[] = { vendor, version, date };
-    size_t need = sizeof(formatted) + 1;
     for (size_t i = 0; i < 3; i++) {
         if (!strings[i] || !*strings[i])
             return ccm_error_set(reterr, -EINVAL, "SMBIOS: OVMF adds a type 0, and the "
                                                   "firmware's type-0 strings (vendor, version, "
                                                   "date) are not all given");
-        need += strlen(strings[i]) + 1;
     }
     memcpy(out + *n, formatted, sizeof(formatted));
     *n += sizeof(formatted);

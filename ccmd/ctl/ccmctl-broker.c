@@ -19,6 +19,7 @@
 #include "ccmctl.h"
 #include "expectation.h"
 #include "guest-identity.h"
+#include "json-text.h"
 #include "kbs-admin.h"
 
 typedef struct Prepared {
@@ -147,9 +148,9 @@ static char *summary_text(const Prepared *p, const char *verb)
 
 static char *json_text(json_object *o)
 {
-    return g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                             JSON_C_TO_STRING_NOSLASHESCAPE),
-                       "\n", NULL);
+    g_autofree char *text = ccm_json_text_make_utf8(json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    return g_strconcat(text, "\n", NULL);
 }
 
 /* ---- register ------------------------------------------------------------------------ */
@@ -271,8 +272,7 @@ int ccmctl_register(int argc, char **argv)
         json_object *o = summary_json(&p);
         json_object_object_add(o, "broker", json_object_new_string(kbs->url));
         json_object_object_add(o, "policies_installed", json_object_new_boolean(policies));
-        text = json_text(o);
-        json_object_put(o);
+        text = ccmctl_json_text("ccm-register/1", o);
     } else {
         g_autofree char *body = summary_text(&p, "registered:  ");
         text = g_strdup_printf("%sbroker:      %s (read back, identical)%s\n", body, kbs->url,
@@ -338,10 +338,12 @@ static char *export_kbs_client(const Prepared *p)
 int ccmctl_export(int argc, char **argv)
 {
     g_autofree char *format = NULL, *version = NULL, *host_id = NULL;
+    gboolean json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "format", 0, 0, G_OPTION_ARG_STRING, &format,
           "trustee-rvps (default), kbs-client or json", "FORMAT" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (--format json)", NULL },
         { "trustee-version", 0, 0, G_OPTION_ARG_STRING, &version,
           "The broker's trustee release (default 0.21)", "VERSION" },
         { "host-id", 0, 0, G_OPTION_ARG_STRING, &host_id,
@@ -354,7 +356,8 @@ int ccmctl_export(int argc, char **argv)
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 success, 1 failed, 2 usage "
                                               "error. See ccmctl-export(1).\n");
-    if (!g_option_context_parse(context, &argc, &argv, &error))
+    if (!g_option_context_parse(context, &argc, &argv, &error) ||
+        !ccmctl_json_option(json, "--format", &format, &error))
         return ccmctl_fail("export", error);
     const char *fmt = format ? format : "trustee-rvps";
     if (argc != 2 || (strcmp(fmt, "trustee-rvps") != 0 && strcmp(fmt, "kbs-client") != 0 &&
@@ -378,9 +381,7 @@ int ccmctl_export(int argc, char **argv)
     } else if (strcmp(fmt, "kbs-client") == 0) {
         text = export_kbs_client(&p);
     } else {
-        json_object *o = summary_json(&p);
-        text = json_text(o);
-        json_object_put(o);
+        text = ccmctl_json_text("ccm-export/1", summary_json(&p));
     }
     prepared_clear(&p);
     if (!ccmctl_write_stdout(text, &error))

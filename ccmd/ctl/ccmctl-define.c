@@ -89,10 +89,7 @@ int ccmctl_define(int argc, char **argv)
         json_object_object_add(o, "measured_as",
                                json_object_new_string(ccm_guest_platform_to_string(measured)));
         json_object_object_add(o, "identity", identity ? json_object_new_string(identity) : NULL);
-        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text("ccm-define/1", o);
     } else {
         g_autofree char *identity_line =
             identity ? g_strdup_printf("\nidentity   %s (%s)", identity,

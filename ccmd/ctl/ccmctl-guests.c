@@ -3,8 +3,8 @@
  * ccmctl-guests.c - ccmctl list|status|add|remove|start|stop|kill|monitor: ccmd's client
  *
  * Each command is one io.ccm.Manager call. Human output is a table or "key: value"
- * lines; --json prints the reply's parameters. Errors are one line naming the guest
- * (the daemon's message), exit status 1; usage errors exit 2.
+ * lines; --json prints the reply's parameters as a JSON document (json_format()). Errors
+ * are one line naming the guest (the daemon's message), exit status 1; usage errors exit 2.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "ccmctl.h"
+#include "json-document.h"
 #include "varlink-client.h"
 
 #define DEFAULT_SOCKET "/run/ccmd/io.ccm.Manager"
@@ -31,11 +32,20 @@ static const char *string_of(json_object *o, const char *key)
                : NULL;
 }
 
-static char *print_json(json_object *o)
+/* The document --json prints for @command's reply: "ccm-list/1", "ccm-status/1",
+ * "ccm-monitor/1" (one per line), "ccm-remove/1", else "ccm-guest/1" (the guest alone). */
+static const char *json_format(const char *command)
 {
-    return g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                             JSON_C_TO_STRING_NOSLASHESCAPE),
-                       "\n", NULL);
+    static const char *const formats[][2] = {
+        { "list", "ccm-list/1" },
+        { "status", "ccm-status/1" },
+        { "monitor", "ccm-monitor/1" },
+        { "remove", "ccm-remove/1" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++)
+        if (strcmp(command, formats[i][0]) == 0)
+            return formats[i][1];
+    return "ccm-guest/1";
 }
 
 static void table_row(GString *s, json_object *g)
@@ -127,9 +137,10 @@ static bool monitor_reply(json_object *params, gpointer userdata)
     g_autoptr(GString) s = g_string_new(NULL);
 
     if (st->json) {
-        g_string_append(s, json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN |
-                                                                      JSON_C_TO_STRING_NOSLASHESCAPE));
-        g_string_append_c(s, '\n');
+        json_object *doc = ccm_json_document(json_format("monitor"), json_object_get(params));
+        g_autofree char *line = ccm_json_document_text(doc, true);
+        json_object_put(doc);
+        g_string_append(s, line);
     } else if (json_object_object_get_ex(params, "guests", &all)) {
         for (size_t i = 0; i < json_object_array_length(all); i++) {
             json_object *x = json_object_array_get_idx(all, i);
@@ -252,8 +263,13 @@ int ccmctl_guest_command(int argc, char **argv)
     json_object *reply = ccm_varlink_client_call(client, method, params, NULL, &error);
     if (!reply)
         return ccmctl_fail(command, error);
-    g_autofree char *text = json ? print_json(reply) : human(command, reply);
-    json_object_put(reply);
+    g_autofree char *text = NULL;
+    if (json) {
+        text = ccmctl_json_text(json_format(command), reply);
+    } else {
+        text = human(command, reply);
+        json_object_put(reply);
+    }
     if (!ccmctl_write_stdout(text, &error))
         return ccmctl_fail(command, error);
     return CCMCTL_EXIT_OK;

@@ -110,11 +110,7 @@ int ccmctl_host_check(int argc, char **argv)
 
     g_autofree char *text = NULL;
     if (json) {
-        json_object *o = ccm_host_check_to_json(check);
-        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text(NULL, ccm_host_check_to_json(check));
     } else {
         g_autoptr(GString) s = g_string_new(NULL);
         for (guint i = 0; i < check->items->len; i++) {
@@ -127,7 +123,9 @@ int ccmctl_host_check(int argc, char **argv)
         for (int p = 0; p < _CCM_GUEST_PLATFORM_MAX; p++)
             g_string_append_printf(s, "%-8s %s%s%s\n",
                                    ccm_guest_platform_to_string((CcmGuestPlatform) p),
-                                   check->can_run[p] ? "can run here" : "cannot run here",
+                                   check->can_run[p]        ? "can run here"
+                                   : !check->applicable[p] ? "not applicable here"
+                                                           : "cannot run here",
                                    check->why_not[p] ? ": " : "",
                                    check->why_not[p] ? check->why_not[p] : "");
         const CcmHostCheckLibvirt *l = &check->libvirt;

@@ -31,7 +31,9 @@ char *ccmctl_libvirt_xml(CcmGuestSpec *owned_spec, const char *host_id,
         return NULL;
     ccm_expectation_apply_identity(spec, own_host_id);
     g_autoptr(CcmLaunchPlan) plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, error);
-    if (!plan)
+    /* A domain whose launch measurement cannot be predicted is not written: the same
+     * checks as `ccmctl measure`. */
+    if (!plan || !ccm_expectation_check_plan(plan, error))
         return NULL;
     char *xml = ccm_libvirt_xml_write_uuid(plan, uuid, error);
     if (xml && ret_plan)

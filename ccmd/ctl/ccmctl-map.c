@@ -30,11 +30,15 @@ int ccmctl_map_report(const char *path, const char *svg, gboolean json, json_obj
         json_object_object_add(o, "platform", json_object_new_string(m->platform));
         json_object_object_add(o, "stopped", json_object_new_string(m->stopped));
         json_object_object_add(o, "executed_pages", json_object_new_int64((int64_t) m->executed_pages));
-        static const char *const kinds[] = { "measured", "guest-written", "host-written",
-                                             "unwritten" };
-        for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
-            json_object_object_add(o, kinds[i],
-                                   json_object_new_int64((int64_t) ccm_exec_map_pages(m, kinds[i])));
+        /* Pages per kind, the kind's name in the snake_case of JSON keys. */
+        static const char *const kinds[][2] = { { "measured", "measured" },
+                                                { "guest-written", "guest_written" },
+                                                { "host-written", "host_written" },
+                                                { "unwritten", "unwritten" } };
+        for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+            guint64 pages = ccm_exec_map_pages(m, kinds[i][0]);
+            json_object_object_add(o, kinds[i][1], json_object_new_int64((int64_t) pages));
+        }
         json_object_object_add(o, "flagged_pages", json_object_new_int64((int64_t) m->flagged_pages));
         for (guint i = 0; i < m->executed->len; i++) {
             const CcmMapRange *r = m->executed->pdata[i];
@@ -55,10 +59,7 @@ int ccmctl_map_report(const char *path, const char *svg, gboolean json, json_obj
             *ret_json = o;
             return m->flagged_pages ? CCMCTL_EXIT_FAILURE : CCMCTL_EXIT_OK;
         }
-        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text("ccm-map/1", o);
     } else {
         g_autoptr(GString) s = g_string_new(NULL);
         g_string_append_printf(s, "%" G_GUINT64_FORMAT " pages ran until %s (set against %s): "

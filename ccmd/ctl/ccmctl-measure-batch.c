@@ -5,8 +5,9 @@
  * Input: one JSON object per line; its keys are the long option names of `ccmctl
  * measure` (plus "name", echoed back), applied on top of the options given on the
  * command line. The whole file is parsed before anything is measured, so a typo on
- * line 900 fails the run before any output. Output: one JSON object per input line,
- * in order, with "line" and either "measurement" (or "firmware-digest") or "error".
+ * line 900 fails the run before any output. Output: one JSON document "ccm-measure-batch/1"
+ * per input line, in order, with "line" and either "measurement" (or "firmware_digest") or
+ * "error".
  * Firmware images and the SHA-256 of kernels and initrds are cached by path, so a
  * thousand guests sharing one firmware hash it once.
  */
@@ -18,6 +19,8 @@
 
 #include "ccmctl-measure-batch.h"
 #include "ccmctl.h"
+#include "json-document.h"
+#include "json-text.h"
 
 #define BATCH_MAX_SIZE (64u << 20)
 #define BATCH_MAX_GUESTS 100000u
@@ -94,8 +97,8 @@ static gboolean parse_line(const char *file, guint line, const char *text,
 
     if (!o || !json_object_is_type(o, json_type_object)) {
         g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                    "%s:%u: expected one JSON object per line%s%s", file, line,
-                    o ? "" : ": ", o ? "" : json_tokener_error_desc(jerr));
+                    "%s:%u: expected one JSON object per line%s%s%s", file, line,
+                    o ? "" : " (", o ? "" : ccm_json_error_text(jerr), o ? "" : ")");
         json_object_put(o);
         return FALSE;
     }
@@ -192,9 +195,9 @@ int ccmctl_measure_batch(const char *path, const CcmSevRequest *defaults,
             failed++;
         }
         json_object_object_add(o, "line", json_object_new_int((int) item->line));
-        g_string_append(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
-        g_string_append_c(out, '\n');
+        o = ccm_json_document("ccm-measure-batch/1", o);
+        g_autofree char *line = ccm_json_document_text(o, true);
+        g_string_append(out, line);
         json_object_put(o);
     }
 

@@ -133,7 +133,7 @@ int ccmctl_measure_cca(int argc, char **argv)
     g_autofree char *output = NULL;
     g_auto(GStrv) extends = NULL;
     gint vcpus = 0;
-    gboolean lpa2 = FALSE, log = FALSE, rem_only = FALSE, explain = FALSE;
+    gboolean lpa2 = FALSE, log = FALSE, rem_only = FALSE, explain = FALSE, json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "cca", "cca" },
@@ -176,17 +176,22 @@ int ccmctl_measure_cca(int argc, char **argv)
           "Compute only the REMs of the --extend values (with --hash)", NULL },
         { "output", 0, 0, G_OPTION_ARG_STRING, &output, "hex (default), base64 or json",
           "FORMAT" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (--output json)", NULL },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
           "List every descriptor with its GPA, size and the running RIM on stderr", NULL },
         { NULL },
     };
+    if (ccmctl_help_section("Options of --platform cca (an Arm CCA realm's RIM and REMs)",
+                            entries, NULL))
+        return CCMCTL_EXIT_OK;
     g_set_prgname("ccmctl measure");
     g_autoptr(GOptionContext) context =
         g_option_context_new("--platform cca - an Arm CCA realm's initial measurement (RIM)");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 success, 1 measurement failed, "
                                               "2 usage error. See ccmctl-measure(1).\n");
-    if (!g_option_context_parse(context, &argc, &argv, &error))
+    if (!g_option_context_parse(context, &argc, &argv, &error) ||
+        !ccmctl_json_option(json, "--output", &output, &error))
         return ccmctl_fail("measure", error);
 
     /* Every option first: nothing is read before the command line holds together. */

@@ -29,11 +29,7 @@ int ccmctl_measure_print(const CcmExpectation *e, const char *output, gboolean e
 
     g_autofree char *text = NULL;
     if (output && strcmp(output, "json") == 0) {
-        json_object *o = ccm_expectation_to_json(e);
-        text = g_strconcat(json_object_to_json_string_ext(
-                               o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text(NULL, ccm_expectation_to_json(e));
     } else {
         text = ccm_expectation_values_text(e, output && strcmp(output, "base64") == 0);
     }

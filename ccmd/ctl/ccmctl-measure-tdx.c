@@ -22,8 +22,9 @@
 #include "hex.h"
 #include "expectation-tdx.h"
 
-/* Prints @in's expectation: @reg alone (mrtd, rtmr0-2), the predicted @event_log, or the
- * values in @output (hex: MRTD; json, the default: everything). */
+/* Prints @in's expectation: @reg alone (mrtd, rtmr0-2), the predicted @event_log (the
+ * document "ccm-event-log/1"), or the values in @output (hex, the default: MRTD; json:
+ * everything). */
 static int measure_and_print(const CcmTdxInputs *in, const char *reg, const char *output,
                              const char *event_log)
 {
@@ -32,7 +33,9 @@ static int measure_and_print(const CcmTdxInputs *in, const char *reg, const char
     if (!e)
         return ccmctl_fail("measure", error);
     const CcmTdxExpected *p = &e->tdx->predicted;
-    if (!p->have_acpi && !reg)
+    /* hex and base64 print MRTD alone: complete whatever the RTMRs are. */
+    gboolean all = event_log || (output && strcmp(output, "json") == 0);
+    if (!p->have_acpi && all)
         g_ptr_array_add(e->notes, g_strdup("warning: RTMR0 is unknown without QEMU's ACPI "
                                            "tables (--acpi-dir or --qemu)"));
     /* A register the boot has but that cannot be predicted: say so in the exit status. */
@@ -53,20 +56,17 @@ static int measure_and_print(const CcmTdxInputs *in, const char *reg, const char
         return CCMCTL_EXIT_INCOMPLETE;
     }
     if (!event_log && !reg) {
-        /* hex and base64 print MRTD alone: complete whatever the RTMRs are. */
-        int rc = ccmctl_measure_print(e, output ? output : "json", in->explain);
-        gboolean all = !output || strcmp(output, "json") == 0;
+        int rc = ccmctl_measure_print(e, output ? output : "hex", in->explain);
         return rc == CCMCTL_EXIT_OK && incomplete && all ? CCMCTL_EXIT_INCOMPLETE : rc;
     }
 
     ccmctl_measure_notes(e, in->explain);
     g_autofree char *text = NULL;
     if (event_log) {
-        json_object *list = ccm_expectation_tdx_event_log(e);
-        text = g_strconcat(json_object_to_json_string_ext(list, JSON_C_TO_STRING_PRETTY |
-                                                                    JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(list);
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "platform", json_object_new_string("tdx"));
+        json_object_object_add(o, "events", ccm_expectation_tdx_event_log(e));
+        text = ccmctl_json_text("ccm-event-log/1", o);
     } else {
         const CcmExpectedValue *v = ccm_expectation_value(e, reg);
         g_autofree char *hex = ccm_hex_encode(v->value, v->size);
@@ -85,7 +85,7 @@ int ccmctl_measure_tdx(int argc, char **argv)
     g_autofree char *layout_name = NULL, *event_log = NULL;
     g_autofree char *kernel = NULL, *initrd = NULL, *append = NULL;
     gint vcpus = 1;
-    gboolean explain = FALSE;
+    gboolean explain = FALSE, json = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "tdx", "tdx" },
@@ -116,13 +116,17 @@ int ccmctl_measure_tdx(int argc, char **argv)
           "Read the ACPI blobs from this QEMU (q35, -smp, -m; TCG, stopped)", "PATH" },
         { "register", 0, 0, G_OPTION_ARG_STRING, &reg, "Print this register alone (mrtd, rtmr0)",
           "REGISTER" },
-        { "output", 0, 0, G_OPTION_ARG_STRING, &output, "hex or json (default json)", "FORMAT" },
+        { "output", 0, 0, G_OPTION_ARG_STRING, &output, "hex (default: MRTD) or json", "FORMAT" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (--output json)", NULL },
         { "event-log", 0, 0, G_OPTION_ARG_STRING, &event_log,
           "Print the predicted event log (json)", "json" },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain, "Explain every section on stderr",
           NULL },
         { NULL },
     };
+    if (ccmctl_help_section("Options of --platform tdx (an Intel TD's MRTD and RTMRs)", entries,
+                            NULL))
+        return CCMCTL_EXIT_OK;
     g_set_prgname("ccmctl measure");
     g_autoptr(GOptionContext) context =
         g_option_context_new("--platform tdx - the TD's expected MRTD and RTMR0");
@@ -132,7 +136,8 @@ int ccmctl_measure_tdx(int argc, char **argv)
                                               "has cannot be predicted (the warnings and the "
                                               "event log's null digests say which events). "
                                               "See ccmctl-measure(1).\n");
-    if (!g_option_context_parse(context, &argc, &argv, &error))
+    if (!g_option_context_parse(context, &argc, &argv, &error) ||
+        !ccmctl_json_option(json, "--output", &output, &error))
         return ccmctl_fail("measure", error);
 
     guint64 mem = 0;

@@ -7,7 +7,9 @@
  * from the firmware, QEMU's ACPI and SMBIOS files and the option ROMs
  * (ccmctl-tpm-inputs.c) and the kernel, initrd and command line.
  * Events it does not model yet are listed with a null digest, and the PCRs they go to are
- * null; the exit status is then 3, as for --platform tdx.
+ * null; the exit status is then 3, as for --platform tdx. Prints one line per PCR (its
+ * number, SHA-256 and SHA-384 in hex, "-" where not predicted), the document
+ * "ccm-measure/1" with --json, or "ccm-event-log/1" with --event-log json.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +28,7 @@ int ccmctl_measure_tpm(int argc, char **argv)
     g_autofree char *platform = NULL, *release_text = NULL, *vars = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *memory = NULL, *qemu_version = NULL;
     g_autofree char *event_log = NULL;
-    gboolean legacy = FALSE;
+    gboolean legacy = FALSE, json = FALSE;
     g_autoptr(GError) error = NULL;
     g_auto(CcmctlTpmInputs) tpm = { 0 };
     g_autofree GOptionEntry *tpm_entries = ccmctl_tpm_input_entries(&tpm);
@@ -48,8 +50,12 @@ int ccmctl_measure_tpm(int argc, char **argv)
           "command line", NULL },
         { "event-log", 0, 0, G_OPTION_ARG_STRING, &event_log,
           "Print the predicted event log (json)", "json" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
+    if (ccmctl_help_section("Options of --platform tpm (a vTPM guest's PCRs 0-9)", entries,
+                            tpm_entries))
+        return CCMCTL_EXIT_OK;
     g_set_prgname("ccmctl measure");
     g_autoptr(GOptionContext) context =
         g_option_context_new("--platform tpm - a vTPM guest's expected PCRs 0-9");
@@ -99,9 +105,11 @@ int ccmctl_measure_tpm(int argc, char **argv)
 
     gboolean incomplete = FALSE;
     json_object *o = json_object_new_object();
+    g_autoptr(GString) text_lines = g_string_new(NULL);
     if (event_log) {
-        json_object_put(o);
-        o = json_object_new_array();
+        json_object *list = json_object_new_array();
+        json_object_object_add(o, "platform", json_object_new_string("tpm"));
+        json_object_object_add(o, "events", list);
         for (guint i = 0; i < events->len; i++) {
             const CcmTpmEvent *e = &g_array_index(events, CcmTpmEvent, i);
             json_object *j = json_object_new_object();
@@ -114,7 +122,7 @@ int ccmctl_measure_tpm(int argc, char **argv)
             json_object_object_add(j, "sha256", d256 ? json_object_new_string(d256) : NULL);
             json_object_object_add(j, "sha384", d ? json_object_new_string(d) : NULL);
             json_object_object_add(j, "description", json_object_new_string(e->description));
-            json_object_array_add(o, j);
+            json_object_array_add(list, j);
             incomplete |= !e->known;
         }
     } else {
@@ -154,17 +162,32 @@ int ccmctl_measure_tpm(int argc, char **argv)
             json_object_object_add(o, sha256 ? "sha256" : "sha384", pcrs);
         }
         json_object_object_add(o, "not_predicted", missing);
+        /* The text: "PCR SHA-256 SHA-384" per PCR, "-" where not predicted. */
+        json_object *b256 = json_object_object_get(o, "sha256");
+        json_object *b384 = json_object_object_get(o, "sha384");
+        for (guint32 pcr = 0; pcr < 10; pcr++) {
+            char key[4];
+            snprintf(key, sizeof(key), "%u", pcr);
+            const char *h256 = json_object_get_string(json_object_object_get(b256, key));
+            const char *h384 = json_object_get_string(json_object_object_get(b384, key));
+            g_string_append_printf(text_lines, "%u %s %s\n", pcr, h256 ? h256 : "-",
+                                   h384 ? h384 : "-");
+        }
     }
     for (guint i = 0; i < events->len; i++) {
         const CcmTpmEvent *e = &g_array_index(events, CcmTpmEvent, i);
         if (!e->known)
             fprintf(stderr, "ccmctl measure: warning: PCR%u: %s\n", e->pcr, e->description);
     }
-    g_autofree char *text = g_strconcat(
-        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                              JSON_C_TO_STRING_NOSLASHESCAPE),
-        "\n", NULL);
-    json_object_put(o);
+    g_autofree char *text = NULL;
+    if (event_log)
+        text = ccmctl_json_text("ccm-event-log/1", o);
+    else if (json)
+        text = ccmctl_json_text("ccm-measure/1", o);
+    else {
+        text = g_strdup(text_lines->str);
+        json_object_put(o);
+    }
     if (!ccmctl_write_stdout(text, &error))
         return ccmctl_fail("measure", error);
     return incomplete ? CCMCTL_EXIT_INCOMPLETE : CCMCTL_EXIT_OK;

@@ -55,6 +55,16 @@ static gboolean request_from_options(char **values, CcmSevRequest *req, GError *
                             "--cpu and --vcpu-sig both set the VMSA's CPU signature: give one");
         return FALSE;
     }
+    /* tdx, cca and tpm have their own commands (ccmctl_measure() picks them): a value
+     * that none of the four takes is answered with every platform's name. */
+    static const char *const sev_platforms[] = { "sev", "sev-es", "sev-snp", NULL };
+    if (values[OPT_PLATFORM] && !g_strv_contains(sev_platforms, values[OPT_PLATFORM])) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "--platform: unknown platform '%s': expected sev, sev-es, sev-snp, tdx, cca "
+                    "or tpm",
+                    values[OPT_PLATFORM]);
+        return FALSE;
+    }
     for (int i = 0; i < N_REQUEST_OPTIONS; i++) {
         const char *key = ccm_sev_request_keys[i];
         g_autoptr(GError) e = NULL;
@@ -149,15 +159,15 @@ int ccmctl_measure(int argc, char **argv)
     char *values[N_REQUEST_OPTIONS] = { NULL };
     g_autofree char *output = NULL;
     g_autofree char *batch = NULL, *domain = NULL, *uri = NULL;
-    gboolean explain = FALSE;
+    gboolean explain = FALSE, json = FALSE;
     g_autoptr(GError) error = NULL;
 
     ccm_sev_request_init(&request);
 #define REQUEST_OPTION(opt, arg, help)                                                         \
     { ccm_sev_request_keys[opt], 0, 0, G_OPTION_ARG_FILENAME, &values[opt], help, arg }
     GOptionEntry entries[] = {
-        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev|tdx|cca",
-                       "Confidential-computing platform (tdx, cca: see ccmctl-measure(1))"),
+        REQUEST_OPTION(OPT_PLATFORM, "sev-snp|sev-es|sev|tdx|cca|tpm",
+                       "Confidential-computing platform (tdx, cca, tpm: see ccmctl-measure(1))"),
         REQUEST_OPTION(OPT_FIRMWARE, "PATH", "OVMF image (-bios, or the CODE part of pflash)"),
         REQUEST_OPTION(OPT_KERNEL, "PATH", "Kernel for measured direct boot (kernel-hashes=on)"),
         REQUEST_OPTION(OPT_INITRD, "PATH", "Initrd (needs --kernel)"),
@@ -173,6 +183,7 @@ int ccmctl_measure(int argc, char **argv)
                        "SNP: start from this digest instead of hashing the firmware pages"),
         { "output", 0, 0, G_OPTION_ARG_STRING, &output,
           "hex (default), base64, json or firmware-digest", "FORMAT" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (--output json)", NULL },
         { "explain", 0, 0, G_OPTION_ARG_NONE, &explain,
           "Explain every step on stderr (with --batch: as \"steps\" in each line)", NULL },
         { "batch", 0, 0, G_OPTION_ARG_FILENAME, &batch,
@@ -190,9 +201,24 @@ int ccmctl_measure(int argc, char **argv)
         g_option_context_new("[GUEST.guest | --domain NAME] - expected launch measurement");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_set_summary(
-        context, "Computes the launch digest the AMD Secure Processor will report for a guest.");
-    g_option_context_set_description(context, "Exit status: 0 success, 1 measurement failed, "
-                                              "2 usage error. See ccmctl-measure(1).\n");
+        context, "Computes the launch measurement a guest's hardware will report. The options "
+                 "below are those of a guest spec, --domain, --batch and --platform sev, sev-es "
+                 "and sev-snp (the launch digest the AMD Secure Processor reports); those of "
+                 "--platform tdx, cca and tpm follow them.");
+    /* --help lists the options of the other platforms' commands too. */
+    g_autofree char *sections = NULL;
+    if (ccmctl_wants_help(argc, argv)) {
+        int (*const others[])(int, char **) = { ccmctl_measure_tdx, ccmctl_measure_cca,
+                                                ccmctl_measure_tpm, NULL };
+        sections = ccmctl_help_sections(others);
+    }
+    g_autofree char *description = g_strconcat(sections ? sections : "",
+                                               "Exit status: 0 success, 1 measurement failed, "
+                                               "2 usage error, 3 (tdx, tpm) printed but a "
+                                               "register cannot be predicted. See "
+                                               "ccmctl-measure(1).\n",
+                                               NULL);
+    g_option_context_set_description(context, description);
     g_option_context_set_help_enabled(context, TRUE);
 
     gboolean parsed = g_option_context_parse(context, &argc, &argv, &error) &&
@@ -211,7 +237,8 @@ int ccmctl_measure(int argc, char **argv)
     const char *spec_path = argc == 2 ? argv[1] : NULL;
 
     OutputFormat format = OUTPUT_HEX;
-    if (output && !parse_output(output, &format, &error))
+    if (!ccmctl_json_option(json, "--output", &output, &error) ||
+        (output && !parse_output(output, &format, &error)))
         return ccmctl_fail("measure", error);
 
     if (!!batch + !!spec_path + !!domain > 1) {

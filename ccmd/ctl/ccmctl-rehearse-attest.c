@@ -357,11 +357,7 @@ int ccmctl_rehearse_attest(const CcmctlRehearseAttest *a, CcmLaunchPlan *plan,
         json_object_object_add(o, verdict == 0 ? "secret" : "reason",
                                verdict_line ? json_object_new_string(verdict_line) : NULL);
         json_object_object_add(o, "differences", json_object_get(differences));
-        g_autofree char *text = g_strconcat(
-            json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE),
-            "\n", NULL);
-        json_object_put(o);
+        g_autofree char *text = ccmctl_json_text("ccm-rehearse-attest/1", o);
         if (!ccmctl_write_stdout(text, &error))
             rc = ccmctl_fail("rehearse", error);
     } else {

@@ -354,11 +354,7 @@ int ccmctl_rehearse(int argc, char **argv)
         json_object_object_add(o, "output_dir", json_object_new_string(out_dir));
         json_object_object_add(o, "manifest", manifest_json);
         json_object_object_add(o, "map", map_json);
-        g_autofree char *text = g_strconcat(
-            json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE),
-            "\n", NULL);
-        json_object_put(o);
+        g_autofree char *text = ccmctl_json_text("ccm-rehearse/1", o);
         if (!ccmctl_write_stdout(text, &error))
             return ccmctl_fail("rehearse", error);
     } else {

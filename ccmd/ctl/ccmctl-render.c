@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "ccmctl.h"
+#include "expectation.h"
 #include "launch-plan.h"
 #include "libvirt-connection.h"
 #include "libvirt-xml.h"
@@ -85,8 +86,8 @@ int ccmctl_render(int argc, char **argv)
     GOptionEntry entries[] = {
         { "qemu", 0, 0, G_OPTION_ARG_NONE, &qemu, "Print the QEMU command line", NULL },
         { "libvirt", 0, 0, G_OPTION_ARG_NONE, &libvirt, "Print the libvirt domain XML", NULL },
-        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "With --qemu: a JSON array of arguments",
-          NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+          "With --qemu: print JSON (\"argv\": the arguments)", NULL },
         { "caps", 0, 0, G_OPTION_ARG_FILENAME, &caps_file,
           "Use this recorded QEMU probe instead of running QEMU", "FILE.replies" },
         { "paused", 0, 0, G_OPTION_ARG_NONE, &paused, "Start with the vCPUs stopped (-S)", NULL },
@@ -157,7 +158,8 @@ int ccmctl_render(int argc, char **argv)
         }
     } else {
         plan = ccm_launch_plan_new(g_steal_pointer(&spec), NULL, &error);
-        if (!plan)
+        /* What measure would refuse is not rendered either (as for --libvirt). */
+        if (!plan || !ccm_expectation_check_plan(plan, &error))
             return ccmctl_fail("render", error);
     }
 
@@ -182,13 +184,11 @@ int ccmctl_render(int argc, char **argv)
         if (!args)
             return ccmctl_fail("render", error);
         if (json) {
-            json_object *a = json_object_new_array();
+            json_object *o = json_object_new_object(), *a = json_object_new_array();
             for (guint i = 0; i < args->len && args->pdata[i]; i++)
                 json_object_array_add(a, json_object_new_string(args->pdata[i]));
-            text = g_strconcat(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
-                                                                     JSON_C_TO_STRING_NOSLASHESCAPE),
-                               "\n", NULL);
-            json_object_put(a);
+            json_object_object_add(o, "argv", a);
+            text = ccmctl_json_text("ccm-render/1", o);
         } else {
             text = shell_line(args);
         }

@@ -139,17 +139,14 @@ int ccmctl_snp_id_block(int argc, char **argv)
 
     if (json) {
         json_object *o = json_object_new_object();
-        json_object_object_add(o, "id-block", json_object_new_string(id_block));
-        json_object_object_add(o, "id-auth", json_object_new_string(id_auth));
-        json_object_object_add(o, "author-key-enabled",
+        json_object_object_add(o, "id_block", json_object_new_string(id_block));
+        json_object_object_add(o, "id_auth", json_object_new_string(id_auth));
+        json_object_object_add(o, "author_key_enabled",
                                json_object_new_boolean(block.author_key_enabled));
-        json_object_object_add(o, "id-key-digest", json_object_new_string(id_digest));
-        json_object_object_add(o, "author-key-digest",
+        json_object_object_add(o, "id_key_digest", json_object_new_string(id_digest));
+        json_object_object_add(o, "author_key_digest",
                                author_digest ? json_object_new_string(author_digest) : NULL);
-        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text("ccm-snp-id-block/1", o);
     } else {
         text = g_strdup_printf("id-block=%s\nid-auth=%s\nauthor-key-enabled=%s\n"
                                "id-key-digest=%s\n%s%s%s",

@@ -23,11 +23,7 @@ static int print_policy(uint64_t policy, gboolean json)
     bool valid = ccm_snp_policy_check(policy, &problems, NULL);
 
     if (json) {
-        json_object *o = ccm_snp_policy_to_json(policy);
-        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text(NULL, ccm_snp_policy_to_json(policy));
     } else {
         text = ccm_snp_policy_to_text(policy);
     }

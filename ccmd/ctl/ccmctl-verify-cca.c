@@ -7,7 +7,10 @@
  * platform claims are printed; with it, the hash algorithm, RIM, REMs and RPV are
  * compared claim by claim. Either way the platform/realm binding is checked, and the
  * realm token's signature with the RAK it carries; the platform token's signature is
- * checked only with --cpak (a JWK), and the output says so when it is not.
+ * checked only with --cpak (a JWK). A check the token or the inputs do not allow (the
+ * platform signature without --cpak, the binding of a token with one part, the
+ * signatures of bare claims) is listed as unchecked and makes the exit status 1 unless
+ * --allow-unchecked says it may be left out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 #include "ccmctl.h"
 #include "guest-spec.h"
 #include "hex.h"
+#include "json-text.h"
 #include "launch-plan.h"
 #include "expectation-cca.h"
 
@@ -127,9 +131,8 @@ static json_object *load_json(const char *path, GError **error)
         json_object_put(o);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s at byte %zu: expected a JSON object (%s)", path, at,
-                    jerr == json_tokener_success    ? "the file is empty"
-                    : jerr == json_tokener_continue ? "the JSON text ends early"
-                                                    : json_tokener_error_desc(jerr));
+                    jerr == json_tokener_success ? "the file is empty"
+                                                 : ccm_json_error_text(jerr));
         return NULL;
     }
     if (!json_object_is_type(o, json_type_object)) {
@@ -516,7 +519,7 @@ int ccmctl_verify_cca(int argc, char **argv)
 {
     g_autofree char *platform = NULL, *token_path = NULL, *expected_path = NULL;
     g_autofree char *cpak_path = NULL;
-    gboolean json = FALSE;
+    gboolean json = FALSE, allow_unchecked = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform, "cca", "cca" },
@@ -527,18 +530,26 @@ int ccmctl_verify_cca(int argc, char **argv)
         { "cpak", 0, 0, G_OPTION_ARG_FILENAME, &cpak_path,
           "The platform attestation key (JWK) to check the platform token's signature",
           "FILE" },
+        { "allow-unchecked", 0, 0, G_OPTION_ARG_NONE, &allow_unchecked,
+          "Exit 0 even when a check could not be made (listed as unchecked): without --cpak, "
+          "the platform signature; with a token of one part, the binding",
+          NULL },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
+    if (ccmctl_help_section("Options of --platform cca (an Arm CCA attestation token)", entries,
+                            NULL))
+        return CCMCTL_EXIT_OK;
     g_set_prgname("ccmctl verify");
     g_autoptr(GOptionContext) context = g_option_context_new(
         "[GUEST.guest] - decode an Arm CCA attestation token and compare it with the expected "
         "values");
     g_option_context_add_main_entries(context, entries, NULL);
-    g_option_context_set_description(context, "Exit status: 0 every given value matches, 1 a "
-                                              "value, the binding or a signature differs or an "
-                                              "input is bad, 2 usage error. See "
-                                              "ccmctl-verify(1).\n");
+    g_option_context_set_description(context, "Exit status: 0 every given value matches and "
+                                              "every check was made, 1 a value, the binding or "
+                                              "a signature differs, a check could not be made "
+                                              "(without --allow-unchecked) or an input is bad, "
+                                              "2 usage error. See ccmctl-verify(1).\n");
     if (!g_option_context_parse(context, &argc, &argv, &error))
         return ccmctl_fail("verify", error);
     const char *usage = NULL;
@@ -582,12 +593,14 @@ int ccmctl_verify_cca(int argc, char **argv)
     CcmCcaTokenFormat format = ccm_cca_token_format(token);
     gboolean all_ok = TRUE;
     g_autofree char *first_failure = NULL;
+    /* The checks that could not be made, by name. */
+    g_autoptr(GPtrArray) unchecked = g_ptr_array_new();
     json_object *out = json_object_new_object();
     g_autoptr(GString) head = g_string_new(NULL);
     g_autoptr(GString) body = g_string_new(NULL);
 
     json_object_object_add(out, "token", json_object_new_string(token_path));
-    json_object_object_add(out, "format",
+    json_object_object_add(out, "token_format",
                            json_object_new_string(ccm_cca_token_format_to_string(format)));
     g_string_append_printf(head, "%-22s %s (%s, %s)\n", "token", token_path,
                            ccm_cca_token_format_to_string(format), encoding);
@@ -612,8 +625,9 @@ int ccmctl_verify_cca(int argc, char **argv)
         }
     } else {
         json_object_object_add(binding, "result", json_object_new_string("not-applicable"));
-        g_string_append_printf(head, "%-22s not checked (the token has no %s part)\n", "binding",
+        g_string_append_printf(head, "%-22s NOT checked (the token has no %s part)\n", "binding",
                                realm ? "platform" : "realm");
+        g_ptr_array_add(unchecked, "binding");
     }
     json_object_object_add(out, "binding", binding);
 
@@ -631,10 +645,14 @@ int ccmctl_verify_cca(int argc, char **argv)
         g_autofree char *label = g_strdup_printf("%s signature", name);
         if (!(part ? signed_platform : signed_realm)) {
             result = "absent";
-            why = "bare claims: nothing is signed";
+            const void *present = part ? (const void *) plat : (const void *) realm;
+            why = present ? "NOT checked: bare claims, nothing is signed"
+                          : "NOT checked: the token has no such part";
+            g_ptr_array_add(unchecked, part ? "platform signature" : "realm signature");
         } else if (part && !cpak) {
             result = "not-checked";
             why = "NOT checked: give the platform key with --cpak";
+            g_ptr_array_add(unchecked, "platform signature");
         } else {
             int r = part ? ccm_cca_token_verify_platform(token, g_bytes_get_data(cpak, NULL),
                                                          g_bytes_get_size(cpak), &err)
@@ -687,22 +705,37 @@ int ccmctl_verify_cca(int argc, char **argv)
             json_object_object_add(out, "platform", platform_json(plat, body));
     }
 
-    json_object_object_add(out, "result", json_object_new_string(all_ok ? "match" : "differ"));
+    /* Nothing differs but a check was not made: "unchecked", a failure unless allowed. */
+    const char *result = !all_ok ? "differ" : unchecked->len ? "unchecked" : "match";
+    json_object *unchecked_json = json_object_new_array();
+    g_autoptr(GString) unchecked_text = g_string_new(NULL);
+    for (guint i = 0; i < unchecked->len; i++) {
+        json_object_array_add(unchecked_json, json_object_new_string(unchecked->pdata[i]));
+        g_string_append_printf(unchecked_text, "%s%s", i ? ", " : "",
+                               (const char *) unchecked->pdata[i]);
+    }
+    json_object_object_add(out, "unchecked", unchecked_json);
+    json_object_object_add(out, "result", json_object_new_string(result));
     json_object_object_add(out, "first_difference", str_json(first_failure));
     if (first_failure)
         g_string_append_printf(body, "\nresult: differ (first: %s)\n", first_failure);
+    else if (unchecked->len)
+        g_string_append_printf(body, "\nresult: unchecked (not checked: %s%s)\n",
+                               unchecked_text->str,
+                               allow_unchecked ? "; allowed by --allow-unchecked"
+                                               : "; --allow-unchecked accepts this");
     else
         g_string_append(body, expected_path ? "\nresult: match\n" : "");
 
     g_autofree char *s = NULL;
-    if (json)
-        s = g_strconcat(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-                                                                JSON_C_TO_STRING_NOSLASHESCAPE),
-                        "\n", NULL);
-    else
+    if (json) {
+        s = ccmctl_json_text("ccm-verify-cca/1", out);
+    } else {
         s = g_strconcat(head->str, body->str, NULL);
-    json_object_put(out);
+        json_object_put(out);
+    }
     if (!ccmctl_write_stdout(s, &error))
         return ccmctl_fail("verify", error);
-    return all_ok ? CCMCTL_EXIT_OK : CCMCTL_EXIT_FAILURE;
+    return all_ok && (allow_unchecked || unchecked->len == 0) ? CCMCTL_EXIT_OK
+                                                               : CCMCTL_EXIT_FAILURE;
 }

@@ -76,10 +76,7 @@ int ccmctl_manifest_report(const CcmLaunchPlan *plan, const char *manifest_path,
             *ret_json = o;
             return first_bad ? CCMCTL_EXIT_FAILURE : CCMCTL_EXIT_OK;
         }
-        text = g_strconcat(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL);
-        json_object_put(o);
+        text = ccmctl_json_text("ccm-verify-manifest/1", o);
     } else {
         g_autoptr(GString) s = g_string_new(NULL);
         for (guint i = 0; i < checks->len; i++) {
@@ -112,6 +109,9 @@ int ccmctl_verify_manifest(int argc, char **argv)
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
+    if (ccmctl_help_section("Options of --manifest (a boot manifest against a guest spec)",
+                            entries, NULL))
+        return CCMCTL_EXIT_OK;
     g_set_prgname("ccmctl verify");
     g_autoptr(GOptionContext) context = g_option_context_new(
         "--manifest FILE GUEST.guest - what a boot consumed against the spec's inputs");

@@ -13,6 +13,9 @@
  * is named. With --firmware, --qemu (or --fw-cfg-dir) and --option-rom, PCR0's version
  * and volumes, PCR1's ACPI files and SMBIOS table and PCR2's option ROM drivers too
  * (ccmctl-tpm-inputs.c). An event ccm cannot predict keeps its place and is not compared.
+ * A comparison the inputs ask for that cannot be made (the boot variables of a log that
+ * names no release, PCR0's events with --firmware, SMBIOS with --firmware and QEMU's
+ * files) is listed as unchecked and makes the exit status 1 unless --allow-unchecked.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -97,7 +100,7 @@ int ccmctl_verify_tpm(int argc, char **argv)
     g_autofree char *platform = NULL, *log_path = NULL, *pcrs_path = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *memory = NULL, *qemu_version = NULL;
     g_autofree char *vars = NULL, *release_text = NULL;
-    gboolean json = FALSE, legacy = FALSE;
+    gboolean json = FALSE, legacy = FALSE, allow_unchecked = FALSE;
     g_autoptr(GError) error = NULL;
     g_auto(CcmctlTpmInputs) tpm = { 0 };
     g_autofree GOptionEntry *tpm_entries = ccmctl_tpm_input_entries(&tpm);
@@ -125,17 +128,26 @@ int ccmctl_verify_tpm(int argc, char **argv)
         { "legacy-loader", 0, 0, G_OPTION_ARG_NONE, &legacy,
           "Secure Boot with an unsigned kernel: the legacy loader measured neither it nor its "
           "command line (they still shape the PEI rehearsal)", NULL },
+        { "allow-unchecked", 0, 0, G_OPTION_ARG_NONE, &allow_unchecked,
+          "Exit 0 even when a comparison the inputs ask for could not be made (listed as "
+          "unchecked)",
+          NULL },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
+    if (ccmctl_help_section("Options of --platform tpm (a vTPM's firmware event log)", entries,
+                            tpm_entries))
+        return CCMCTL_EXIT_OK;
     g_set_prgname("ccmctl verify");
     g_autoptr(GOptionContext) context = g_option_context_new(
         "--platform tpm - replay a vTPM's firmware event log and compare it");
     g_option_context_add_main_entries(context, entries, NULL);
     g_option_context_add_main_entries(context, tpm_entries, NULL);
     g_option_context_set_description(context, "Exit status: 0 every check passed, 1 a PCR or "
-                                              "event differs or an input is bad, 2 usage "
-                                              "error. See ccmctl-verify(1).\n");
+                                              "event differs, a comparison the inputs ask for "
+                                              "could not be made (without --allow-unchecked) "
+                                              "or an input is bad, 2 usage error. See "
+                                              "ccmctl-verify(1).\n");
     if (!g_option_context_parse(context, &argc, &argv, &error))
         return ccmctl_fail("verify", error);
     int qemu_major = 0, qemu_minor = 0;
@@ -267,10 +279,18 @@ int ccmctl_verify_tpm(int argc, char **argv)
     }
     g_autoptr(GArray) expected = g_array_new(FALSE, TRUE, sizeof(Expected));
     g_array_set_clear_func(expected, expected_clear);
+    /* Skipped events the inputs ask for: the boot variables (always compared, but not
+     * without a release), PCR0's with --firmware, PCR1's (SMBIOS) with --firmware and
+     * QEMU's files (the ACPI files are unknown only without those). */
+    g_autoptr(GPtrArray) unchecked = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < predicted->len; i++) {
         const CcmTpmEvent *p = &g_array_index(predicted, CcmTpmEvent, i);
         Expected e = { p->pcr, p->type, g_strdup(p->description) };
         e.skip = !p->known || (!release && p->type == EV_EFI_VARIABLE_BOOT);
+        if ((p->known && e.skip) ||
+            (!p->known && tpm.firmware &&
+             (p->pcr == 0 || (p->pcr == 1 && (tpm.qemu || tpm.fw_cfg_dir)))))
+            g_ptr_array_add(unchecked, g_strdup_printf("PCR%u %s", p->pcr, p->description));
         memcpy(e.sha256, p->sha256, CCM_SHA256_SIZE);
         memcpy(e.sha384, p->sha384, CCM_SHA384_SIZE);
         g_array_append_val(expected, e);
@@ -340,6 +360,16 @@ int ccmctl_verify_tpm(int argc, char **argv)
             g_string_append_printf(text, " PCR%u %s;", p->pcr, p->description);
     }
     g_string_append_c(text, '\n');
+    json_object *unchecked_json = json_object_new_array();
+    for (guint i = 0; i < unchecked->len; i++) {
+        json_object_array_add(unchecked_json, json_object_new_string(unchecked->pdata[i]));
+        g_string_append_printf(text, "%s%s", i ? "; " : "unchecked: ",
+                               (const char *) unchecked->pdata[i]);
+    }
+    if (unchecked->len)
+        g_string_append_printf(text, " (%s)\n",
+                               allow_unchecked ? "allowed by --allow-unchecked"
+                                               : "--allow-unchecked accepts this");
     json_object_object_add(out, "event_log", json_object_new_string(log_path));
     json_object_object_add(out, "events", json_object_new_int((int) n));
     json_object_object_add(out, "edk2_release", release ? json_object_new_int((int) release)
@@ -347,14 +377,20 @@ int ccmctl_verify_tpm(int argc, char **argv)
     json_object_object_add(out, "pcrs", pcr_results);
     json_object_object_add(out, "event_comparison", event_results);
     json_object_object_add(out, "first_difference", first ? json_object_new_string(first) : NULL);
-    g_autofree char *printed =
-        json ? g_strconcat(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE),
-                           "\n", NULL)
-             : g_strdup(text->str);
-    json_object_put(out);
+    json_object_object_add(out, "unchecked", unchecked_json);
+    json_object_object_add(out, "result", json_object_new_string(failures         ? "differ"
+                                                                 : unchecked->len ? "unchecked"
+                                                                                  : "match"));
+    g_autofree char *printed = NULL;
+    if (json) {
+        printed = ccmctl_json_text("ccm-verify-tpm/1", out);
+    } else {
+        printed = g_strdup(text->str);
+        json_object_put(out);
+    }
     free(events);
     if (!ccmctl_write_stdout(printed, &error))
         return ccmctl_fail("verify", error);
-    return failures ? CCMCTL_EXIT_FAILURE : CCMCTL_EXIT_OK;
+    return failures || (unchecked->len && !allow_unchecked) ? CCMCTL_EXIT_FAILURE
+                                                            : CCMCTL_EXIT_OK;
 }

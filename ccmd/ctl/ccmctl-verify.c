@@ -10,7 +10,8 @@
  *
  * Inputs: the quote as raw bytes, hex text, or a JSON object with "quote" (dstack's
  * fixtures); the event log as a raw CCEL area, or JSON: a list of {"imr", "event_type",
- * "digest"} or an object whose "event_log" holds one (as a list or a JSON string).
+ * "digest"} or an object whose "event_log" holds one (as a list or a JSON string), or
+ * whose "events" does (`ccmctl measure --event-log json`, "ccm-event-log/1").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,9 +121,11 @@ static gboolean load_events(const char *path, GArray *events, char **ret_data, G
     if (size && (data[0] == '[' || data[0] == '{')) {
         json_object *root = json_tokener_parse(data), *inner = NULL, *parsed = NULL;
         json_object *o = root;
-        /* {"event_log": [...]} or {"event_log": "[...]"} (dstack's fixtures) */
+        /* {"event_log": [...]} or {"event_log": "[...]"} (dstack's fixtures), or the
+         * document "ccm-event-log/1" with "events" (ccmctl measure --event-log json) */
         if (root && json_object_is_type(root, json_type_object) &&
-            json_object_object_get_ex(root, "event_log", &inner))
+            (json_object_object_get_ex(root, "event_log", &inner) ||
+             json_object_object_get_ex(root, "events", &inner)))
             o = inner;
         if (o && json_object_is_type(o, json_type_string))
             parsed = json_tokener_parse(json_object_get_string(o));
@@ -192,7 +195,9 @@ static char *compare_events(const CcmTdxExpected *ex, const GArray *events, json
             char tb[16];
             if (!predicted) {
                 result = "not-predicted";
-                what = rtmr == 3 ? "(the workload's)" : "(needs the kernel: direct boot)";
+                what = rtmr == 3   ? "(the workload's)"
+                       : rtmr == 0 ? "(not modelled for this OVMF layout)"
+                                   : "(needs the kernel: direct boot)";
             } else if (!e) {
                 result = "missing";
                 what = p->description;
@@ -279,11 +284,11 @@ int ccmctl_verify(int argc, char **argv)
     g_autofree char *qemu = NULL, *qemu_version = NULL;
     int qemu_major = 0, qemu_minor = 0;
     gint vcpus = 0;
-    gboolean json = FALSE;
+    gboolean json = FALSE, allow_unchecked = FALSE;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform,
-          "tdx (for cca and tpm, see --platform cca|tpm --help)", "tdx|cca|tpm" },
+          "tdx, cca or tpm (the options of cca, tpm and --manifest follow)", "tdx|cca|tpm" },
         { "quote", 0, 0, G_OPTION_ARG_FILENAME, &quote, "A TD quote v4 (raw, hex or JSON)",
           "FILE" },
         { "report", 0, 0, G_OPTION_ARG_FILENAME, &report, "A TDREPORT (1024 bytes)", "FILE" },
@@ -309,6 +314,10 @@ int ccmctl_verify(int argc, char **argv)
           "X.Y" },
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
           "Read the ACPI blobs from this QEMU (without a guest spec)", "PATH" },
+        { "allow-unchecked", 0, 0, G_OPTION_ARG_NONE, &allow_unchecked,
+          "Exit 0 even when a predicted event could not be checked (unknown: an input is "
+          "missing; RTMR0 not predicted for the layout)",
+          NULL },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { NULL },
     };
@@ -316,9 +325,20 @@ int ccmctl_verify(int argc, char **argv)
     g_autoptr(GOptionContext) context = g_option_context_new(
         "[GUEST.guest] - compare a TD's quote and event log with what is expected");
     g_option_context_add_main_entries(context, entries, NULL);
-    g_option_context_set_description(context, "Exit status: 0 every register matches, 1 a "
-                                              "register differs or an input is bad, 2 usage "
-                                              "error. See ccmctl-verify(1).\n");
+    /* --help lists the options of --platform cca, tpm and --manifest too. */
+    g_autofree char *sections = NULL;
+    if (ccmctl_wants_help(argc, argv)) {
+        int (*const others[])(int, char **) = { ccmctl_verify_cca, ccmctl_verify_tpm,
+                                                ccmctl_verify_manifest, NULL };
+        sections = ccmctl_help_sections(others);
+    }
+    g_autofree char *description = g_strconcat(
+        sections ? sections : "",
+        "Exit status: 0 every register matches and every predicted event was checked, 1 a "
+        "register differs, an event could not be checked (without --allow-unchecked) or an "
+        "input is bad, 2 usage error. See ccmctl-verify(1).\n",
+        NULL);
+    g_option_context_set_description(context, description);
     if (!g_option_context_parse(context, &argc, &argv, &error))
         return ccmctl_fail("verify", error);
     const char *spec_path = argc > 1 ? argv[1] : NULL;
@@ -327,8 +347,13 @@ int ccmctl_verify(int argc, char **argv)
                      : ccm_tdx_layout_from_string(layout_name);
     guint64 mem = 0;
     const char *usage = NULL;
-    if (!platform || strcmp(platform, "tdx") != 0)
-        usage = "--platform tdx is required";
+    g_autofree char *bad_platform = NULL;
+    if (!platform)
+        usage = "--platform tdx, cca or tpm is required (or --manifest FILE)";
+    else if (strcmp(platform, "tdx") != 0)
+        usage = bad_platform = g_strdup_printf("--platform: unknown platform '%s': expected "
+                                               "tdx, cca or tpm",
+                                               platform);
     else if (!quote == !report)
         usage = "give one of --quote FILE or --report FILE";
     else if (argc > 2)
@@ -398,6 +423,8 @@ int ccmctl_verify(int argc, char **argv)
     json_object *out = json_object_new_object();
     g_autoptr(GString) text = g_string_new(NULL);
     gboolean all_match = TRUE;
+    /* The predicted events that could not be checked. */
+    g_autoptr(GPtrArray) unchecked = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *mrtd_hex = ccm_hex_encode(td.mrtd, sizeof(td.mrtd));
 
     if (firmware) {
@@ -421,7 +448,9 @@ int ccmctl_verify(int argc, char **argv)
             }
             g_autofree char *h = ccm_hex_encode(mrtd, sizeof(mrtd));
             const char *name = ccm_tdx_page_order_to_string((CcmTdxPageOrder) order);
-            json_object_object_add(m, name, json_object_new_string(h));
+            /* The page order as a key, in snake_case: "per_page", "per_section". */
+            g_autofree char *key = g_strdelimit(g_strdup(name), "-", '_');
+            json_object_object_add(m, key, json_object_new_string(h));
             if (memcmp(mrtd, td.mrtd, sizeof(mrtd)) == 0)
                 matched = name;
         }
@@ -433,8 +462,8 @@ int ccmctl_verify(int argc, char **argv)
                                    firmware, matched);
         } else {
             json_object *pp = NULL, *ps = NULL;
-            json_object_object_get_ex(m, "per-page", &pp);
-            json_object_object_get_ex(m, "per-section", &ps);
+            json_object_object_get_ex(m, "per_page", &pp);
+            json_object_object_get_ex(m, "per_section", &ps);
             g_string_append_printf(text,
                                    "MRTD    differ  %s\n        %s gives %s (per-page)\n"
                                    "        and %s (per-section)\n",
@@ -506,6 +535,22 @@ int ccmctl_verify(int argc, char **argv)
                                    ex->profile ? ", " : "", ex->profile ? ex->profile->name : "",
                                    in.memory);
             g_autofree char *first = compare_events(ex, events, cmp, text);
+            /* Predicted events that could not be checked: unknown (an input is missing), and
+             * RTMR0's when the layout is not modelled. RTMR1 and RTMR2 without a direct-boot
+             * kernel and RTMR3 are not predicted at all (not asked for). */
+            for (size_t i = 0; i < json_object_array_length(cmp); i++) {
+                json_object *e = json_object_array_get_idx(cmp, i), *r = NULL, *reg = NULL;
+                json_object *what = NULL;
+                json_object_object_get_ex(e, "result", &r);
+                json_object_object_get_ex(e, "rtmr", &reg);
+                json_object_object_get_ex(e, "event", &what);
+                const char *res = json_object_get_string(r);
+                if (strcmp(res, "unknown") == 0 ||
+                    (strcmp(res, "not-predicted") == 0 && json_object_get_int(reg) == 0))
+                    g_ptr_array_add(unchecked, g_strdup_printf("RTMR%d %s",
+                                                               json_object_get_int(reg),
+                                                               json_object_get_string(what)));
+            }
             json_object_object_add(out, "event_comparison", cmp);
             json_object_object_add(out, "first_difference",
                                    first ? json_object_new_string(first) : NULL);
@@ -515,15 +560,29 @@ int ccmctl_verify(int argc, char **argv)
             }
         }
     }
-    json_object_object_add(out, "result", json_object_new_string(all_match ? "match"
-                                                                           : "differ"));
-    g_autofree char *s = json ? g_strconcat(json_object_to_json_string_ext(
-                                                out, JSON_C_TO_STRING_PRETTY |
-                                                         JSON_C_TO_STRING_NOSLASHESCAPE),
-                                            "\n", NULL)
-                              : g_strdup(text->str);
-    json_object_put(out);
+    json_object *unchecked_json = json_object_new_array();
+    for (guint i = 0; i < unchecked->len; i++)
+        json_object_array_add(unchecked_json, json_object_new_string(unchecked->pdata[i]));
+    json_object_object_add(out, "unchecked", unchecked_json);
+    if (unchecked->len)
+        g_string_append_printf(text, "unchecked: %u predicted event%s could not be checked "
+                                     "(unknown, or RTMR0 not predicted)%s\n",
+                               unchecked->len, unchecked->len == 1 ? "" : "s",
+                               allow_unchecked ? "; allowed by --allow-unchecked"
+                                               : "; --allow-unchecked accepts this");
+    json_object_object_add(out, "result",
+                           json_object_new_string(!all_match       ? "differ"
+                                                  : unchecked->len ? "unchecked"
+                                                                   : "match"));
+    g_autofree char *s = NULL;
+    if (json)
+        s = ccmctl_json_text("ccm-verify-tdx/1", out);
+    else {
+        s = g_strdup(text->str);
+        json_object_put(out);
+    }
     if (!ccmctl_write_stdout(s, &error))
         return ccmctl_fail("verify", error);
-    return all_match ? CCMCTL_EXIT_OK : CCMCTL_EXIT_FAILURE;
+    return all_match && (allow_unchecked || !unchecked->len) ? CCMCTL_EXIT_OK
+                                                              : CCMCTL_EXIT_FAILURE;
 }

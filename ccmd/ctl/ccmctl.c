@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "ccmctl.h"
+#include "json-document.h"
 
 static const struct {
     const char *name;
@@ -41,7 +42,75 @@ static void usage(FILE *out)
                  "Confidential VM launch measurements and management.\n\nCommands:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nRun 'ccmctl COMMAND --help' for the options of a command; see ccmctl(1).\n");
+    fprintf(out, "\nRun 'ccmctl COMMAND --help' or 'ccmctl help COMMAND' for the options of a "
+                 "command; see ccmctl(1).\n");
+}
+
+/* `ccmctl help COMMAND [OPTION...]`: what `ccmctl COMMAND [OPTION...] --help` prints
+ * (with --platform X, that platform's options). */
+static int command_help(int argc, char **argv)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        if (strcmp(argv[0], commands[i].name) != 0)
+            continue;
+        g_autofree char **args = g_new0(char *, argc + 2);
+        for (int k = 0; k < argc; k++)
+            args[k] = argv[k];
+        args[argc] = (char *) "--help";
+        return commands[i].run(argc + 1, args);
+    }
+    fprintf(stderr, "ccmctl: unknown command '%s'\n\n", argv[0]);
+    usage(stderr);
+    return CCMCTL_EXIT_USAGE;
+}
+
+/* While ccmctl_help_sections() runs: the sections the commands add. */
+static GString *help_sections;
+
+gboolean ccmctl_help_section(const char *title, const GOptionEntry *entries,
+                             const GOptionEntry *more)
+{
+    if (!help_sections)
+        return FALSE;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) helps = g_ptr_array_new();
+    int width = 0;
+    for (const GOptionEntry *list = entries; list; list = list == entries ? more : NULL)
+        for (const GOptionEntry *e = list; e->long_name; e++) {
+            if ((e->flags & G_OPTION_FLAG_HIDDEN) || strcmp(e->long_name, "platform") == 0)
+                continue; /* the title names the --platform */
+            char *name = e->arg == G_OPTION_ARG_NONE
+                             ? g_strdup_printf("--%s", e->long_name)
+                             : g_strdup_printf("--%s=%s", e->long_name,
+                                               e->arg_description ? e->arg_description : "VALUE");
+            width = MAX(width, (int) strlen(name));
+            g_ptr_array_add(names, name);
+            g_ptr_array_add(helps, (gpointer) (e->description ? e->description : ""));
+        }
+    g_string_append_printf(help_sections, "%s:\n", title);
+    for (guint i = 0; i < names->len; i++)
+        g_string_append_printf(help_sections, "  %-*s  %s\n", width,
+                               (const char *) names->pdata[i], (const char *) helps->pdata[i]);
+    g_string_append_c(help_sections, '\n');
+    return TRUE;
+}
+
+char *ccmctl_help_sections(int (*const *commands_with_sections)(int argc, char **argv))
+{
+    g_assert(!help_sections);
+    help_sections = g_string_new(NULL);
+    for (size_t i = 0; commands_with_sections[i]; i++)
+        (void) commands_with_sections[i](0, NULL);
+    return g_string_free(g_steal_pointer(&help_sections), FALSE);
+}
+
+gboolean ccmctl_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 ||
+            strcmp(argv[i], "-?") == 0 || strcmp(argv[i], "--help-all") == 0)
+            return TRUE;
+    return FALSE;
 }
 
 int ccmctl_fail(const char *command, const GError *error)
@@ -76,6 +145,29 @@ gboolean ccmctl_write_stdout(const char *text, GError **error)
     return TRUE;
 }
 
+char *ccmctl_json_text(const char *format, json_object *members)
+{
+    json_object *doc = format ? ccm_json_document(format, members) : members;
+    char *text = ccm_json_document_text(doc, false);
+    json_object_put(doc);
+    return text;
+}
+
+gboolean ccmctl_json_option(gboolean json, const char *option, char **output, GError **error)
+{
+    if (!json)
+        return TRUE;
+    if (*output && strcmp(*output, "json") != 0) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                    "--json is %s json: it cannot be combined with %s %s", option, option,
+                    *output);
+        return FALSE;
+    }
+    g_free(*output);
+    *output = g_strdup("json");
+    return TRUE;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -84,6 +176,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return CCMCTL_EXIT_USAGE;
     }
+    if (strcmp(argv[1], "help") == 0 && argc > 2)
+        return command_help(argc - 2, argv + 2);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         usage(stdout);

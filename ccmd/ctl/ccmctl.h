@@ -70,11 +70,33 @@ int ccmctl_export(int argc, char **argv);
 int ccmctl_snp_id_block(int argc, char **argv);
 int ccmctl_snp_policy(int argc, char **argv);
 
+/* The --help of a command whose --platform values have parsers of their own (measure,
+ * verify) lists their options too: ccmctl_help_sections() calls each of
+ * @commands_with_sections (NULL-terminated) with no arguments, and each, right after its
+ * option entries are made, calls ccmctl_help_section() with them, which then adds them
+ * under @title to the text returned and answers TRUE: the command returns at once. At
+ * any other time ccmctl_help_section() answers FALSE. */
+char *ccmctl_help_sections(int (*const *commands_with_sections)(int argc, char **argv));
+gboolean ccmctl_help_section(const char *title, const GOptionEntry *entries,
+                             const GOptionEntry *more);
+
+/* Whether @argv asks for --help (-h, -?, --help-all). */
+gboolean ccmctl_wants_help(int argc, char **argv);
+
 /* Prints "ccmctl COMMAND: MESSAGE" on stderr and returns the exit code for @error. */
 int ccmctl_fail(const char *command, const GError *error);
 
 /* Writes @text to stdout and flushes; FALSE (with @error) if stdout failed. */
 gboolean ccmctl_write_stdout(const char *text, GError **error);
+
+/* The text of a JSON document as --json prints it (pretty, newline-terminated; see
+ * "JSON OUTPUT" in ccmctl(1)): @members (consumed) with "format": @format first, or with
+ * @format NULL @members as is (already a document). */
+char *ccmctl_json_text(const char *format, struct json_object *members);
+
+/* --json where a command also has a choice of output forms (@option: "--output",
+ * "--format"): sets *@output to "json"; a usage error when it names another form. */
+gboolean ccmctl_json_option(gboolean json, const char *option, char **output, GError **error);
 
 /* Where and how `ccmctl register` (and `ccmctl rehearse --attest`) write to a Trustee KBS. */
 typedef struct CcmctlBrokerOptions {

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         return 1;
     }
     CcmVarlinkServer *server = ccm_varlink_server_new("ccm", "ccmd", CCM_VERSION,
-                                                      "https://example.invalid/ccm");
+                                                      CCM_PROJECT_URL);
     CcmManagerApi *api = ccm_manager_api_new(manager, server);
     if (!serve_socket(server, socket, &error)) {
         ccm_log_error(NULL, "%s", error->message);

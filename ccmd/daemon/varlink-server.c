@@ -22,6 +22,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "ccm-autocleanups.h"
+#include "json-text.h"
 #include "log.h"
 #include "varlink-server.h"
 
@@ -168,8 +169,9 @@ static void write_next(Connection *c)
 
 static void send_message(Connection *c, json_object *message)
 {
-    const char *text = json_object_to_json_string_ext(message, JSON_C_TO_STRING_PLAIN |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+    /* A spec path that is not UTF-8 keeps the message valid JSON (json-text.h). */
+    g_autofree char *text = ccm_json_text_make_utf8(json_object_to_json_string_ext(
+        message, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     size_t n = strlen(text);
     uint8_t *buf = g_malloc(n + 1);
     memcpy(buf, text, n);

@@ -68,7 +68,7 @@ static void test_json(void)
 
     g_assert_true(json_object_object_get_ex(o, "platforms", &platforms));
     g_assert_cmpint(json_object_object_length(platforms), ==, 6);
-    static const char *const names[] = { "none", "sev", "sev-es", "sev-snp", "tdx", "cca" };
+    static const char *const names[] = { "none", "sev", "sev_es", "sev_snp", "tdx", "cca" };
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
         json_object *p, *ok, *reason;
         g_assert_true(json_object_object_get_ex(platforms, names[i], &p));
@@ -78,7 +78,7 @@ static void test_json(void)
         /* A reason exactly when the platform cannot run. */
         g_assert_cmpint(json_object_get_boolean(ok), ==, reason == NULL);
     }
-    g_assert_true(json_object_object_get_ex(platforms, "sev-snp", &v));
+    g_assert_true(json_object_object_get_ex(platforms, "sev_snp", &v));
     g_assert_true(json_object_object_get_ex(v, "ok", &v));
     g_assert_false(json_object_get_boolean(v));
     g_assert_true(json_object_object_get_ex(platforms, "none", &v));
@@ -118,6 +118,51 @@ static void test_root(void)
     g_assert_cmpint(g_rmdir(root), ==, 0);
 }
 
+/* Arm CCA on an x86 host (a fake AMD one): not applicable, not failed; --platform cca
+ * exits 1 all the same (it cannot run here). */
+static void test_not_applicable(void)
+{
+    g_autofree char *root = g_dir_make_tmp("ccm-host-cli-XXXXXX", NULL);
+    g_autofree char *proc = g_build_filename(root, "proc", NULL);
+    g_autofree char *cpuinfo = g_build_filename(proc, "cpuinfo", NULL);
+    g_assert_cmpint(g_mkdir(proc, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(cpuinfo, "processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                                               "flags\t\t: fpu svm\n", -1, NULL));
+    g_autofree char *text = NULL, *json = NULL, *sev = NULL;
+
+    g_assert_cmpint(RUN(&text, NULL, "--root", root, "--qemu", "/nonexistent/qemu", "--platform",
+                        "cca"),
+                    ==, 1);
+    g_assert_nonnull(strstr(text, "\ncca      not applicable here: Arm CCA: not an Arm CPU "
+                                  "(AuthenticAMD)\n"));
+    g_assert_nonnull(strstr(text, "\ntdx      not applicable here: Intel TDX: not an Intel CPU"));
+    g_assert_nonnull(strstr(text, "\nsev      cannot run here: "));
+    g_assert_null(strstr(text, "fail  firmware for TDX"));
+    g_assert_nonnull(strstr(text, "skip  firmware for TDX       does not apply here (Intel TDX: "));
+
+    g_assert_cmpint(RUN(&json, NULL, "--root", root, "--qemu", "/nonexistent/qemu", "--json"), ==,
+                    0);
+    json_object *o = json_tokener_parse(json), *platforms, *p, *v;
+    g_assert_nonnull(o);
+    g_assert_true(json_object_object_get_ex(o, "platforms", &platforms));
+    g_assert_true(json_object_object_get_ex(platforms, "cca", &p));
+    g_assert_true(json_object_object_get_ex(p, "applicable", &v));
+    g_assert_false(json_object_get_boolean(v));
+    g_assert_true(json_object_object_get_ex(p, "ok", &v));
+    g_assert_false(json_object_get_boolean(v));
+    g_assert_true(json_object_object_get_ex(platforms, "sev", &p));
+    g_assert_true(json_object_object_get_ex(p, "applicable", &v));
+    g_assert_true(json_object_get_boolean(v));
+    json_object_put(o);
+
+    g_assert_cmpint(RUN(&sev, NULL, "--root", root, "--qemu", "/nonexistent/qemu", "--platform",
+                        "sev"),
+                    ==, 1);
+    g_unlink(cpuinfo);
+    g_rmdir(proc);
+    g_rmdir(root);
+}
+
 static void test_usage(void)
 {
     g_autofree char *bad = NULL, *bad_err = NULL, *option = NULL, *option_err = NULL;
@@ -142,6 +187,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-host-check/json", test_json);
     g_test_add_func("/ccmctl-host-check/platform", test_platform);
     g_test_add_func("/ccmctl-host-check/root", test_root);
+    g_test_add_func("/ccmctl-host-check/not-applicable", test_not_applicable);
     g_test_add_func("/ccmctl-host-check/usage", test_usage);
     return g_test_run();
 }

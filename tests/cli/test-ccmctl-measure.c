@@ -148,7 +148,7 @@ static void test_outputs(void)
     g_assert_true(json_object_object_get_ex(o, "steps", &steps));
     g_assert_cmpuint(json_object_array_length(steps), ==, 9); /* fw + 7 sections + 1 VMSA */
     g_assert_true(json_object_object_get_ex(o, "inputs", &inputs));
-    g_assert_true(json_object_object_get_ex(inputs, "vcpu-sig", &sig));
+    g_assert_true(json_object_object_get_ex(inputs, "vcpu_sig", &sig));
     g_assert_cmpstr(json_object_get_string(sig), ==, "0x800f12");
     json_object_put(o);
 }
@@ -405,11 +405,21 @@ static void test_tdx(void)
         g_assert_cmpstr(r.out, ==, TDX_BOOKWORM_PER_SECTION "\n");
     }
     {
+        /* By default MRTD alone, as for every platform's primary value: complete. */
+        g_auto(Result) d = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                               "512M", NULL);
+        g_assert_cmpint(d.status, ==, 0);
+        g_assert_cmpstr(d.out, ==, TDX_BOOKWORM_PER_PAGE "\n");
+        g_auto(Result) both = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+                                  "512M", "--json", "--output", "hex", NULL);
+        assert_error(&both, 2, "--json is --output json", NULL);
         g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
-                               "512M", "--explain", NULL);
+                               "512M", "--explain", "--json", NULL);
         g_assert_cmpint(r.status, ==, 3); /* printed, but RTMR0 cannot be predicted */
         json_object *o = json_tokener_parse(r.out), *v = NULL;
         g_assert_nonnull(o);
+        g_assert_true(json_object_object_get_ex(o, "format", &v));
+        g_assert_cmpstr(json_object_get_string(v), ==, "ccm-measure/1");
         g_assert_true(json_object_object_get_ex(o, "mrtd", &v));
         g_assert_cmpstr(json_object_get_string(v), ==, TDX_BOOKWORM_PER_PAGE);
         g_assert_true(json_object_object_get_ex(o, "not_computed", &v));
@@ -444,7 +454,7 @@ static void test_tdx(void)
         g_assert_cmpint(one.status, ==, 0);
         g_assert_cmpuint(strlen(one.out), ==, 97);
         g_auto(Result) all = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
-                                 "2G", "--acpi-dir", acpi, NULL);
+                                 "2G", "--acpi-dir", acpi, "--json", NULL);
         g_assert_cmpint(all.status, ==, 0);
         json_object *o = json_tokener_parse(all.out), *v = NULL;
         g_assert_true(json_object_object_get_ex(o, "rtmr0", &v));
@@ -458,14 +468,15 @@ static void test_tdx(void)
         g_auto(Result) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                  "2G", "--acpi-dir", acpi, "--event-log", "json", NULL);
         g_assert_cmpint(log.status, ==, 0);
-        json_object *list = json_tokener_parse(log.out);
+        json_object *doc = json_tokener_parse(log.out), *list = NULL;
+        g_assert_true(json_object_object_get_ex(doc, "events", &list));
         g_assert_cmpuint(json_object_array_length(list), ==, 14);
         for (size_t i = 0; i < 14; i++) {
             json_object *ev = json_object_array_get_idx(list, i), *d = NULL;
             g_assert_true(json_object_object_get_ex(ev, "digest", &d));
             g_assert_nonnull(d);
         }
-        json_object_put(list);
+        json_object_put(doc);
     }
     {
         g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
@@ -752,7 +763,14 @@ static void test_tpm_verify(void)
         g_assert_nonnull(strstr(r.out, "PCR0 PEI firmware volume (give --firmware)"));
     }
     {
-        g_auto(Result) m = run("measure", "--platform", "tpm", "--edk2-release", "202608", NULL);
+        /* By default one line per PCR: its number, SHA-256 and SHA-384, "-" where not
+         * predicted; the same values with --json. */
+        g_auto(Result) t = run("measure", "--platform", "tpm", "--edk2-release", "202608", NULL);
+        g_assert_cmpint(t.status, ==, 3);
+        g_assert_true(g_str_has_prefix(t.out, "0 - -\n1 "));
+        g_assert_nonnull(strstr(t.out, "50529d96fe4d1afdafb65e7f95bf23c4\n4 "));
+        g_auto(Result) m = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+                               "--json", NULL);
         g_assert_cmpint(m.status, ==, 3);
         json_object *o = json_tokener_parse(m.out), *v = NULL, *pcr = NULL;
         g_assert_true(json_object_object_get_ex(o, "sha384", &v));

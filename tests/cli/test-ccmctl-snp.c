@@ -89,9 +89,9 @@ static void test_id_block(void)
                         "0x30000", "--id-key", id, "--json", NULL),
                     ==, 0);
     json_object *o = json_tokener_parse(jout), *v;
-    g_assert_true(json_object_object_get_ex(o, "author-key-enabled", &v));
+    g_assert_true(json_object_object_get_ex(o, "author_key_enabled", &v));
     g_assert_false(json_object_get_boolean(v));
-    g_assert_true(json_object_object_get_ex(o, "id-block", &v));
+    g_assert_true(json_object_object_get_ex(o, "id_block", &v));
     json_object_put(o);
     g_assert_cmpstr(jerr, ==, "");
 }
@@ -149,7 +149,7 @@ static void test_policy(void)
     g_assert_true(json_object_get_boolean(v));
     g_assert_true(json_object_object_get_ex(o, "smt", &v));
     g_assert_false(json_object_get_boolean(v));
-    g_assert_true(json_object_object_get_ex(o, "abi-minor", &v));
+    g_assert_true(json_object_object_get_ex(o, "abi_minor", &v));
     g_assert_cmpint(json_object_get_int(v), ==, 55);
     json_object_put(o);
 

@@ -65,7 +65,9 @@ static void test_decode_text(void)
     g_autofree char *t01 = fixture("cca-token-01.cbor");
     g_autofree char *out = NULL, *err = NULL;
 
-    g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", t01, NULL), ==, 0);
+    g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", t01,
+                        "--allow-unchecked", NULL),
+                    ==, 0);
     g_assert_nonnull(strstr(out, "(cca-399, CBOR)"));
     g_assert_nonnull(strstr(out, "binding                match"));
     g_assert_nonnull(strstr(out, "realm signature        verified"));
@@ -88,6 +90,8 @@ static void test_decode_json(void)
     json_object *o = json_tokener_parse(out), *v, *w;
     g_assert_nonnull(o);
     g_assert_true(json_object_object_get_ex(o, "format", &v));
+    g_assert_cmpstr(json_object_get_string(v), ==, "ccm-verify-cca/1");
+    g_assert_true(json_object_object_get_ex(o, "token_format", &v));
     g_assert_cmpstr(json_object_get_string(v), ==, "cca-399");
     g_assert_true(json_object_object_get_ex(o, "signatures", &v));
     g_assert_true(json_object_object_get_ex(v, "platform", &w));
@@ -131,7 +135,8 @@ static void test_text_encodings(void)
     const char *names[] = { "(cca-399, hex)", "(cca-399, base64)" };
     for (int i = 0; i < 2; i++) {
         g_autofree char *out = NULL, *err = NULL;
-        g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", paths[i], NULL),
+        g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", paths[i],
+                            "--allow-unchecked", NULL),
                         ==, 0);
         g_assert_nonnull(strstr(out, names[i]));
         g_assert_nonnull(strstr(out, "binding                match"));
@@ -150,17 +155,18 @@ static void test_expected_match(void)
     g_autofree char *out = NULL, *err = NULL;
 
     g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", t02, "--expected",
-                        expected, NULL),
+                        expected, "--allow-unchecked", NULL),
                     ==, 0);
     g_assert_nonnull(strstr(out, "hash                   match      sha-256"));
     g_assert_nonnull(strstr(out, "rim                    match      4343"));
     g_assert_nonnull(strstr(out, "rem1                   not given"));
     g_assert_nonnull(strstr(out, "personalization_value  not given"));
-    g_assert_nonnull(strstr(out, "result: match"));
+    g_assert_nonnull(strstr(out, "result: unchecked (not checked: platform signature; allowed "
+                                 "by --allow-unchecked)"));
 
     g_autofree char *jout = NULL, *jerr = NULL;
     g_assert_cmpint(run(&jout, &jerr, "verify", "--platform", "cca", "--token", t02,
-                        "--expected", expected, "--json", NULL),
+                        "--expected", expected, "--json", "--allow-unchecked", NULL),
                     ==, 0);
     json_object *o = json_tokener_parse(jout), *claims, *rim, *res;
     g_assert_true(json_object_object_get_ex(o, "claims", &claims));
@@ -202,6 +208,55 @@ static void test_expected_differ(void)
     g_assert_cmpstr(json_object_get_string(v), ==, "hash");
     g_assert_true(json_object_object_get_ex(o, "result", &v));
     g_assert_cmpstr(json_object_get_string(v), ==, "differ");
+    json_object_put(o);
+}
+
+/* A check that could not be made fails the command unless --allow-unchecked: the platform
+ * signature without --cpak; the binding and both signatures of bare claims. With every
+ * check made (token draft-ffm-00 and its CPAK) nothing is unchecked. */
+static void test_unchecked(void)
+{
+    g_autofree char *t01 = fixture("cca-token-01.cbor");
+    g_autofree char *realm = fixture("realm-claims.cbor");
+    g_autofree char *draft = fixture("cca-token-draft-ffm-00.cbor");
+    g_autofree char *cpak = fixture("cpak.json");
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint(run(&out, &err, "verify", "--platform", "cca", "--token", t01, NULL), ==, 1);
+    g_assert_nonnull(strstr(out, "NOT checked: give the platform key with --cpak"));
+    g_assert_nonnull(strstr(out, "result: unchecked (not checked: platform signature; "
+                                 "--allow-unchecked accepts this)"));
+    g_assert_cmpstr(err, ==, "");
+
+    g_autofree char *jout = NULL, *jerr = NULL;
+    g_assert_cmpint(run(&jout, &jerr, "verify", "--platform", "cca", "--token", realm, "--json",
+                        NULL),
+                    ==, 1);
+    json_object *o = json_tokener_parse(jout), *v;
+    g_assert_nonnull(o);
+    g_assert_true(json_object_object_get_ex(o, "result", &v));
+    g_assert_cmpstr(json_object_get_string(v), ==, "unchecked");
+    g_assert_true(json_object_object_get_ex(o, "unchecked", &v));
+    g_assert_cmpuint(json_object_array_length(v), ==, 3);
+    g_assert_cmpstr(json_object_get_string(json_object_array_get_idx(v, 0)), ==, "binding");
+    g_assert_cmpstr(json_object_get_string(json_object_array_get_idx(v, 2)), ==,
+                    "platform signature");
+    json_object_put(o);
+
+    g_autofree char *aout = NULL, *aerr = NULL;
+    g_assert_cmpint(run(&aout, &aerr, "verify", "--platform", "cca", "--token", realm,
+                        "--allow-unchecked", NULL),
+                    ==, 0);
+    g_assert_nonnull(strstr(aout, "binding                NOT checked (the token has no "
+                                  "platform part)"));
+
+    g_autofree char *dout = NULL, *derr = NULL;
+    g_assert_cmpint(run(&dout, &derr, "verify", "--platform", "cca", "--token", draft, "--cpak",
+                        cpak, "--json", NULL),
+                    ==, 0);
+    o = json_tokener_parse(dout);
+    g_assert_true(json_object_object_get_ex(o, "unchecked", &v));
+    g_assert_cmpuint(json_object_array_length(v), ==, 0);
     json_object_put(o);
 }
 
@@ -251,7 +306,8 @@ static void test_bad_inputs(void)
         { 1, { "--token", t01, "--expected", bad_rpv, NULL },
           "\"personalization_value\": expected a hex string of 64 bytes" },
         { 1, { "--token", t01, "--expected", bad_json, NULL },
-          "bad.json at byte 8: expected a JSON object (the JSON text ends early)" },
+          "bad.json at byte 8: expected a JSON object (the text ends inside a value: "
+          "something is cut off or not closed)" },
         { 1, { "--token", t01, "--cpak", bad_jwk, NULL }, "bad-jwk.json: expected a JWK" },
         { 1, { "--token", realm_claims, "--expected", good, NULL }, "has no realm claims" },
         { 2, { NULL }, "--token FILE is required" },
@@ -317,8 +373,10 @@ static void test_guest_spec(void)
                         expected, spec, NULL),
                     ==, 2);
     assert_one_line(err2, "not both");
-    g_autofree char *no_dtb = write_file("nodtb.guest",
-                                         "[Guest]\nPlatform=cca\nKernel=/k\n[CCA]\nRMM=1.0\n", -1);
+    /* An existing kernel: the files are checked before the keys that need them. */
+    g_autofree char *no_dtb_text = g_strdup_printf(
+        "[Guest]\nPlatform=cca\nKernel=%s/inputs/linux-header-only.bin\n[CCA]\nRMM=1.0\n", cca);
+    g_autofree char *no_dtb = write_file("nodtb.guest", no_dtb_text, -1);
     g_autofree char *out3 = NULL, *err3 = NULL;
     g_assert_cmpint(run(&out3, &err3, "verify", "--platform", "cca", "--token", t01, no_dtb, NULL),
                     ==, 1);
@@ -337,6 +395,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-verify-cca/expected-match", test_expected_match);
     g_test_add_func("/ccmctl-verify-cca/expected-differ", test_expected_differ);
     g_test_add_func("/ccmctl-verify-cca/signature-fails", test_signature_fails);
+    g_test_add_func("/ccmctl-verify-cca/unchecked", test_unchecked);
     g_test_add_func("/ccmctl-verify-cca/bad-inputs", test_bad_inputs);
     g_test_add_func("/ccmctl-verify-cca/tdx-untouched", test_tdx_untouched);
     g_test_add_func("/ccmctl-verify-cca/guest-spec", test_guest_spec);

@@ -154,13 +154,19 @@ static void assert_contains(const char *haystack, const char *needle)
 
 static void test_default_dirs(void)
 {
-    g_auto(GStrv) dirs = ccm_firmware_descriptor_default_dirs();
+    g_auto(GStrv) dirs = ccm_firmware_descriptor_search_path(NULL);
     g_autofree char *user = g_build_filename(g_get_user_config_dir(), "qemu", "firmware", NULL);
 
     g_assert_cmpuint(g_strv_length(dirs), ==, 3);
     g_assert_cmpstr(dirs[0], ==, "/usr/share/qemu/firmware");
     g_assert_cmpstr(dirs[1], ==, "/etc/qemu/firmware");
     g_assert_cmpstr(dirs[2], ==, user);
+
+    /* Another system's tree: its two folders, not this user's. */
+    g_auto(GStrv) in_root = ccm_firmware_descriptor_search_path("/srv/root");
+    g_assert_cmpuint(g_strv_length(in_root), ==, 2);
+    g_assert_cmpstr(in_root[0], ==, "/srv/root/usr/share/qemu/firmware");
+    g_assert_cmpstr(in_root[1], ==, "/srv/root/etc/qemu/firmware");
 }
 
 /* Debian sid: three flash builds listing amd-sev, one memory build for SEV/SEV-ES/SNP,
@@ -460,7 +466,7 @@ static void test_malformed(void)
     } cases[] = {
         { "01-not-json.json", "{ not json", "not JSON: " },
         { "02-truncated.json", "{\"interface-types\": [\"uefi\"",
-          "not JSON: unexpected end of data" },
+          "not JSON: at byte 27, the text ends inside a value" },
         { "03-trailing.json", "{} {}", "not JSON: text after the object at byte 3" },
         { "04-array.json", "[]", "not a JSON object" },
         { "05-nul.json", "{}\0", NULL },  /* written with its NUL below */

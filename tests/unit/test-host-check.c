@@ -134,12 +134,14 @@ static void test_sev_host(void)
     g_assert_cmpint(c->qemu_major, ==, 9);
     g_assert_cmpint(c->qemu_minor, ==, 2);
     assert_item(c, "qemu-sev-snp", "pass", "QEMU 9.2 >= 9.1");
-    assert_item(c, "qemu-tdx", "fail", "QEMU 9.2 is older than 10.1, the first with tdx-guest");
+    /* TDX does not apply to an AMD host: its items are skipped, not failed. */
+    assert_item(c, "qemu-tdx", "skip", "does not apply here (Intel TDX: not an Intel CPU "
+                                       "(AuthenticAMD)); QEMU 9.2 is older than 10.1");
     assert_item(c, "firmware:60-edk2-x86_64-amdsev.json", "info",
                 "amd-sev, amd-sev-es, amd-sev-snp, verbose-dynamic");
     assert_item(c, "firmware-sev-snp", "pass",
                 "amd-sev-snp declared by 60-edk2-x86_64-amdsev.json");
-    assert_item(c, "firmware-tdx", "fail", "declares intel-tdx");
+    assert_item(c, "firmware-tdx", "skip", "declares intel-tdx");
 
     g_assert_true(c->can_run[CCM_GUEST_PLATFORM_NONE]);
     g_assert_null(c->why_not[CCM_GUEST_PLATFORM_NONE]);
@@ -148,6 +150,9 @@ static void test_sev_host(void)
     assert_why_not(c, CCM_GUEST_PLATFORM_SEV_SNP, "AMD SEV-SNP: kvm_amd.sev_snp=N");
     assert_why_not(c, CCM_GUEST_PLATFORM_TDX, "Intel TDX: not an Intel CPU");
     assert_why_not(c, CCM_GUEST_PLATFORM_CCA, "Arm CCA: not an Arm CPU");
+    g_assert_true(c->applicable[CCM_GUEST_PLATFORM_SEV_SNP]);
+    g_assert_false(c->applicable[CCM_GUEST_PLATFORM_TDX]);
+    g_assert_false(c->applicable[CCM_GUEST_PLATFORM_CCA]);
 
     /* Platforms an item matters for. */
     g_assert_cmpuint(item(c, "amd-sev-device")->platforms, ==,
@@ -218,13 +223,15 @@ static void test_tdx_host(void)
     assert_why_not(c, CCM_GUEST_PLATFORM_SEV_SNP, "AMD SEV-SNP: not an AMD CPU");
 
     json_object *j = ccm_host_check_to_json(c), *platforms, *tdx, *snp, *v, *items;
+    g_assert_true(json_object_object_get_ex(j, "format", &v));
+    g_assert_cmpstr(json_object_get_string(v), ==, "ccm-host-check/1");
     g_assert_true(json_object_object_get_ex(j, "platforms", &platforms));
     g_assert_true(json_object_object_get_ex(platforms, "tdx", &tdx));
     g_assert_true(json_object_object_get_ex(tdx, "ok", &v));
     g_assert_true(json_object_get_boolean(v));
     g_assert_true(json_object_object_get_ex(tdx, "reason", &v));
     g_assert_null(v);
-    g_assert_true(json_object_object_get_ex(platforms, "sev-snp", &snp));
+    g_assert_true(json_object_object_get_ex(platforms, "sev_snp", &snp));
     g_assert_true(json_object_object_get_ex(snp, "ok", &v));
     g_assert_false(json_object_get_boolean(v));
     g_assert_true(json_object_object_get_ex(snp, "reason", &v));
@@ -253,7 +260,8 @@ static void test_tdx_disabled(void)
 
     assert_item(c, "intel-tdx", "fail", "kvm_intel.tdx=N: disabled");
     assert_item(c, "qemu-tdx", "fail", "QEMU 10.0 is older than 10.1");
-    assert_item(c, "qemu-sev-snp", "pass", "QEMU 10.0 >= 9.1");
+    assert_item(c, "qemu-sev-snp", "skip", "does not apply here (AMD SEV-SNP: not an AMD CPU "
+                                           "(GenuineIntel)); QEMU 10.0 >= 9.1");
     assert_why_not(c, CCM_GUEST_PLATFORM_TDX, "Intel TDX: kvm_intel.tdx=N");
     rm_rf(root);
 }
@@ -273,10 +281,17 @@ static void test_pvm_kvm(void)
     assert_item(c, "qemu", "pass", "is QEMU 7.2.22");
     assert_item(c, "qemu-sev", "pass", "QEMU 7.2 >= 2.12");
     assert_item(c, "qemu-sev-snp", "fail", "QEMU 7.2 is older than 9.1");
-    assert_item(c, "qemu-cca", "fail", "upstream QEMU has no rme-guest");
+    /* Arm CCA and Intel TDX do not apply to an x86 AMD host: not applicable, not failed. */
+    assert_item(c, "qemu-cca", "skip", "does not apply here (Arm CCA: not an Arm CPU "
+                                       "(AuthenticAMD)); upstream QEMU has no rme-guest");
     g_assert_true(c->can_run[CCM_GUEST_PLATFORM_NONE]);
-    for (int p = CCM_GUEST_PLATFORM_SEV; p < _CCM_GUEST_PLATFORM_MAX; p++)
+    for (int p = CCM_GUEST_PLATFORM_SEV; p <= CCM_GUEST_PLATFORM_SEV_SNP; p++)
         assert_why_not(c, p, "KVM: ");
+    assert_why_not(c, CCM_GUEST_PLATFORM_TDX, "Intel TDX: not an Intel CPU (AuthenticAMD)");
+    assert_why_not(c, CCM_GUEST_PLATFORM_CCA, "Arm CCA: not an Arm CPU (AuthenticAMD)");
+    g_assert_false(c->applicable[CCM_GUEST_PLATFORM_CCA]);
+    g_assert_true(c->applicable[CCM_GUEST_PLATFORM_SEV]);
+    g_assert_true(c->applicable[CCM_GUEST_PLATFORM_NONE]);
     rm_rf(root);
 }
 
@@ -400,7 +415,8 @@ static void test_firmware_descriptors(void)
     g_assert_null(ccm_host_check_find(c, "firmware:README"));
     assert_item(c, "firmware-sev", "pass", "amd-sev declared by 60-edk2-x86_64.json");
     assert_item(c, "firmware-sev-snp", "fail", "/usr/share/qemu/firmware, ");
-    assert_item(c, "firmware-tdx", "pass", "declared by 10-local-tdx.json");
+    /* (skipped: TDX does not apply to this AMD host) */
+    assert_item(c, "firmware-tdx", "skip", "intel-tdx declared by 10-local-tdx.json");
 
     /* In file-name order, descriptors before the per-feature items. */
     g_assert_cmpuint(index_of(c, "firmware:10-local-tdx.json"), <,

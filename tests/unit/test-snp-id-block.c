@@ -9,6 +9,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 #include "snp-id-block.h"
@@ -129,6 +130,17 @@ static void test_sign_and_verify(void)
     g_assert_true(verify(gen_author, b.id_auth + 0x680, id_struct, sizeof(id_struct)));
     g_assert_true(b.author_key_enabled);
 
+    /* Deterministic (RFC 6979): signing again gives the same bytes; another block, not. */
+    CcmSnpIdBlock again, other_block;
+    g_assert_true(ccm_snp_id_block_sign(&params, id, author, &again, &error));
+    g_assert_cmpmem(again.id_auth, sizeof(again.id_auth), b.id_auth, sizeof(b.id_auth));
+    params.guest_svn = 8;
+    g_assert_true(ccm_snp_id_block_sign(&params, id, author, &other_block, &error));
+    g_assert_true(memcmp(other_block.id_auth + 0x040, b.id_auth + 0x040, 0x90) != 0);
+    g_assert_cmpmem(other_block.id_auth + 0x680, 0x90, b.id_auth + 0x680, 0x90);
+    g_assert_true(verify(gen_id, other_block.id_auth + 0x040, other_block.id_block,
+                         sizeof(other_block.id_block)));
+
     /* The checks can fail: another key, or one flipped byte, does not verify. */
     g_assert_false(verify(other, b.id_auth + 0x040, b.id_block, sizeof(b.id_block)));
     b.id_block[0] ^= 1;
@@ -200,6 +212,84 @@ static void test_bad_keys(void)
     expect_key_error(missing, "No such file");
 }
 
+/* RFC 6979 appendix A.2.6: P-384 with SHA-384, messages "sample" and "test". */
+static EVP_PKEY *rfc6979_key(void)
+{
+    static const char x[] = "6B9D3DAD2E1B8C1C05B19875B6659F4DE23C3B667BF297BA9AA47740787137D8"
+                            "96D5724E4C70A825F872C9EA60D2EDF5";
+    static const char pub[] = "04"
+                              "EC3A4E415B4E19A4568618029F427FA5DA9A8BC4AE92E02E06AAE5286B300C64"
+                              "DEF8F0EA9055866064A254515480BC13"
+                              "8015D9B72D7D57244EA8EF9AC0C621896708A59367F9DFB9F54CA84B3F1C9DB1"
+                              "288B231C3AE0D4FE7344FD2533264720";
+    BIGNUM *priv = NULL;
+    long pub_len = 0;
+    unsigned char *pub_bytes = OPENSSL_hexstr2buf(pub, &pub_len);
+    g_assert_nonnull(pub_bytes);
+    g_assert_cmpint(BN_hex2bn(&priv, x), ==, 96);
+
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    g_assert_true(OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1", 0));
+    g_assert_true(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv));
+    g_assert_true(OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub_bytes,
+                                                   (size_t) pub_len));
+    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    EVP_PKEY *key = NULL;
+    g_assert_cmpint(EVP_PKEY_fromdata_init(ctx), ==, 1);
+    g_assert_cmpint(EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_KEYPAIR, params), ==, 1);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(priv);
+    OPENSSL_free(pub_bytes);
+    return key;
+}
+
+/* A signature field (72 bytes little-endian) as upper-case big-endian hex of 48 bytes. */
+static char *field_hex(const uint8_t *field)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 47; i >= 0; i--)
+        g_string_append_printf(s, "%02X", field[i]);
+    for (int i = 48; i < 72; i++)
+        g_assert_cmpuint(field[i], ==, 0);
+    return g_string_free(s, FALSE);
+}
+
+static void test_rfc6979(void)
+{
+    static const struct {
+        const char *message, *r, *s;
+    } vectors[] = {
+        { "sample",
+          "94EDBB92A5ECB8AAD4736E56C691916B3F88140666CE9FA73D64C4EA95AD133C"
+          "81A648152E44ACF96E36DD1E80FABE46",
+          "99EF4AEB15F178CEA1FE40DB2603138F130E740A19624526203B6351D0A3A94F"
+          "A329C145786E679E7B82C71A38628AC8" },
+        { "test",
+          "8203B63D3C853E8D77227FB377BCF7B7B772E97892A80F36AB775D509D7A5FEB"
+          "0542A7F0812998DA8F1DD3CA3CF023DB",
+          "DDD0760448D42D8A43AF45AF836FCE4DE8BE06B485E9B61B827C2F13173923E0"
+          "6A739F040649A667BF3B828246BAA5A5" },
+    };
+    g_autoptr(EVP_PKEY) key = rfc6979_key();
+
+    for (size_t i = 0; i < G_N_ELEMENTS(vectors); i++) {
+        g_autoptr(GError) error = NULL;
+        uint8_t sig[0x200] = { 0 };
+        const char *m = vectors[i].message;
+
+        g_assert_true(ccm_snp_sign(key, (const uint8_t *) m, strlen(m), sig, &error));
+        g_assert_no_error(error);
+        g_autofree char *r = field_hex(sig);
+        g_autofree char *s = field_hex(sig + 72);
+        g_assert_cmpstr(r, ==, vectors[i].r);
+        g_assert_cmpstr(s, ==, vectors[i].s);
+        g_assert_true(verify(key, sig, (const uint8_t *) m, strlen(m)));
+    }
+}
+
 static void test_bad_policy(void)
 {
     g_autoptr(EVP_PKEY) key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
@@ -219,6 +309,7 @@ int main(int argc, char **argv)
     g_test_add_func("/snp-id-block/sign-and-verify", test_sign_and_verify);
     g_test_add_func("/snp-id-block/bad-keys", test_bad_keys);
     g_test_add_func("/snp-id-block/bad-policy", test_bad_policy);
+    g_test_add_func("/snp-id-block/rfc6979", test_rfc6979);
     int r = g_test_run();
 
     g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);

@@ -10,13 +10,15 @@ static void test_decode(void)
 {
     json_object *o = ccm_snp_policy_to_json(0x1B0103), *v;
 
-    g_assert_true(json_object_object_get_ex(o, "abi-major", &v));
+    g_assert_true(json_object_object_get_ex(o, "format", &v));
+    g_assert_cmpstr(json_object_get_string(v), ==, "ccm-snp-policy/1");
+    g_assert_true(json_object_object_get_ex(o, "abi_major", &v));
     g_assert_cmpint(json_object_get_int(v), ==, 1);
-    g_assert_true(json_object_object_get_ex(o, "abi-minor", &v));
+    g_assert_true(json_object_object_get_ex(o, "abi_minor", &v));
     g_assert_cmpint(json_object_get_int(v), ==, 3);
-    const char *on[] = { "smt", "debug", "single-socket" };
-    const char *off[] = { "migrate-ma", "cxl-allow", "mem-aes-256-xts", "rapl-dis",
-                          "ciphertext-hiding", "page-swap-disable" };
+    const char *on[] = { "smt", "debug", "single_socket" };
+    const char *off[] = { "migrate_ma", "cxl_allow", "mem_aes_256_xts", "rapl_dis",
+                          "ciphertext_hiding", "page_swap_disable" };
     for (size_t i = 0; i < G_N_ELEMENTS(on); i++) {
         g_assert_true(json_object_object_get_ex(o, on[i], &v));
         g_assert_true(json_object_get_boolean(v));
