@@ -134,3 +134,38 @@ int ccm_sev_vmsa_page(CcmPlatform platform, CcmVmm vmm, CcmSevEsVmsa es_vmsa, in
     ccm_vmsa_build(&params, ap != 0, ret_page);
     return 0;
 }
+
+/*
+ * The VMSA of every vCPU of a pre-IGVM COCONUT-SVSM guest: 32-bit protected mode with
+ * flat 4 GiB segments (CS selector 8, data selectors 16, attributes with G and D/B set),
+ * CR0.PE, RIP at the SVSM's entry point, SEV_FEATURES 0x1. @mxcsr sets MXCSR to its reset
+ * value 0x1f80; x87 FCW stays 0 either way.
+ */
+void ccm_vmsa_build_svsm(uint64_t rip, uint32_t vcpu_signature, bool mxcsr, uint8_t *ret_page)
+{
+    memset(ret_page, 0, CCM_VMSA_SIZE);
+    set_segment(ret_page, VMSA_ES, 16, 0xC93, 0xFFFFFFFF, 0);
+    set_segment(ret_page, VMSA_CS, 8, 0xC9B, 0xFFFFFFFF, 0);
+    set_segment(ret_page, VMSA_SS, 16, 0xC93, 0xFFFFFFFF, 0);
+    set_segment(ret_page, VMSA_DS, 16, 0xC93, 0xFFFFFFFF, 0);
+    set_segment(ret_page, VMSA_FS, 16, 0xC93, 0xFFFFFFFF, 0);
+    set_segment(ret_page, VMSA_GS, 0, 0x93, 0xFFFF, 0);
+    set_segment(ret_page, VMSA_GDTR, 0, 0, 0xFFFF, 0);
+    set_segment(ret_page, VMSA_LDTR, 0, 0x82, 0xFFFF, 0);
+    set_segment(ret_page, VMSA_IDTR, 0, 0, 0xFFFF, 0);
+    set_segment(ret_page, VMSA_TR, 0, 0x8B, 0xFFFF, 0);
+
+    ccm_store_le64(ret_page + VMSA_EFER, 0x1000);       /* SVME */
+    ccm_store_le64(ret_page + VMSA_CR4, 0x40);          /* MCE */
+    ccm_store_le64(ret_page + VMSA_CR0, 0x11);          /* ET, PE */
+    ccm_store_le64(ret_page + VMSA_DR7, 0x400);
+    ccm_store_le64(ret_page + VMSA_DR6, 0xFFFF0FF0);
+    ccm_store_le64(ret_page + VMSA_RFLAGS, 0x2);
+    ccm_store_le64(ret_page + VMSA_RIP, rip);
+    ccm_store_le64(ret_page + VMSA_G_PAT, UINT64_C(0x0007040600070406));
+    ccm_store_le64(ret_page + VMSA_RDX, vcpu_signature);
+    ccm_store_le64(ret_page + VMSA_SEV_FEATURES, 0x1);
+    ccm_store_le64(ret_page + VMSA_XCR0, 0x1);
+    if (mxcsr)
+        ccm_store_le32(ret_page + VMSA_MXCSR, 0x1F80);
+}

@@ -24,3 +24,7 @@ typedef struct CcmVmsaParams {
 
 /* Fills @ret_page (4096 bytes) for the boot vCPU (@ap false) or an AP. */
 void ccm_vmsa_build(const CcmVmsaParams *params, bool ap, uint8_t *ret_page);
+
+/* Fills @ret_page with the VMSA every vCPU of a pre-IGVM COCONUT-SVSM guest starts with
+ * (see sev-svsm.c); @mxcsr puts MXCSR 0x1f80 in it. */
+void ccm_vmsa_build_svsm(uint64_t rip, uint32_t vcpu_signature, bool mxcsr, uint8_t *ret_page);

@@ -12,8 +12,7 @@
  * on stderr, as sev-snp-measure reports its own); 2 a command line that does not parse
  * (one line on stderr). On failure nothing is written to stdout.
  *
- * Where it differs: --mode snp:svsm is refused (libccm-measure does not model the
- * pre-IGVM COCONUT-SVSM launch); values sev-snp-measure would accept but compute nonsense
+ * Where it differs: values sev-snp-measure would accept but compute nonsense
  * from (zero vCPUs, a firmware seed that is not 48 bytes, a CPU signature wider than 32
  * bits) are refused; and the --ccm-* options are ccm's own, for the VMSAs that real hosts
  * and older sev-snp-measure releases produce.
@@ -29,9 +28,11 @@
 #include <string.h>
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "ccm/measure-autoptr.h"
 #include "ccm/measure.h"
+#include "sev-svsm.h"
 
 #define PROGRAM "ccm-sev-snp-measure"
 /* The sev-snp-measure release whose interface and output this program reproduces. */
@@ -102,6 +103,8 @@ static uint64_t arg_vars_size;
 static const char *arg_vars_file;
 static bool arg_sev_es_vmsa_set;
 static CcmSevEsVmsa arg_sev_es_vmsa = CCM_SEV_ES_VMSA_INIT2;
+static bool arg_svsm_vmsa_set;
+static CcmSvsmVmsa arg_svsm_vmsa = CCM_SVSM_VMSA_REFERENCE;
 static bool arg_ec2_vmsa_set;
 static bool arg_ec2_vmsa_legacy;
 
@@ -161,9 +164,10 @@ static void help(void)
            "  --guest-features VALUE     SEV_FEATURES of SEV-SNP VMSAs (default 0x1)\n"
            "  --output-format FORMAT     hex (default) or base64\n"
            "  --snp-ovmf-hash HASH       precomputed SNP digest of the OVMF image (hex), snp only\n"
-           "  --dump-vmsa                write each measured VMSA to vmsaN.bin (seves, snp)\n"
+           "  --dump-vmsa                write each measured VMSA to vmsaN.bin (seves, snp,\n"
+           "                             snp:svsm)\n"
            "\n"
-           "snp:svsm mode (refused: libccm-measure does not model this launch):\n"
+           "snp:svsm mode (pre-IGVM COCONUT-SVSM under QEMU):\n"
            "  --svsm PATH                SVSM binary\n"
            "  --vars-size SIZE           size of the OVMF_VARS file in bytes\n"
            "  --vars-file PATH           OVMF_VARS file (instead of --vars-size)\n"
@@ -176,6 +180,9 @@ static void help(void)
            "                             legacy-vm-type=auto, sev-snp-measure <= 0.0.9)\n"
            "  --ccm-ec2-vmsa VMSA        ec2: current (default, RDX 0x600) or legacy (RDX 0, as\n"
            "                             sev-snp-measure <= 0.0.12 and virtee/sev compute)\n"
+           "  --ccm-svsm-vmsa VMSA       snp:svsm: reference (default, MXCSR 0x1f80 and x87 FCW 0,\n"
+           "                             as sev-snp-measure 0.0.13 computes) or nofpu (MXCSR 0,\n"
+           "                             as its first, hardware-measured test values)\n"
            "\n"
            "Exit status: 0 success, 1 the measurement failed, 2 usage error.\n"
            "See " PROGRAM "(1).\n");
@@ -316,6 +323,7 @@ enum {
     OPT_VARS_FILE,
     OPT_CCM_SEV_ES_VMSA,
     OPT_CCM_EC2_VMSA,
+    OPT_CCM_SVSM_VMSA,
 };
 
 /* Like argparse, getopt_long() accepts --option=value, --option value and any unambiguous
@@ -348,6 +356,7 @@ static int parse_argv(int argc, char **argv)
         { "vars-file", required_argument, NULL, OPT_VARS_FILE },
         { "ccm-sev-es-vmsa", required_argument, NULL, OPT_CCM_SEV_ES_VMSA },
         { "ccm-ec2-vmsa", required_argument, NULL, OPT_CCM_EC2_VMSA },
+        { "ccm-svsm-vmsa", required_argument, NULL, OPT_CCM_SVSM_VMSA },
         { NULL, 0, NULL, 0 },
     };
     int c, r = 0;
@@ -450,6 +459,15 @@ static int parse_argv(int argc, char **argv)
                                    optarg);
             arg_ec2_vmsa_legacy = strcmp(optarg, "legacy") == 0;
             arg_ec2_vmsa_set = true;
+            break;
+        case OPT_CCM_SVSM_VMSA:
+            if (strcmp(optarg, "reference") != 0 && strcmp(optarg, "nofpu") != 0)
+                return usage_error("argument --ccm-svsm-vmsa: invalid choice '%s' (choose "
+                                   "from reference, nofpu)",
+                                   optarg);
+            arg_svsm_vmsa = strcmp(optarg, "nofpu") == 0 ? CCM_SVSM_VMSA_NOFPU
+                                                         : CCM_SVSM_VMSA_REFERENCE;
+            arg_svsm_vmsa_set = true;
             break;
         case ':':
             return usage_error("argument %s: expected one argument", argv[optind - 1]);
@@ -626,6 +644,71 @@ static int print_measurement(const uint8_t *digest, size_t size)
     return print_line(prefix, text);
 }
 
+/* --dump-vmsa for snp:svsm: every vCPU has the same VMSA. */
+static int dump_svsm_vmsas(const CcmSvsmParams *params)
+{
+    uint8_t page[VMSA_PAGE_SIZE];
+    CcmError error = { 0 };
+
+    if (ccm_sev_svsm_vmsa_page(params, page, &error) < 0)
+        return fail("%s", error.message);
+    for (unsigned i = 0; i < params->vcpus; i++) {
+        g_autofree char *name = g_strdup_printf("vmsa%u.bin", i);
+        g_autoptr(GError) gerror = NULL;
+        if (!g_file_set_contents(name, (const char *) page, sizeof(page), &gerror))
+            return fail("%s", gerror->message);
+    }
+    return -1;
+}
+
+/*
+ * snp:svsm: a pre-IGVM COCONUT-SVSM guest under QEMU, computed as sev-snp-measure 0.0.13
+ * computes it: OVMF at the top of 4 GiB, OVMF_VARS (--vars-size or the size of
+ * --vars-file) right below it, the SVSM binary right below that. --guest-features does
+ * not apply (the SVSM VMSA has SEV_FEATURES 0x1). Inputs sev-snp-measure would crash on
+ * or silently ignore are refused.
+ */
+static int run_svsm(CcmVmm vmm, uint32_t signature)
+{
+    CcmError error = { 0 };
+    uint64_t vars_size = arg_vars_size;
+
+    if (vmm != CCM_VMM_QEMU)
+        return fail("SVSM mode is only implemented for Qemu.");
+    if (!arg_svsm || !*arg_svsm)
+        return fail("--mode snp:svsm requires --svsm PATH (the SVSM binary)");
+    if (arg_kernel)
+        return fail("--kernel is not measured in --mode snp:svsm");
+    if (arg_vars_file) {
+        GStatBuf st;
+        if (g_stat(arg_vars_file, &st) < 0)
+            return fail("%s: %s", arg_vars_file, g_strerror(errno));
+        vars_size = (uint64_t) st.st_size;
+    }
+
+    g_autoptr(CcmFirmware) ovmf = NULL;
+    g_autoptr(CcmFirmware) svsm = NULL;
+    if (ccm_firmware_open(arg_ovmf, &ovmf, &error) < 0 ||
+        ccm_firmware_open(arg_svsm, &svsm, &error) < 0)
+        return fail("%s", error.message);
+
+    CcmSvsmParams params = {
+        .ovmf = ovmf,
+        .svsm = svsm,
+        .vars_size = vars_size,
+        .vcpus = (unsigned) arg_vcpus,
+        .vcpu_signature = signature,
+        .vmsa = arg_svsm_vmsa,
+    };
+    uint8_t digest[CCM_SHA384_SIZE];
+    int r;
+    if (ccm_sev_svsm_measure(&params, digest, &error) < 0)
+        return fail("%s", error.message);
+    if (arg_dump_vmsa && (r = dump_svsm_vmsas(&params)) >= 0)
+        return r;
+    return print_measurement(digest, sizeof(digest));
+}
+
 /* Everything after the command line parsed, in sev-snp-measure's order of checks. */
 static int run(void)
 {
@@ -664,16 +747,14 @@ static int run(void)
     if (r >= 0)
         return r;
 
-    if (arg_mode == MODE_SNP_SVSM) {
-        if (!arg_vars_file && !(arg_vars_size_set && arg_vars_size > 0))
-            return usage_error("snp:svsm mode requires --vars-size or --vars-file");
-        return fail("--mode snp:svsm is not supported: libccm-measure does not model the "
-                    "pre-IGVM COCONUT-SVSM launch (an SVSM binary loaded below OVMF)");
-    }
+    if (arg_mode == MODE_SNP_SVSM && !arg_vars_file && !(arg_vars_size_set && arg_vars_size > 0))
+        return usage_error("snp:svsm mode requires --vars-size or --vars-file");
     if (arg_dump_vmsa && arg_mode == MODE_SEV)
         return usage_error("--dump-vmsa is not available in guest mode 'sev' (no VMSAs)");
     if (arg_sev_es_vmsa_set && arg_mode != MODE_SEV_ES)
         return usage_error("--ccm-sev-es-vmsa applies to guest mode 'seves' only");
+    if (arg_svsm_vmsa_set && arg_mode != MODE_SNP_SVSM)
+        return usage_error("--ccm-svsm-vmsa applies to guest mode 'snp:svsm' only");
     if (arg_ec2_vmsa_set && (arg_mode != MODE_SNP || vmm != CCM_VMM_EC2))
         return usage_error("--ccm-ec2-vmsa applies to guest mode 'snp' with --vmm-type ec2 only");
     if (arg_mode != MODE_SEV && (arg_vcpus == 0 || arg_vcpus > MAX_VCPUS))
@@ -687,6 +768,8 @@ static int run(void)
         if ((r = parse_ovmf_hash(seed)) >= 0)
             return r;
     }
+    if (arg_mode == MODE_SNP_SVSM)
+        return run_svsm(vmm, signature);
     if (vmm == CCM_VMM_EC2 && arg_ec2_vmsa_legacy)
         vmm = CCM_VMM_EC2_RDX0;
     /* SEV ignores the VMM type and SEV-ES is modelled for QEMU only. */

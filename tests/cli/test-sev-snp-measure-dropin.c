@@ -10,8 +10,8 @@
  * come from the shared vector folder ($SNP_SHARED) when it is present, else from the
  * local copy ($SNP_DATA); each input is looked up in both.
  *
- * Rows the program cannot compute are not skipped silently: the snp:svsm rows must be
- * refused with a message naming the mode, and are then reported as TODO (see below).
+ * Every row must match, the snp:svsm rows included: F24/F25 as sev-snp-measure 0.0.13
+ * computes them, S01/S02 (hardware values) through --ccm-svsm-vmsa nofpu.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -144,8 +144,8 @@ static const char *row_value(const char *col)
  *
  * The table's mode and VMM names that sev-snp-measure 0.0.13 has no spelling for map to
  * ccm's --ccm-* extensions: seves-legacy (the VMSA 0.0.9 and KVM_SEV_ES_INIT produce)
- * and ec2-legacy (the EC2 VMSA with RDX 0 of 0.0.12 and virtee/sev). snp:svsm-nofpu has
- * no spelling anywhere; it is run as snp:svsm, which is refused.
+ * and ec2-legacy (the EC2 VMSA with RDX 0 of 0.0.12 and virtee/sev), and snp:svsm-nofpu
+ * (the SVSM VMSA without FPU state of the hardware-measured values).
  * Return: FALSE (with @ret_missing) when an input file is absent.
  */
 static gboolean row_argv(const Row *row, GPtrArray *argv, GPtrArray *owned, char **ret_missing)
@@ -172,6 +172,8 @@ static gboolean row_argv(const Row *row, GPtrArray *argv, GPtrArray *owned, char
         ADD("legacy");
     } else if (strcmp(mode, "snp:svsm-nofpu") == 0) {
         ADD("snp:svsm");
+        ADD("--ccm-svsm-vmsa");
+        ADD("nofpu");
     } else {
         ADD(mode);
     }
@@ -254,6 +256,8 @@ static const char *verbose_label(const char *mode)
         return "SEV";
     if (g_str_has_prefix(mode, "seves"))
         return "SEV_ES";
+    if (g_str_has_prefix(mode, "snp:svsm"))
+        return "SEV_SNP_SVSM";  /* sev-snp-measure prints SevMode's member name */
     return "SEV_SNP";
 }
 
@@ -301,24 +305,6 @@ static void test_row(gconstpointer data)
             g_test_skip(why);
             return;
         }
-    }
-
-    if (g_str_has_prefix(c[COL_MODE], "snp:svsm")) {
-        /*
-         * Justified gap: libccm-measure does not model the pre-IGVM COCONUT-SVSM launch
-         * (an SVSM binary loaded below OVMF), which COCONUT-SVSM itself has replaced by
-         * IGVM. F24/F25 are not hardware values (the reference tool's SVSM VMSA carries
-         * x87 FCW 0, which no KVM produces) and S01/S02 have no command-line spelling in
-         * any sev-snp-measure release. The program must refuse the mode plainly.
-         */
-        run_row_with(row, NULL, &r);
-        g_assert_cmpint(r.status, ==, 1);
-        g_assert_cmpstr(r.out, ==, "");
-        g_assert_nonnull(strstr(r.err, "snp:svsm"));
-        g_assert_nonnull(strstr(r.err, "not supported"));
-        run_clear(&r);
-        g_test_incomplete("snp:svsm (pre-IGVM COCONUT-SVSM) is not modelled by libccm-measure");
-        return;
     }
 
     if (g_str_has_prefix(expected, "ERROR: ")) {
@@ -643,8 +629,12 @@ static void test_bad_input(void)
                                   ovmf, "--snp-ovmf-hash", hash47 } },
         { 1, "--snp-ovmf-hash", { "--mode", "seves", "--vcpus", "1", "--vcpu-sig", "1",
                                   "--ovmf", ovmf, "--snp-ovmf-hash", hash47 } },
-        { 1, "--mode snp:svsm", { "--mode", "snp:svsm", "--vcpus", "1", "--vcpu-sig", "1",
-                                  "--ovmf", ovmf, "--svsm", empty, "--vars-size", "4096" } },
+        { 1, empty, { "--mode", "snp:svsm", "--vcpus", "1", "--vcpu-sig", "1", "--ovmf", ovmf,
+                      "--svsm", empty, "--vars-size", "4096" } },
+        { 1, "--svsm", { "--mode", "snp:svsm", "--vcpus", "1", "--vcpu-sig", "1", "--ovmf",
+                         ovmf, "--vars-size", "4096" } },
+        { 1, "Qemu", { "--mode", "snp:svsm", "--vcpus", "1", "--vmm-type", "ec2", "--ovmf",
+                       ovmf, "--svsm", empty, "--vars-size", "4096" } },
         { 1, "--vmm-type ec2", { "--mode", "seves", "--vcpus", "1", "--vmm-type", "ec2",
                                  "--ovmf", ovmf } },
         /* the command line is wrong: exit 2 and the option */
@@ -678,6 +668,11 @@ static void test_bad_input(void)
                               ovmf, "--svsm", empty } },
         { 2, "--ccm-sev-es-vmsa", { "--mode", "snp", "--vcpus", "1", "--vcpu-sig", "1",
                                     "--ovmf", ovmf, "--ccm-sev-es-vmsa", "legacy" } },
+        { 2, "--ccm-svsm-vmsa", { "--mode", "snp", "--vcpus", "1", "--vcpu-sig", "1",
+                                  "--ovmf", ovmf, "--ccm-svsm-vmsa", "nofpu" } },
+        { 2, "--ccm-svsm-vmsa", { "--mode", "snp:svsm", "--vcpus", "1", "--vcpu-sig", "1",
+                                  "--ovmf", ovmf, "--vars-size", "1", "--ccm-svsm-vmsa",
+                                  "fpu" } },
         { 2, "'stray'", { "--mode", "sev", "--ovmf", ovmf, "stray" } },
         { 2, "--append", { "--mode", "sev", "--ovmf", ovmf, "--append" } },
     };
