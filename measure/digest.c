@@ -118,3 +118,12 @@ int ccm_digest_once(CcmHashAlgorithm algorithm, const void *data, size_t size,
     ccm_hasher_done(&h);
     return r;
 }
+
+void ccm_digest_hex(const uint8_t *digest, size_t size, char *ret_hex)
+{
+    for (size_t i = 0; i < size; i++) {
+        ret_hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
+        ret_hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
+    }
+    ret_hex[2 * size] = '\0';
+}

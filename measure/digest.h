@@ -38,3 +38,5 @@ int ccm_digest_once(CcmHashAlgorithm algorithm, const void *data, size_t size,
                     uint8_t *ret_digest);
 /* Make @dst (set up with ccm_hasher_init) continue from where @src stands. */
 int ccm_hasher_copy(CcmHasher *dst, const CcmHasher *src);
+/* @size bytes of @digest as lowercase hex into @ret_hex (2 * @size + 1 bytes, NUL-ended). */
+void ccm_digest_hex(const uint8_t *digest, size_t size, char *ret_hex);

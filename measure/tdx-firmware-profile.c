@@ -62,11 +62,7 @@ const CcmTdxFirmwareProfile *ccm_tdx_firmware_profile_find(const void *image, si
     ccm_hasher_done(&h);
     if (r < 0)
         return NULL;
-    for (size_t i = 0; i < sizeof(digest); i++) {
-        hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-        hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-    }
-    hex[sizeof(hex) - 1] = '\0';
+    ccm_digest_hex(digest, sizeof(digest), hex);
     for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
         if (strcmp(profiles[i].sha384, hex) == 0)
             return &profiles[i];

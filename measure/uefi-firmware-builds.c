@@ -80,11 +80,7 @@ const CcmUefiFirmwareBuild *ccm_uefi_firmware_build_find(const void *image, size
     char hex[2 * sizeof(digest) + 1];
     if (!image || ccm_digest_once(CCM_HASH_SHA256, image, size, digest) < 0)
         return NULL;
-    for (size_t i = 0; i < sizeof(digest); i++) {
-        hex[2 * i] = "0123456789abcdef"[digest[i] >> 4];
-        hex[2 * i + 1] = "0123456789abcdef"[digest[i] & 15];
-    }
-    hex[sizeof(hex) - 1] = '\0';
+    ccm_digest_hex(digest, sizeof(digest), hex);
     for (size_t i = 0; i < sizeof(builds) / sizeof(builds[0]); i++)
         if (strcmp(builds[i].sha256, hex) == 0)
             return &builds[i];

@@ -269,9 +269,9 @@ int ccmctl_verify_tpm(int argc, char **argv)
                         .secure_boot_legacy = legacy };
     unsigned flags = 0;
     g_autoptr(GArray) predicted = NULL;
-    if (!ccmctl_tpm_inputs_load(&tpm, memory, &in, &error) ||
-        (release = in.edk2_release, FALSE) ||
-        !(predicted = ccm_tpm_expected_events(&in, &flags, &error))) {
+    gboolean loaded = ccmctl_tpm_inputs_load(&tpm, memory, &in, &error);
+    release = in.edk2_release; /* a known --firmware names the release the log did not */
+    if (!loaded || !(predicted = ccm_tpm_expected_events(&in, &flags, &error))) {
         free(events);
         json_object_put(out);
         json_object_put(pcr_results);
