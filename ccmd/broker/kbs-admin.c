@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kbs-admin.h"
+#include "secret-redact.h"
 
 G_DEFINE_QUARK(ccm-kbs-error-quark, ccm_kbs_error)
 
@@ -74,25 +75,6 @@ void ccm_kbs_free(CcmKbs *kbs)
     g_free(kbs);
 }
 
-/*
- * @text with anything that looks like a credential replaced by "[redacted]": a broker
- * (or a proxy in front of it) that echoes the request must not make us print the live
- * admin token. Redacts bearer credentials and JWS/JWT compact forms.
- */
-char *ccm_kbs_redact(const char *text)
-{
-    static GRegex *patterns[2];
-    static gsize once;
-    if (g_once_init_enter(&once)) {
-        patterns[0] = g_regex_new("(?i)(bearer)\\s+[^\\s\",;]+", G_REGEX_OPTIMIZE, 0, NULL);
-        patterns[1] = g_regex_new("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}",
-                                  G_REGEX_OPTIMIZE, 0, NULL);
-        g_once_init_leave(&once, 1);
-    }
-    g_autofree char *a = g_regex_replace(patterns[0], text, -1, 0, "\\1 [redacted]", 0, NULL);
-    return g_regex_replace_literal(patterns[1], a ? a : "", -1, 0, "[redacted]", 0, NULL);
-}
-
 /* "401 RvpsError: <detail>" from the broker's error body, or the start of the body;
  * credentials redacted. */
 static char *describe_error(const CcmHttpResponse *r)
@@ -114,7 +96,7 @@ static char *describe_error(const CcmHttpResponse *r)
     }
     json_object_put(o);
     g_autofree char *unredacted = out;
-    return ccm_kbs_redact(unredacted);
+    return ccm_redact_secrets(unredacted);
 }
 
 static CcmHttpResponse *call(CcmKbs *kbs, const char *method, const char *path,
@@ -255,9 +237,14 @@ gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *plain, GError **error
             return FALSE;
         }
         if (!same) {
+            /* What the broker sent, cut and with credentials redacted: it may echo ours. */
+            const char *text = got ? json_object_to_json_string_ext(got, JSON_C_TO_STRING_PLAIN)
+                                   : "null";
+            g_autofree char *start = g_strndup(text, 200);
+            g_autofree char *shown = ccm_redact_secrets(start);
             g_set_error(error, CCM_KBS_ERROR, CCM_KBS_ERROR_MISMATCH,
-                        "broker: reference value '%s' reads back as %s, not as written",
-                        (const char *) k, got ? json_object_to_json_string(got) : "null");
+                        "broker: reference value '%s' reads back as %s%s, not as written",
+                        (const char *) k, shown, strlen(text) > 200 ? "..." : "");
             json_object_put(got);
             return FALSE;
         }

@@ -76,10 +76,6 @@ char *ccm_kbs_encode_value(unsigned trustee_minor, const char *name, const char 
  * equality). */
 gboolean ccm_kbs_register_checked(CcmKbs *kbs, GHashTable *values, GError **error);
 
-/* @text with bearer credentials and JWS/JWT compact forms replaced by "[redacted]":
- * what a broker's error body may carry before it is shown. */
-char *ccm_kbs_redact(const char *text);
-
 /* POST /kbs/v0/resource-policy and /kbs/v0/attestation-policy (policy text is Rego). */
 gboolean ccm_kbs_set_resource_policy(CcmKbs *kbs, const char *rego, GError **error);
 gboolean ccm_kbs_set_attestation_policy(CcmKbs *kbs, const char *policy_id, const char *rego,

@@ -10,6 +10,7 @@
 #include "broker-values.h"
 #include "expectation.h"
 #include "kbs-admin.h"
+#include "secret-redact.h"
 
 static void test_versions(void)
 {
@@ -144,15 +145,46 @@ static void test_policies(void)
 
 static void test_redact(void)
 {
-    g_autofree char *a = ccm_kbs_redact(
-        "401 AdminAuthAccess: bad header 'Authorization: Bearer eyJhbGciOiJFZERTQSJ9.eyJpYXQiOjF9.c2lnbmF0dXJlX2J5dGVz'");
-    g_test_message("%s", a);
-    g_assert_null(strstr(a, "eyJ"));
-    g_assert_nonnull(strstr(a, "Bearer [redacted]"));
-    g_autofree char *b = ccm_kbs_redact("token=eyJhbGciOiJFZERTQSJ9.eyJpYXQiOjF9.c2lnbmF0dXJl, rest");
-    g_assert_cmpstr(b, ==, "token=[redacted], rest");
-    g_autofree char *c = ccm_kbs_redact("401 PolicyDeny: no reference value found for ccm/ab/mr_td");
-    g_assert_cmpstr(c, ==, "401 PolicyDeny: no reference value found for ccm/ab/mr_td");
+    static const char jwt[] = "eyJhbGciOiJFZERTQSJ9.eyJpYXQiOjF9.c2lnbmF0dXJlX2J5dGVz";
+    static const struct {
+        const char *text;
+        const char *expected;  /* NULL: only checked for the secret */
+        const char *secret;    /* must be gone */
+    } cases[] = {
+        /* A proxy echoing the request headers, in the forms we have seen them. */
+        { "401 AdminAuthAccess: bad header 'Authorization: Bearer @JWT@'", NULL, "eyJ" },
+        { "{\"headers\":{\"Authorization\":\"Bearer @JWT@\",\"Host\":\"kbs\"}}",
+          "{\"headers\":{\"Authorization\":\"[redacted]\",\"Host\":\"kbs\"}}", "eyJ" },
+        { "authorization=Basic dXNlcjpwYXNzd29yZA== ok", NULL, "dXNlcjpw" },
+        { "echo: Cookie: kbs-session-id=1234567890abcdef\nrest", "echo: Cookie: [redacted]\nrest",
+          "1234567890" },
+        { "token=@JWT@, rest", "token=[redacted], rest", "eyJ" },
+        { "{\"access_token\": \"opaque-value-123\", \"ok\": true}",
+          "{\"access_token\": \"[redacted]\", \"ok\": true}", "opaque" },
+        { "bad key -----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIB\n-----END PRIVATE KEY----- x",
+          "bad key [redacted] x", "MC4CAQ" },
+        { "cut: -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI", "cut: [redacted]", "MHcCAQ" },
+        { "a bare JWS @JWT@ in text", "a bare JWS [redacted] in text", "eyJ" },
+        /* The broker's own reasons read as they were. */
+        { "401 PolicyDeny: no reference value found for ccm/ab/mr_td",
+          "401 PolicyDeny: no reference value found for ccm/ab/mr_td", NULL },
+        { "401 TokenNotFound: missing Authorization header",
+          "401 TokenNotFound: missing Authorization header", NULL },
+        { "401 AdminAuthAccess: Authorization header is not a Bearer token",
+          "401 AdminAuthAccess: Authorization header is not a Bearer token", NULL },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_auto(GStrv) parts = g_strsplit(cases[i].text, "@JWT@", -1);
+        g_autofree char *text = g_strjoinv(jwt, parts);
+        g_autofree char *out = ccm_redact_secrets(text);
+        g_test_message("%s -> %s", text, out);
+        if (cases[i].secret)
+            g_assert_null(strstr(out, cases[i].secret));
+        if (cases[i].expected)
+            g_assert_cmpstr(out, ==, cases[i].expected);
+    }
+    g_autofree char *empty = ccm_redact_secrets(NULL);
+    g_assert_cmpstr(empty, ==, "");
 }
 
 int main(int argc, char **argv)
