@@ -61,8 +61,15 @@ static char *forbidden_output(const char *path, const CcmSpecAuthzPolicy *policy
 {
     g_autofree char *why = NULL;
     g_autofree char *target = ccm_output_target(path, &why);
-    if (!target)
-        return g_strdup_printf("cannot have QEMU write it: %s", why);
+    struct stat st;
+    if (!target) {
+        /* A dangling symlink could point anywhere once QEMU creates its target. A path
+         * whose folder does not exist yet (an image store made before the start) is
+         * judged as written; Start checks it again. */
+        if (lstat(path, &st) == 0)
+            return g_strdup_printf("cannot have QEMU write it: %s", why);
+        target = g_strdup(path);
+    }
 
     const char *dirs[] = { policy->state_dir, policy->runtime_dir };
     const char *names[] = { "state", "runtime" };
@@ -72,7 +79,6 @@ static char *forbidden_output(const char *path, const CcmSpecAuthzPolicy *policy
             return g_strdup_printf("may not have QEMU write a file in ccmd's %s folder %s",
                                    names[i], dirs[i]);
     }
-    struct stat st;
     g_autofree char *db = g_build_filename(policy->state_dir, "ccmd.db", NULL);
     if (stat(target, &st) == 0 &&
         (same_file(&st, policy->socket) || same_file(&st, policy->config_file) ||
