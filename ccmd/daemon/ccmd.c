@@ -9,7 +9,6 @@
  * QEMU is not ccmd's child (see qemu-process.c) and ccmd.service uses KillMode=process.
  */
 #include <errno.h>
-#include <grp.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,8 +49,9 @@ static void update_status(CcmGuest *guest, gpointer userdata)
     (void) sd_notifyf(0, "STATUS=Serving; %u guests, %u active", all->len, running);
 }
 
-/* The socket from systemd, or our own (0660, group ccmd when that group exists). */
-static gboolean serve_socket(CcmVarlinkServer *server, const char *path, GError **error)
+/* The socket from systemd, or our own (0660, the client group when there is one). */
+static gboolean serve_socket(CcmVarlinkServer *server, const char *path, gid_t group,
+                             GError **error)
 {
     int n = sd_listen_fds(1);
 
@@ -78,10 +78,9 @@ static gboolean serve_socket(CcmVarlinkServer *server, const char *path, GError 
     }
     if (!ccm_varlink_server_listen_path(server, path, 0660, error))
         return FALSE;
-    struct group *grp = getgrnam("ccmd");
-    if (grp && geteuid() == 0 && chown(path, 0, grp->gr_gid) < 0)
-        ccm_log_warning(NULL, "cannot give %s to group ccmd: %s, ignoring", path,
-                        g_strerror(errno));
+    if (group != (gid_t) -1 && geteuid() == 0 && chown(path, 0, group) < 0)
+        ccm_log_warning(NULL, "cannot give %s to the client group (gid %u): %s, ignoring",
+                        path, (unsigned) group, g_strerror(errno));
     ccm_log_info(NULL, "serving io.ccm.Manager on %s", path);
     return TRUE;
 }
@@ -148,6 +147,8 @@ int main(int argc, char **argv)
     g_unix_signal_add(SIGINT, on_signal, (gpointer) "SIGINT");
 
     g_autofree char *socket = g_strdup(config.socket);
+    gid_t client_group = config.manager.client_group;
+    config.manager.socket = g_strdup(config.socket);
     CcmManager *manager = ccm_manager_new(&config.manager, &error);
     ccm_daemon_config_clear(&config);
     if (!manager) {
@@ -158,7 +159,7 @@ int main(int argc, char **argv)
     CcmVarlinkServer *server = ccm_varlink_server_new("ccm", "ccmd", CCM_VERSION,
                                                       CCM_PROJECT_URL);
     CcmManagerApi *api = ccm_manager_api_new(manager, server);
-    if (!serve_socket(server, socket, &error)) {
+    if (!serve_socket(server, socket, client_group, &error)) {
         ccm_log_error(NULL, "%s", error->message);
         (void) sd_notifyf(0, "STATUS=Failed: %s", error->message);
         ccm_manager_api_free(api);

@@ -4,6 +4,7 @@
  *
  * The same key-file format and strictness as guest specs: unknown keys are errors.
  */
+#include <grp.h>
 #include <string.h>
 
 #include "daemon-config.h"
@@ -17,6 +18,9 @@ void ccm_daemon_config_clear(CcmDaemonConfig *c)
     g_free(c->manager.reference_values);
     ccm_kbs_config_clear(&c->manager.kbs);
     g_free(c->manager.host_id);
+    g_strfreev(c->manager.allowed_qemu);
+    g_free(c->manager.socket);
+    g_free(c->manager.config_file);
     g_free(c->socket);
     memset(c, 0, sizeof(*c));
 }
@@ -151,6 +155,54 @@ static gboolean get_seconds(CcmKeyfile *kf, const char *section, const char *key
     return TRUE;
 }
 
+/* [Manager] ClientGroup=: a group name or a numeric gid. */
+static gboolean get_group(CcmKeyfile *kf, gid_t *field, GError **error)
+{
+    CcmKeyfileEntry *e;
+    guint64 v;
+    if (!ccm_keyfile_get(kf, "Manager", "ClientGroup", &e, error))
+        return FALSE;
+    if (!e)
+        return TRUE;
+    if (g_ascii_string_to_unsigned(e->value, 10, 0, G_MAXUINT32 - 1, &v, NULL)) {
+        *field = (gid_t) v;
+        return TRUE;
+    }
+    struct group *grp = getgrnam(e->value);
+    if (!grp) {
+        ccm_keyfile_set_error(error, kf, e, "'%s' is neither a group on this host nor a "
+                              "numeric gid", e->value);
+        return FALSE;
+    }
+    *field = grp->gr_gid;
+    return TRUE;
+}
+
+/* [Manager] AllowedQEMU=: absolute paths, separated by spaces. */
+static gboolean get_allowed_qemu(CcmKeyfile *kf, char ***field, GError **error)
+{
+    CcmKeyfileEntry *e;
+    if (!ccm_keyfile_get(kf, "Manager", "AllowedQEMU", &e, error))
+        return FALSE;
+    if (!e)
+        return TRUE;
+    g_auto(GStrv) words = g_strsplit_set(e->value, " \t", -1);
+    g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+    for (char **w = words; *w; w++) {
+        if (!**w)
+            continue;
+        if (!g_path_is_absolute(*w)) {
+            ccm_keyfile_set_error(error, kf, e, "'%s' is not an absolute path", *w);
+            return FALSE;
+        }
+        g_ptr_array_add(paths, g_canonicalize_filename(*w, NULL));
+    }
+    g_ptr_array_add(paths, NULL);
+    g_strfreev(*field);
+    *field = (char **) g_ptr_array_free(g_steal_pointer(&paths), FALSE);
+    return TRUE;
+}
+
 gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConfig *ret,
                                 GError **error)
 {
@@ -161,6 +213,8 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
     c.manager.kbs.install_policies = true;
     c.manager.kbs.retries = 4;
     c.manager.kbs.backoff_ms = 500;
+    struct group *ccmd_group = getgrnam("ccmd");
+    c.manager.client_group = ccmd_group ? ccmd_group->gr_gid : (gid_t) -1;
 
     if (path && must_exist && !g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -181,6 +235,8 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
             !get_seconds(kf, "Manager", "QMPTimeoutSec", 3600, &c.manager.qmp_timeout_ms, error) ||
             !get_path(kf, "Registration", "ReferenceValuesFile", &c.manager.reference_values,
                       error) ||
+            !get_group(kf, &c.manager.client_group, error) ||
+            !get_allowed_qemu(kf, &c.manager.allowed_qemu, error) ||
             !ccm_keyfile_get(kf, "Manager", "MaxGuests", &e, error))
             goto fail;
         if (e) {
@@ -211,7 +267,7 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         const char *const sections[] = { "Manager", "Registration", NULL };
         const char *const manager_keys[] = { "StateDirectory", "RuntimeDirectory", "Socket",
                                              "StopTimeoutSec", "QMPTimeoutSec", "MaxGuests",
-                                             NULL };
+                                             "ClientGroup", "AllowedQEMU", NULL };
         const char *const registration_keys[] = {
             "Backend", "ReferenceValuesFile", "URL", "AdminKey", "CAFile", "AllowInsecureHTTP",
             "TrusteeVersion", "Role", "Issuer", "Audience", "HostId", "Policies",
@@ -220,6 +276,7 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         const char *const *const known[] = { manager_keys, registration_keys };
         if (!ccm_keyfile_check_unused(kf, sections, known, error))
             goto fail;
+        c.manager.config_file = g_canonicalize_filename(path, NULL);
     }
 
     /* systemd's StateDirectory=/RuntimeDirectory= export these. */

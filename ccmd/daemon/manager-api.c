@@ -3,13 +3,13 @@
  * manager-api.c - the io.ccm.Manager Varlink interface of ccmd
  *
  * Each method checks its parameters (a wrong one gets org.varlink.service.
- * InvalidParameter naming it), and for methods that change anything, the caller:
- * root, ccmd's own user, or a member of the "ccmd" group (the socket is 0660
- * root:ccmd, so this is a second line). Failures are named io.ccm.Manager errors
- * with a "message" saying what went wrong in one sentence.
+ * InvalidParameter naming it), and for methods that change anything, the caller
+ * (ccmd(8), AUTHORISATION): full (root, ccmd's own user) or a member of the client
+ * group, taken from the socket's credentials (SO_PEERCRED, SO_PEERGROUPS), and never a
+ * guest's QEMU process or anything it started (its parent chain in /proc). Add and
+ * Start check the spec against the caller (spec-authz.c). Failures are named
+ * io.ccm.Manager errors with a "message" saying what went wrong in one sentence.
  */
-#include <grp.h>
-#include <pwd.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -82,26 +82,79 @@ static bool string_param(CcmVarlinkCall *call, json_object *params, const char *
     return true;
 }
 
-/* Root, ccmd's own user, or a member of the "ccmd" group. */
-static bool may_change(CcmVarlinkCall *call)
+/* The parent of @pid from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold
+ * spaces and parentheses), or 0. */
+static pid_t parent_of(pid_t pid)
 {
-    uid_t uid = ccm_varlink_call_uid(call);
+    g_autofree char *path = g_strdup_printf("/proc/%ld/stat", (long) pid);
+    g_autofree char *text = NULL;
 
-    if (uid == 0 || uid == geteuid())
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return 0;
+    const char *p = strrchr(text, ')');
+    if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+        return 0;
+    return (pid_t) g_ascii_strtoll(p + 4, NULL, 10);
+}
+
+/* The guest whose QEMU process is @pid or an ancestor of @pid (up to 64 generations),
+ * or NULL. */
+static CcmGuest *qemu_ancestor(CcmManager *m, pid_t pid)
+{
+    g_autoptr(GPtrArray) guests = ccm_manager_list(m);
+
+    for (int depth = 0; pid > 1 && depth < 64; depth++, pid = parent_of(pid))
+        for (guint i = 0; i < guests->len; i++)
+            if (ccm_guest_stored(guests->pdata[i])->pid == pid)
+                return guests->pdata[i];
+    return NULL;
+}
+
+/* QEMU runs with ccmd's rights and may run what a guest makes it run: neither it nor
+ * anything it started may change guests, whatever its uid. */
+static bool from_qemu(CcmManagerApi *api, CcmVarlinkCall *call)
+{
+    pid_t pid = ccm_varlink_call_pid(call);
+    CcmGuest *g = pid > 0 ? qemu_ancestor(api->manager, pid) : NULL;
+    if (!g)
+        return false;
+    g_autofree char *msg = g_strdup_printf("pid %ld (uid %u) is the QEMU process of guest "
+                                           "'%s' or was started by it; QEMU processes may "
+                                           "not change guests",
+                                           (long) pid, (unsigned) ccm_varlink_call_uid(call),
+                                           ccm_guest_name(g));
+    ccm_varlink_call_error_message(call, ERR("PermissionDenied"), msg);
+    return true;
+}
+
+/* The caller and its class (ccmd(8), AUTHORISATION): full for root and ccmd's own user,
+ * member for the client group, reader for anyone else. */
+static void caller_of(CcmManagerApi *api, CcmVarlinkCall *call, CcmCaller *ret)
+{
+    ret->uid = ccm_varlink_call_uid(call);
+    ret->gid = ccm_varlink_call_gid(call);
+    ret->groups = ccm_varlink_call_groups(call, &ret->n_groups);
+    gid_t group = api->manager->config.client_group;
+    if (ret->uid == 0 || ret->uid == geteuid())
+        ret->class = CCM_CALLER_FULL;
+    else if (ret->uid != (uid_t) -1 && group != (gid_t) -1 && ccm_caller_in_group(ret, group))
+        ret->class = CCM_CALLER_MEMBER;
+    else
+        ret->class = CCM_CALLER_READER;
+}
+
+/* Full callers and members may change guests, unless they are (run by) a QEMU. */
+static bool may_change(CcmManagerApi *api, CcmVarlinkCall *call, CcmCaller *ret_caller)
+{
+    caller_of(api, call, ret_caller);
+    if (from_qemu(api, call))
+        return false;
+    if (ret_caller->class != CCM_CALLER_READER)
         return true;
-    struct group *grp = getgrnam("ccmd");
-    struct passwd *pw = getpwuid(uid);
-    if (grp && pw) {
-        gid_t groups[256];
-        int n = G_N_ELEMENTS(groups);
-        if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) >= 0)
-            for (int i = 0; i < n; i++)
-                if (groups[i] == grp->gr_gid)
-                    return true;
-    }
     g_autofree char *msg = g_strdup_printf("uid %u may read but not change guests (needs root "
-                                           "or the ccmd group)",
-                                           (unsigned) uid);
+                                           "or the client group, gid %ld)",
+                                           (unsigned) ret_caller->uid,
+                                           (long) api->manager->config.client_group);
     ccm_varlink_call_error_message(call, ERR("PermissionDenied"), msg);
     return false;
 }
@@ -125,6 +178,8 @@ static const char *guest_error_name(const GError *error)
             return ERR("InvalidSpec");
         case CCM_MANAGER_ERROR_LIMIT:
             return ERR("TooManyGuests");
+        case CCM_MANAGER_ERROR_PERMISSION:
+            return ERR("PermissionDenied");
         }
     }
     if (error->domain == CCM_GUEST_ERROR) {
@@ -219,10 +274,12 @@ static void method_add(CcmVarlinkCall *call, json_object *params, gpointer userd
     const char *path, *spec;
     g_autoptr(GError) error = NULL;
 
+    CcmCaller caller;
+
     if (!string_param(call, params, "path", &path) || !string_param(call, params, "spec", &spec) ||
-        !may_change(call))
+        !may_change(api, call, &caller))
         return;
-    CcmGuest *g = ccm_manager_add(api->manager, path, spec, &error);
+    CcmGuest *g = ccm_manager_add(api->manager, path, spec, &caller, &error);
     if (!g) {
         reply_error(call, error);
         return;
@@ -274,8 +331,15 @@ static void method_start(CcmVarlinkCall *call, json_object *params, gpointer use
 {
     CcmManagerApi *api = userdata;
     CcmGuest *g = lookup(api, call, params);
-    if (!g || !may_change(call))
+    CcmCaller caller;
+    g_autoptr(GError) error = NULL;
+
+    if (!g || !may_change(api, call, &caller))
         return;
+    if (!ccm_manager_authorize_start(api->manager, g, &caller, &error)) {
+        reply_error(call, error);
+        return;
+    }
     ccm_guest_start_async(g, operation_done, pending_new(call, api, ccm_guest_name(g)));
 }
 
@@ -285,6 +349,7 @@ static void method_stop(CcmVarlinkCall *call, json_object *params, gpointer user
     CcmGuest *g = lookup(api, call, params);
     guint timeout_ms = api->manager->config.stop_timeout_ms;
     json_object *t = NULL;
+    CcmCaller caller;
 
     if (!g)
         return;
@@ -298,7 +363,7 @@ static void method_stop(CcmVarlinkCall *call, json_object *params, gpointer user
         }
         timeout_ms = (guint) json_object_get_int64(t) * 1000;
     }
-    if (!may_change(call))
+    if (!may_change(api, call, &caller))
         return;
     ccm_guest_stop_async(g, timeout_ms, operation_done, pending_new(call, api, ccm_guest_name(g)));
 }
@@ -307,7 +372,8 @@ static void method_kill(CcmVarlinkCall *call, json_object *params, gpointer user
 {
     CcmManagerApi *api = userdata;
     CcmGuest *g = lookup(api, call, params);
-    if (!g || !may_change(call))
+    CcmCaller caller;
+    if (!g || !may_change(api, call, &caller))
         return;
     ccm_guest_kill_async(g, operation_done, pending_new(call, api, ccm_guest_name(g)));
 }
@@ -328,7 +394,8 @@ static void method_remove(CcmVarlinkCall *call, json_object *params, gpointer us
 {
     CcmManagerApi *api = userdata;
     const char *name;
-    if (!string_param(call, params, "name", &name) || !may_change(call))
+    CcmCaller caller;
+    if (!string_param(call, params, "name", &name) || !may_change(api, call, &caller))
         return;
     ccm_manager_remove_async(api->manager, name, removed, pending_new(call, api, name));
 }
@@ -418,9 +485,11 @@ static void hook_done(GObject *source, GAsyncResult *res, gpointer userdata)
 }
 
 /* libvirtd runs its hooks as root; ccmd's own user may call too (a ccmd run by hand). */
-static bool is_hook_caller(CcmVarlinkCall *call)
+static bool is_hook_caller(CcmManagerApi *api, CcmVarlinkCall *call)
 {
     uid_t uid = ccm_varlink_call_uid(call);
+    if (from_qemu(api, call))
+        return false;
     if (uid == 0 || uid == geteuid())
         return true;
     g_autofree char *msg = g_strdup_printf("uid %u may not act as libvirt's hook (root only)",
@@ -438,7 +507,7 @@ static void method_libvirt_hook(CcmVarlinkCall *call, json_object *params, gpoin
         !string_param(call, params, "operation", &c.operation) ||
         !string_param(call, params, "phase", &c.phase) ||
         !string_param(call, params, "extra", &c.extra) ||
-        !string_param(call, params, "xml", &c.xml) || !is_hook_caller(call))
+        !string_param(call, params, "xml", &c.xml) || !is_hook_caller(api, call))
         return;
     ccm_manager_libvirt_hook_async(api->manager, &c, hook_done, pending_new(call, api, c.domain));
 }

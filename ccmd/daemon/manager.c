@@ -15,6 +15,7 @@
 #include "guest-identity.h"
 #include "manager.h"
 #include "registration-file.h"
+#include "spec-authz.h"
 
 G_DEFINE_QUARK(ccm-manager-error-quark, ccm_manager_error)
 
@@ -31,6 +32,9 @@ static void config_clear(CcmManagerConfig *c)
     g_free(c->reference_values);
     ccm_kbs_config_clear(&c->kbs);
     g_free(c->host_id);
+    g_strfreev(c->allowed_qemu);
+    g_free(c->socket);
+    g_free(c->config_file);
 }
 
 void ccm_manager_free(CcmManager *m)
@@ -141,7 +145,31 @@ GPtrArray *ccm_manager_list(CcmManager *m)
     return all;
 }
 
-CcmGuest *ccm_manager_add(CcmManager *m, const char *path, const char *text, GError **error)
+static gboolean authorize(CcmManager *m, const CcmGuestSpec *spec, const CcmCaller *caller,
+                          GError **error)
+{
+    g_autoptr(GError) e = NULL;
+    const CcmSpecAuthzPolicy policy = {
+        .state_dir = m->config.state_dir,
+        .runtime_dir = m->config.runtime_dir,
+        .socket = m->config.socket,
+        .config_file = m->config.config_file,
+        .allowed_qemu = (const char *const *) m->config.allowed_qemu,
+    };
+    if (ccm_spec_authorize(spec, caller, &policy, &e))
+        return TRUE;
+    g_set_error_literal(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_PERMISSION, e->message);
+    return FALSE;
+}
+
+gboolean ccm_manager_authorize_start(CcmManager *m, CcmGuest *g, const CcmCaller *caller,
+                                     GError **error)
+{
+    return authorize(m, ccm_guest_spec(g), caller, error);
+}
+
+CcmGuest *ccm_manager_add(CcmManager *m, const char *path, const char *text,
+                          const CcmCaller *caller, GError **error)
 {
     g_autoptr(GError) e = NULL;
     g_autoptr(CcmGuestSpec) spec = ccm_guest_spec_parse(path, text, strlen(text), &e);
@@ -150,6 +178,8 @@ CcmGuest *ccm_manager_add(CcmManager *m, const char *path, const char *text, GEr
         g_set_error_literal(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_INVALID_SPEC, e->message);
         return NULL;
     }
+    if (!authorize(m, spec, caller, error))
+        return NULL;
     if (g_hash_table_contains(m->guests, spec->name)) {
         g_set_error(error, CCM_MANAGER_ERROR, CCM_MANAGER_ERROR_GUEST_EXISTS,
                     "a guest '%s' exists already", spec->name);

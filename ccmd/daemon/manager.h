@@ -6,6 +6,7 @@
 
 #include <glib.h>
 
+#include "caller-access.h"
 #include "guest.h"
 #include "qemu-caps-memo.h"
 #include "qemu-probe.h"
@@ -21,6 +22,7 @@ typedef enum CcmManagerErrorCode {
     CCM_MANAGER_ERROR_GUEST_EXISTS,
     CCM_MANAGER_ERROR_INVALID_SPEC,
     CCM_MANAGER_ERROR_LIMIT,         /* too many guests */
+    CCM_MANAGER_ERROR_PERMISSION,    /* the caller may not have ccmd do this */
 } CcmManagerErrorCode;
 
 typedef struct CcmManagerConfig {
@@ -33,6 +35,11 @@ typedef struct CcmManagerConfig {
     guint stop_timeout_ms;    /* Stop: power-down, then quit after this */
     guint qmp_timeout_ms;     /* per QMP command */
     guint max_guests;
+    /* The authorisation model (ccmd(8), AUTHORISATION) */
+    gid_t client_group;       /* members may change guests; (gid_t) -1: no such group */
+    char **allowed_qemu;      /* QEMU= binaries members may name (NULL-terminated) */
+    char *socket;             /* the Varlink socket and ccmd.conf: never a QEMU output */
+    char *config_file;
 } CcmManagerConfig;
 
 /* Called after every state change of any guest (the Monitor stream). */
@@ -59,9 +66,13 @@ CcmGuest *ccm_manager_lookup(CcmManager *manager, const char *name, GError **err
 /* Guests sorted by name (borrowed pointers). */
 GPtrArray *ccm_manager_list(CcmManager *manager);
 
-/* Adds a guest from spec text (@path resolves its relative paths). */
+/* Adds a guest from spec text (@path resolves its relative paths) for @caller, if the
+ * authorisation model lets it (checked before anything in the spec is read or run). */
 CcmGuest *ccm_manager_add(CcmManager *manager, const char *path, const char *text,
-                          GError **error);
+                          const CcmCaller *caller, GError **error);
+/* May @caller have ccmd start @guest (its spec checked again with the caller's rights)? */
+gboolean ccm_manager_authorize_start(CcmManager *manager, CcmGuest *guest,
+                                     const CcmCaller *caller, GError **error);
 /* Removes a guest without a QEMU process, withdrawing its reference values. */
 void ccm_manager_remove_async(CcmManager *manager, const char *name,
                               GAsyncReadyCallback callback, gpointer userdata);

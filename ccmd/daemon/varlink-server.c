@@ -14,8 +14,10 @@
  * anything. The server answers org.varlink.service.GetInfo and GetInterfaceDescription
  * itself.
  */
+#define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +58,8 @@ struct Connection {
     bool closed;
     uid_t uid;
     pid_t pid;
+    gid_t gid;                 /* the peer's primary group (SO_PEERCRED) */
+    GArray *groups;            /* gid_t: its supplementary groups (SO_PEERGROUPS) */
 };
 
 struct CcmVarlinkCall {
@@ -88,6 +92,7 @@ static void connection_unref(Connection *c)
     g_queue_clear_full(&c->out, (GDestroyNotify) g_bytes_unref);
     if (c->writing)
         g_bytes_unref(c->writing);
+    g_array_unref(c->groups);
     g_free(c);
 }
 
@@ -126,6 +131,17 @@ uid_t ccm_varlink_call_uid(const CcmVarlinkCall *call)
 pid_t ccm_varlink_call_pid(const CcmVarlinkCall *call)
 {
     return call->connection->pid;
+}
+
+gid_t ccm_varlink_call_gid(const CcmVarlinkCall *call)
+{
+    return call->connection->gid;
+}
+
+const gid_t *ccm_varlink_call_groups(const CcmVarlinkCall *call, guint *ret_n)
+{
+    *ret_n = call->connection->groups->len;
+    return (const gid_t *) (gpointer) call->connection->groups->data;
 }
 
 bool ccm_varlink_call_connected(const CcmVarlinkCall *call)
@@ -445,6 +461,37 @@ static void connection_close(Connection *c)
     }
 }
 
+/* The peer's groups as the kernel recorded them at connect(): the primary one from
+ * SO_PEERCRED and the supplementary ones from SO_PEERGROUPS (no passwd or group file
+ * lookups, so uids without a passwd entry work too). On failure: no groups, gid -1. */
+static void peer_groups(int fd, gid_t *ret_gid, GArray **ret_groups)
+{
+#ifndef SO_PEERGROUPS
+#define SO_PEERGROUPS 59
+#endif
+    struct ucred uc;
+    socklen_t len = sizeof(uc);
+    GArray *groups = g_array_new(FALSE, FALSE, sizeof(gid_t));
+
+    *ret_gid = (gid_t) -1;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0)
+        *ret_gid = uc.gid;
+    /* The kernel says how much room it needs when the buffer is too small. */
+    len = 64 * sizeof(gid_t);
+    for (int attempt = 0; attempt < 3; attempt++) {
+        g_array_set_size(groups, len / sizeof(gid_t));
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups->data, &len) == 0) {
+            g_array_set_size(groups, len / sizeof(gid_t));
+            *ret_groups = groups;
+            return;
+        }
+        if (errno != ERANGE)
+            break;
+    }
+    g_array_set_size(groups, 0);
+    *ret_groups = groups;
+}
+
 static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObject *source,
                          gpointer userdata)
 {
@@ -471,6 +518,7 @@ static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObje
         c->uid = g_credentials_get_unix_user(cred, NULL);
         c->pid = g_credentials_get_unix_pid(cred, NULL);
     }
+    peer_groups(g_socket_get_fd(g_socket_connection_get_socket(conn)), &c->gid, &c->groups);
     s->connections = g_list_prepend(s->connections, c);
     s->n_connections++;
     read_more(c);

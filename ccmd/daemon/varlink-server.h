@@ -51,6 +51,9 @@ bool ccm_varlink_call_wants_more(const CcmVarlinkCall *call);
 /* The peer's credentials (from the socket). */
 uid_t ccm_varlink_call_uid(const CcmVarlinkCall *call);
 pid_t ccm_varlink_call_pid(const CcmVarlinkCall *call);
+/* Its primary group and its supplementary groups, as the kernel gave them at accept. */
+gid_t ccm_varlink_call_gid(const CcmVarlinkCall *call);
+const gid_t *ccm_varlink_call_groups(const CcmVarlinkCall *call, guint *ret_n);
 /* Whether the client is still connected. */
 bool ccm_varlink_call_connected(const CcmVarlinkCall *call);
 

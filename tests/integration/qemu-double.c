@@ -15,6 +15,9 @@
  *      slow-*          waits 3 s before greeting (to kill ccmd in the middle of a start)
  *      deaf-*          runs, but answers "quit" without quitting (a hung QEMU)
  *      panic-*         runs, reports GUEST_PANICKED at once, and is deaf to "quit"
+ *      caller-*        once daemonized, runs $CCM_TEST_QEMU_CALLER with /bin/sh as its
+ *                      child (what a compromised QEMU could do: call ccmd), then
+ *                      behaves like a normal QEMU
  *      anything else   behaves like a paused QEMU that runs after "cont"
  *    It keeps running across ccmd restarts and accepts the next connection.
  */
@@ -220,6 +223,15 @@ int main(int argc, char **argv)
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
+
+    const char *caller = g_getenv("CCM_TEST_QEMU_CALLER");
+    if (g_str_has_prefix(mode, "caller-") && caller) {
+        pid_t sh = fork();
+        if (sh == 0) {
+            execl("/bin/sh", "sh", "-c", caller, (char *) NULL);
+            _exit(127);
+        }
+    }
 
     bool running = false;
     for (;;) {
