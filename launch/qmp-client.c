@@ -10,7 +10,11 @@
  * command is sent with a fresh id ("ccm-N"), writes are queued so only one is in flight,
  * and any malformed or unexpected message, oversized message or end of stream fails
  * every pending command and ends the connection: a client never guesses past a
- * protocol error. Messages larger than CCM_QMP_MAX_MESSAGE are refused.
+ * protocol error. Messages larger than CCM_QMP_MAX_MESSAGE are refused: the tokener
+ * holds at most one message, so a peer cannot make the client buffer without limit.
+ * With a message rate set, a token bucket is checked before each message; when it is
+ * empty the rest of the chunk is held and reading resumes by a timer once a token is
+ * due, so a flooding peer fills its own socket instead of the caller's main loop.
  */
 #include <string.h>
 
@@ -49,6 +53,11 @@ struct CcmQmpClient {
     json_tokener *tokener;
     size_t message_bytes;       /* bytes fed since the last complete message */
     uint8_t buffer[READ_CHUNK];
+    guint message_rate;         /* messages a second; 0: unlimited */
+    double message_tokens;
+    gint64 tokens_refilled;     /* monotonic µs */
+    size_t held_off, held_size; /* bytes of buffer the rate holds back */
+    GSource *resume;            /* resumes reading them */
     GCancellable *reading;      /* cancels the read loop on close */
     GQueue writes;              /* GBytes waiting to be written */
     GBytes *in_flight;          /* the one being written */
@@ -105,6 +114,10 @@ void ccm_qmp_client_unref(CcmQmpClient *c)
     if (!c || !g_atomic_int_dec_and_test(&c->refcount))
         return;
     g_assert(g_hash_table_size(c->pending) == 0);
+    if (c->resume) {
+        g_source_destroy(c->resume);
+        g_source_unref(c->resume);
+    }
     g_hash_table_unref(c->pending);
     json_tokener_free(c->tokener);
     g_queue_clear_full(&c->writes, (GDestroyNotify) g_bytes_unref);
@@ -131,6 +144,13 @@ void ccm_qmp_client_set_trace_func(CcmQmpClient *c, CcmQmpTraceFunc func, void *
 void ccm_qmp_client_set_command_timeout(CcmQmpClient *c, guint timeout_ms)
 {
     c->command_timeout_ms = timeout_ms;
+}
+
+void ccm_qmp_client_set_message_rate(CcmQmpClient *c, guint per_second)
+{
+    c->message_rate = per_second;
+    c->message_tokens = per_second;
+    c->tokens_refilled = g_get_monotonic_time();
 }
 
 void ccm_qmp_client_set_closed_func(CcmQmpClient *c, CcmQmpClosedFunc func, void *userdata)
@@ -161,6 +181,10 @@ static void client_fail(CcmQmpClient *c, GError *error)
     }
     c->state = STATE_CLOSED;
     g_cancellable_cancel(c->reading);
+    if (c->resume) {
+        g_source_destroy(c->resume);
+        g_clear_pointer(&c->resume, g_source_unref);
+    }
     ccm_qmp_client_ref(c);
 
     GHashTableIter iter;
@@ -387,8 +411,42 @@ static void dispatch(CcmQmpClient *c, json_object *message)
 }
 
 static void read_more(CcmQmpClient *c);
+static void consume(CcmQmpClient *c, const uint8_t *data, size_t size);
 
-/* Feeds @size bytes to the tokener and dispatches every complete message. */
+/* A token for one more message; else 0 and @ret_wait_ms until one is due. */
+static gboolean take_message_token(CcmQmpClient *c, guint *ret_wait_ms)
+{
+    gint64 now = g_get_monotonic_time();
+
+    c->message_tokens = MIN((double) c->message_rate,
+                            c->message_tokens + (double) (now - c->tokens_refilled) *
+                                                    c->message_rate / G_USEC_PER_SEC);
+    c->tokens_refilled = now;
+    if (c->message_tokens >= 1.0) {
+        c->message_tokens -= 1.0;
+        return TRUE;
+    }
+    *ret_wait_ms = (guint) ((1.0 - c->message_tokens) * 1000.0 / c->message_rate) + 1;
+    return FALSE;
+}
+
+static gboolean resume_reading(gpointer userdata)
+{
+    CcmQmpClient *c = userdata;
+    size_t off = c->held_off, size = c->held_size;
+
+    g_clear_pointer(&c->resume, g_source_unref); /* the dispatch holds its own */
+    c->held_size = 0;
+    ccm_qmp_client_ref(c);
+    consume(c, c->buffer + off, size);
+    if (c->state != STATE_CLOSED && !c->resume)
+        read_more(c);
+    ccm_qmp_client_unref(c);
+    return G_SOURCE_REMOVE;
+}
+
+/* Feeds @size bytes (of c->buffer) to the tokener and dispatches every complete message;
+ * with a message rate, holds back what the rate does not allow yet. */
 static void consume(CcmQmpClient *c, const uint8_t *data, size_t size)
 {
     size_t off = 0;
@@ -398,6 +456,15 @@ static void consume(CcmQmpClient *c, const uint8_t *data, size_t size)
         if (c->message_bytes == 0 && g_ascii_isspace(data[off])) {
             off++;
             continue;
+        }
+        guint wait_ms = 0;
+        if (c->message_rate && c->message_bytes == 0 && !take_message_token(c, &wait_ms)) {
+            c->held_off = (size_t) (data + off - c->buffer);
+            c->held_size = size - off;
+            c->resume = g_timeout_source_new(wait_ms);
+            g_source_set_callback(c->resume, resume_reading, c, NULL);
+            g_source_attach(c->resume, g_main_context_get_thread_default());
+            return;
         }
         size_t chunk = size - off;
         json_object *message = json_tokener_parse_ex(c->tokener, (const char *) data + off,
@@ -451,7 +518,7 @@ static void read_done(GObject *source, GAsyncResult *res, gpointer userdata)
                                    c->message_bytes ? " in the middle of a message" : ""));
     else {
         consume(c, c->buffer, (size_t) n);
-        if (c->state != STATE_CLOSED)
+        if (c->state != STATE_CLOSED && !c->resume)
             read_more(c);
     }
     ccm_qmp_client_unref(c);

@@ -42,6 +42,10 @@ void ccm_qmp_client_set_trace_func(CcmQmpClient *client, CcmQmpTraceFunc func, v
 /* Every later command fails, and the connection ends, if QEMU has not answered it
  * within @timeout_ms (0: wait forever, the default). */
 void ccm_qmp_client_set_command_timeout(CcmQmpClient *client, guint timeout_ms);
+/* Reads at most @per_second messages a second (a burst of as many may come at once);
+ * beyond that, reading pauses and the rest waits in the socket, so a peer that floods
+ * stalls itself rather than the caller's main loop. 0: unlimited (the default). */
+void ccm_qmp_client_set_message_rate(CcmQmpClient *client, guint per_second);
 void ccm_qmp_client_set_closed_func(CcmQmpClient *client, CcmQmpClosedFunc func,
                                     void *userdata);
 

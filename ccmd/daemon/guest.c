@@ -17,6 +17,13 @@
  * quit QEMU, GUEST_PANICKED -> crashed), and a pidfd tells when QEMU has exited:
  * stopped if a shutdown was seen or asked for, crashed otherwise. Every transition is
  * one database transaction; the in-memory state follows only a stored transition.
+ *
+ * A QEMU cannot flood ccmd with events: STOP/RESUME go through the guest's event
+ * limiter (event-limiter.c: a few at once, then about one change a second, the rest
+ * coalesced into one change that ends in QEMU's last state); a panic is recorded once
+ * and later ones are ignored; log-only events (RESET, repeated SHUTDOWN) are
+ * rate-limited. Ending QEMU (quit, then SIGKILL) sets a deadline once: later events
+ * and requests may bring the SIGKILL closer, never push it back.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -27,6 +34,7 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "broker-values.h"
+#include "event-limiter.h"
 #include "expectation.h"
 #include "guest.h"
 #include "hex.h"
@@ -81,7 +89,11 @@ struct CcmGuest {
     GPtrArray *start_argv;      /* during a start: QEMU's argv, once rendered */
     void (*after_connect)(CcmGuest *g);
     GPtrArray *stop_tasks;      /* GTask waiting for the process to exit */
-    guint stop_timer;
+    guint stop_timer;           /* a stop's wait for the guest to power off */
+    bool ending;                /* "quit" sent: QEMU is being ended */
+    guint kill_timer;           /* SIGKILL at kill_deadline */
+    gint64 kill_deadline;       /* monotonic µs */
+    CcmEventLimiter *events;    /* STOP/RESUME and log-only events */
 };
 
 const char *ccm_guest_name(const CcmGuest *g)
@@ -175,6 +187,9 @@ static CcmGuestSpec *stored_spec(const CcmStoredGuest *stored, GError **error)
                                 error);
 }
 
+/* Applies a STOP/RESUME (through the event limiter); defined with the events below. */
+static void apply_vcpu_state(int state, const char *reason, void *userdata);
+
 CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **error)
 {
     g_autoptr(CcmStoredGuest) owned = stored;
@@ -201,6 +216,7 @@ CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **er
     g->process.pid = g->stored->pid;
     g->process.start_time = g->stored->pid_start;
     g->stop_tasks = g_ptr_array_new();
+    g->events = ccm_event_limiter_new(g->stored->name, apply_vcpu_state, g);
     return g;
 }
 
@@ -223,6 +239,9 @@ void ccm_guest_free(CcmGuest *g)
         g_source_remove(g->exit_watch);
     if (g->stop_timer)
         g_source_remove(g->stop_timer);
+    if (g->kill_timer)
+        g_source_remove(g->kill_timer);
+    ccm_event_limiter_free(g->events);
     g_ptr_array_unref(g->stop_tasks);
     g_clear_pointer(&g->start_values, g_hash_table_unref);
     g_clear_pointer(&g->start_argv, g_ptr_array_unref);
@@ -325,16 +344,28 @@ static void finish_stop_tasks(CcmGuest *g, GError *error)
 
 static void fail_start(CcmGuest *g, GError *error);
 
+/* QEMU is gone: nothing waits for it, nothing ends it, its waiting events are void. */
+static void forget_qemu_timers(CcmGuest *g)
+{
+    if (g->stop_timer) {
+        g_source_remove(g->stop_timer);
+        g->stop_timer = 0;
+    }
+    if (g->kill_timer) {
+        g_source_remove(g->kill_timer);
+        g->kill_timer = 0;
+    }
+    g->ending = false;
+    ccm_event_limiter_cancel(g->events);
+}
+
 /* QEMU has exited: decide between stopped and crashed. */
 static gboolean process_exited(gpointer userdata)
 {
     CcmGuest *g = userdata;
 
     g->exit_watch = 0;
-    if (g->stop_timer) {
-        g_source_remove(g->stop_timer);
-        g->stop_timer = 0;
-    }
+    forget_qemu_timers(g);
     drop_qmp(g);
     (void) unlink(g->pidfile);
     (void) unlink(g->qmp_path);
@@ -372,7 +403,7 @@ static gboolean kill_timed_out(gpointer userdata)
 {
     CcmGuest *g = userdata;
 
-    g->stop_timer = 0;
+    g->kill_timer = 0;
     ccm_log_warning(ccm_guest_name(g), "QEMU did not quit; killing it");
     (void) ccm_process_kill(&g->process);
     return G_SOURCE_REMOVE;
@@ -386,13 +417,62 @@ static void send_quit(CcmGuest *g)
         (void) ccm_process_kill(&g->process);
 }
 
-/* Quit, and SIGKILL if QEMU is still there after the grace period (a hung QEMU). */
+/* Quit, and SIGKILL if QEMU is still there @grace_ms from now (a hung QEMU). "quit" is
+ * sent once; the SIGKILL deadline is set once and only ever brought closer, so no event
+ * or request can keep a QEMU alive by ending it again. */
+static void end_qemu_within(CcmGuest *g, guint grace_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64) grace_ms * 1000;
+
+    if (g->stop_timer) {
+        /* No more waiting for a power-off: QEMU is being ended. */
+        g_source_remove(g->stop_timer);
+        g->stop_timer = 0;
+    }
+    if (!g->ending) {
+        g->ending = true;
+        send_quit(g);
+    }
+    if (g->kill_timer && g->kill_deadline <= deadline)
+        return;
+    if (g->kill_timer)
+        g_source_remove(g->kill_timer);
+    g->kill_deadline = deadline;
+    g->kill_timer = g_timeout_add(grace_ms, kill_timed_out, g);
+}
+
 static void end_qemu(CcmGuest *g)
 {
-    send_quit(g);
-    if (g->stop_timer)
-        g_source_remove(g->stop_timer);
-    g->stop_timer = g_timeout_add(quit_grace_ms(g), kill_timed_out, g);
+    end_qemu_within(g, quit_grace_ms(g));
+}
+
+static void apply_vcpu_state(int state, const char *reason, void *userdata)
+{
+    CcmGuest *g = userdata;
+
+    /* Decided now, when the (possibly coalesced) change is applied: the guest may have
+     * crashed, been asked to stop or shut down since the events came. */
+    if (g->state != CCM_GUEST_RUNNING && g->state != CCM_GUEST_PAUSED)
+        return;
+    if (state == CCM_GUEST_PAUSED && (g->stop_requested || g->shutdown_seen))
+        return;
+    if (g->state == (CcmGuestState) state) {
+        ccm_log_info(ccm_guest_name(g), "still %s: %s", state_names[state], reason);
+        return;
+    }
+    (void) transition(g, (CcmGuestState) state, reason, NULL);
+}
+
+/* STOP or RESUME: what QEMU's vCPUs do now. */
+static void vcpu_event(CcmGuest *g, CcmGuestState state, const char *reason)
+{
+    if (g->state != CCM_GUEST_RUNNING && g->state != CCM_GUEST_PAUSED)
+        return;
+    /* While events wait to be coalesced, the recorded state is not QEMU's: even one that
+     * repeats it counts, it may undo the waiting one. */
+    if (g->state == state && !ccm_event_limiter_pending(g->events))
+        return;
+    ccm_event_limiter_offer(g->events, (int) state, reason);
 }
 
 static void on_event(CcmQmpClient *client, const char *event, json_object *data, void *userdata)
@@ -401,22 +481,32 @@ static void on_event(CcmQmpClient *client, const char *event, json_object *data,
     const char *name = ccm_guest_name(g);
 
     if (strcmp(event, "STOP") == 0) {
-        if (g->state == CCM_GUEST_RUNNING && !g->stop_requested && !g->shutdown_seen)
-            (void) transition(g, CCM_GUEST_PAUSED, "QEMU paused the vCPUs", NULL);
+        if (!g->stop_requested && !g->shutdown_seen)
+            vcpu_event(g, CCM_GUEST_PAUSED, "QEMU paused the vCPUs");
     } else if (strcmp(event, "RESUME") == 0) {
-        if (g->state == CCM_GUEST_PAUSED)
-            (void) transition(g, CCM_GUEST_RUNNING, "resumed", NULL);
+        vcpu_event(g, CCM_GUEST_RUNNING, "resumed");
     } else if (strcmp(event, "SHUTDOWN") == 0) {
         json_object *reason = NULL;
         if (data)
             json_object_object_get_ex(data, "reason", &reason);
-        ccm_log_info(name, "shutdown (%s)", reason ? json_object_get_string(reason) : "unknown");
+        if (!g->shutdown_seen || ccm_event_limiter_may_log(g->events, event))
+            ccm_log_info(name, "shutdown (%s)",
+                         reason ? json_object_get_string(reason) : "unknown");
         g->shutdown_seen = true;
-        /* -no-shutdown keeps QEMU after a guest power-off; end it. */
+        /* -no-shutdown keeps QEMU after a guest power-off; end it (once). */
         end_qemu(g);
     } else if (strcmp(event, "RESET") == 0) {
-        ccm_log_info(name, "reset");
+        if (ccm_event_limiter_may_log(g->events, event))
+            ccm_log_info(name, "reset");
     } else if (strcmp(event, "GUEST_PANICKED") == 0) {
+        /* A crash is one transition: QEMU is being ended already, later panics (and the
+         * STOPs that come with them) change nothing. */
+        if (g->crash_recorded) {
+            if (ccm_event_limiter_may_log(g->events, event))
+                ccm_log_info(name, "QEMU reports another panic; the crash is recorded");
+            return;
+        }
+        ccm_event_limiter_cancel(g->events);
         g_free(g->panic);
         g->panic = g_strdup_printf("the guest panicked%s%s", data ? ": " : "",
                                    data ? json_object_to_json_string_ext(
@@ -486,6 +576,7 @@ static void fail_start(CcmGuest *g, GError *error)
         g_source_remove(g->exit_watch);
         g->exit_watch = 0;
     }
+    forget_qemu_timers(g);
     drop_qmp(g);
     (void) unlink(g->pidfile);
     (void) unlink(g->qmp_path);
@@ -654,6 +745,7 @@ static void connect_qmp(CcmGuest *g, void (*next)(CcmGuest *g))
     drop_qmp(g);
     g->qmp = ccm_qmp_client_new(G_IO_STREAM(conn), peer);
     ccm_qmp_client_set_command_timeout(g->qmp, g->manager->config.qmp_timeout_ms);
+    ccm_qmp_client_set_message_rate(g->qmp, CCM_EVENT_LIMITER_QMP_MESSAGES_PER_SECOND);
     ccm_qmp_client_set_event_func(g->qmp, on_event, g);
     ccm_qmp_client_set_closed_func(g->qmp, on_qmp_closed, g);
     g->after_connect = next;
@@ -839,9 +931,8 @@ static gboolean stop_timed_out(gpointer userdata)
 
     g->stop_timer = 0;
     ccm_log_notice(ccm_guest_name(g), "the guest did not power off in time; quitting QEMU");
-    send_quit(g);
     /* If QEMU does not even quit, it is killed after one more period. */
-    g->stop_timer = g_timeout_add(g->manager->config.stop_timeout_ms, kill_timed_out, g);
+    end_qemu_within(g, g->manager->config.stop_timeout_ms);
     return G_SOURCE_REMOVE;
 }
 
@@ -868,6 +959,9 @@ static void stop(CcmGuest *g, bool now, guint timeout_ms, GTask *task)
         end_qemu(g);
         return;
     }
+    /* QEMU is being ended already (its guest shut down): that deadline holds. */
+    if (g->ending)
+        return;
     if (g->qmp)
         ccm_qmp_client_execute_async(g->qmp, "system_powerdown", NULL, NULL, powerdown_done, g);
     if (!g->stop_timer)

@@ -7,7 +7,10 @@
  * leaves either the old or the new state on disk. The database runs in WAL mode with
  * synchronous=FULL: a committed transition survives power loss. The schema carries
  * its version in PRAGMA user_version; opening applies the missing migrations in one
- * transaction and refuses a database from a newer ccmd.
+ * transaction and refuses a database from a newer ccmd. The history is bounded: each
+ * new row deletes the guest's rows beyond the newest CCM_STORE_HISTORY_MAX in the same
+ * transaction, and a transition that changes neither state nor reason (QEMU's pid
+ * cleared after a recorded crash, say) adds no row.
  */
 #include <string.h>
 
@@ -240,7 +243,20 @@ static gboolean add_history(CcmStore *s, const char *name, int64_t now, const ch
     sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
     int r = sqlite3_step(st);
     sqlite3_finalize(st);
-    return r == SQLITE_DONE ? TRUE : db_error(s, error, "cannot record history");
+    if (r != SQLITE_DONE)
+        return db_error(s, error, "cannot record history");
+
+    /* Retention: the newest CCM_STORE_HISTORY_MAX rows stay (history_guest indexes this). */
+    if (sqlite3_prepare_v2(s->db,
+                           "DELETE FROM history WHERE guest = ?1 AND id <= (SELECT id FROM "
+                           "history WHERE guest = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, error, "cannot prune history");
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, CCM_STORE_HISTORY_MAX);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? TRUE : db_error(s, error, "cannot prune history");
 }
 
 /* Runs @body inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure. */
@@ -311,6 +327,21 @@ static gboolean transition_body(CcmStore *s, gpointer data, GError **error)
     const Transition *t = data;
     sqlite3_stmt *st = NULL;
     int64_t now = g_get_real_time();
+    bool same = false;
+
+    /* Neither state nor reason changes: the guest row is updated, the history is not. */
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM guests WHERE name = ? AND state = ? AND "
+                                  "reason IS ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, error, "cannot read a guest");
+    sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, t->state, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, t->reason, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return db_error(s, error, "cannot read a guest");
+    same = r == SQLITE_ROW;
 
     if (sqlite3_prepare_v2(s->db,
                            "UPDATE guests SET state = ?, reason = ?, pid = ?, pid_start = ?, "
@@ -325,7 +356,7 @@ static gboolean transition_body(CcmStore *s, gpointer data, GError **error)
     sqlite3_bind_text(st, 5, t->measurement, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_text(st, 7, t->name, -1, SQLITE_TRANSIENT);
-    int r = sqlite3_step(st);
+    r = sqlite3_step(st);
     sqlite3_finalize(st);
     if (r != SQLITE_DONE)
         return db_error(s, error, "cannot update a guest");
@@ -333,7 +364,7 @@ static gboolean transition_body(CcmStore *s, gpointer data, GError **error)
         g_set_error(error, CCM_STORE_ERROR, CCM_STORE_ERROR_NOT_FOUND, "no guest '%s'", t->name);
         return FALSE;
     }
-    return add_history(s, t->name, now, t->state, t->reason, error);
+    return same || add_history(s, t->name, now, t->state, t->reason, error);
 }
 
 gboolean ccm_store_transition(CcmStore *s, const char *name, const char *state,

@@ -55,6 +55,9 @@ int ccm_store_schema_version(CcmStore *store);
 GPtrArray *ccm_store_list_guests(CcmStore *store, GError **error);
 CcmStoredGuest *ccm_store_get_guest(CcmStore *store, const char *name, GError **error);
 
+/* Transitions kept per guest: a guest's events cannot grow the database without bound. */
+#define CCM_STORE_HISTORY_MAX 1000
+
 /* Adds @guest (state and reason are its first transition). */
 gboolean ccm_store_add_guest(CcmStore *store, const CcmStoredGuest *guest, GError **error);
 
@@ -62,7 +65,11 @@ gboolean ccm_store_add_guest(CcmStore *store, const CcmStoredGuest *guest, GErro
  * ccm_store_transition() - one state change, in one transaction
  *
  * Updates the guest's state, reason, QEMU identity (@pid 0 clears it) and, when
- * @measurement is not NULL, its expected measurement, and appends to its history.
+ * @measurement is not NULL, its expected measurement, and appends to its history,
+ * unless state and reason are the guest's already (only the QEMU identity or the
+ * measurement changes: no new history row). The history keeps the newest
+ * CCM_STORE_HISTORY_MAX rows of each guest; older ones are deleted in the same
+ * transaction.
  */
 gboolean ccm_store_transition(CcmStore *store, const char *name, const char *state,
                               const char *reason, int64_t pid, uint64_t pid_start,

@@ -18,11 +18,19 @@
  *      caller-*        once daemonized, runs $CCM_TEST_QEMU_CALLER with /bin/sh as its
  *                      child (what a compromised QEMU could do: call ccmd), then
  *                      behaves like a normal QEMU
+ *      flood-panic*    like panic-*, and reports GUEST_PANICKED again every 0.2 s
+ *      flood-stop-resume*  after "cont", sends STOP/RESUME pairs as fast as ccmd takes
+ *                      them for $CCM_TEST_FLOOD_SECONDS (default 3), ending with RESUME
+ *                      (so it runs), then writes the number of events it sent to
+ *                      PIDFILE.flood
+ *      flood-commands* answers every command with a burst of 500 STOP/RESUME pairs
+ *                      and 100 RESETs (ending with RESUME) before the reply
  *      anything else   behaves like a paused QEMU that runs after "cont"
  *    It keeps running across ccmd restarts and accepts the next connection.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -78,8 +86,48 @@ static bool event(int fd, const char *name, const char *data)
     return send_text(fd, text);
 }
 
+/* @pairs STOP/RESUME pairs (@resets RESETs after each 20), in one send. */
+static bool event_burst(int fd, unsigned pairs, unsigned resets)
+{
+    static const char stop[] = "{\"timestamp\":{\"seconds\":1,\"microseconds\":2},"
+                               "\"event\":\"STOP\"}\r\n";
+    static const char resume[] = "{\"timestamp\":{\"seconds\":1,\"microseconds\":3},"
+                                 "\"event\":\"RESUME\"}\r\n";
+    static const char reset[] = "{\"timestamp\":{\"seconds\":1,\"microseconds\":4},"
+                                "\"event\":\"RESET\",\"data\":{\"guest\":true}}\r\n";
+    g_autoptr(GString) burst = g_string_new(NULL);
+    for (unsigned i = 0; i < pairs; i++) {
+        g_string_append(burst, stop);
+        if (resets && i % 20 == 0) {
+            for (unsigned r = 0; r < resets && r < 20; r++)
+                g_string_append(burst, reset);
+            resets = resets > 20 ? resets - 20 : 0;
+        }
+        g_string_append(burst, resume);
+    }
+    return send_text(fd, burst->str);
+}
+
+/* flood-stop-resume: pairs for the configured time, then the count to PIDFILE.flood. */
+static void flood_stop_resume(int fd, const char *pidfile)
+{
+    const char *env = g_getenv("CCM_TEST_FLOOD_SECONDS");
+    gint64 seconds = env ? g_ascii_strtoll(env, NULL, 10) : 3;
+    gint64 end = g_get_monotonic_time() + seconds * G_USEC_PER_SEC;
+    guint64 events = 0;
+
+    while (g_get_monotonic_time() < end) {
+        if (!event_burst(fd, 100, 0))
+            return;
+        events += 200;
+    }
+    g_autofree char *path = g_strconcat(pidfile, ".flood", NULL);
+    g_autofree char *text = g_strdup_printf("%" G_GUINT64_FORMAT "\n", events);
+    (void) g_file_set_contents(path, text, -1, NULL);
+}
+
 /* One QMP session; returns true if QEMU should exit (quit). */
-static bool session(int fd, const char *mode, bool *running)
+static bool session(int fd, const char *mode, const char *pidfile, bool *running)
 {
     static const char greeting[] = "{\"QMP\":{\"version\":{\"qemu\":{\"micro\":22,\"minor\":2,"
                                    "\"major\":7},\"package\":\"double\"},\"capabilities\":[]}}\r\n";
@@ -104,8 +152,19 @@ static bool session(int fd, const char *mode, bool *running)
         return false;
     }
 
+    bool panicking = false;
     for (;;) {
         char buf[4096];
+        /* A panicked flood-panic guest panics again every 0.2 s, commands or not. */
+        if (panicking) {
+            struct pollfd p = { .fd = fd, .events = POLLIN };
+            int n = poll(&p, 1, 200);
+            if (n == 0) {
+                if (!event(fd, "GUEST_PANICKED", "{\"action\":\"pause\"}"))
+                    return false;
+                continue;
+            }
+        }
         ssize_t r = recv(fd, buf, sizeof(buf), 0);
         if (r <= 0)
             return false;
@@ -121,6 +180,10 @@ static bool session(int fd, const char *mode, bool *running)
             }
             const char *cmd = json_object_get_string(exec);
             bool quit = false;
+            if (g_str_has_prefix(mode, "flood-commands") && !event_burst(fd, 500, 100)) {
+                json_object_put(req);
+                return false;
+            }
             if (strcmp(cmd, "query-status") == 0) {
                 if (strcmp(mode, "bad-shape") == 0) {
                     json_object *ret = json_object_new_object();
@@ -138,13 +201,17 @@ static bool session(int fd, const char *mode, bool *running)
                 *running = true;
                 event(fd, "RESUME", NULL);
                 reply(fd, req, NULL);
-                if (g_str_has_prefix(mode, "panic-")) {
+                if (g_str_has_prefix(mode, "panic-") || g_str_has_prefix(mode, "flood-panic")) {
                     *running = false;
                     event(fd, "GUEST_PANICKED", "{\"action\":\"pause\"}");
                     event(fd, "STOP", NULL);
+                    panicking = g_str_has_prefix(mode, "flood-panic");
                 }
+                if (g_str_has_prefix(mode, "flood-stop-resume"))
+                    flood_stop_resume(fd, pidfile);
             } else if (strcmp(cmd, "quit") == 0 &&
-                       (g_str_has_prefix(mode, "deaf-") || g_str_has_prefix(mode, "panic-"))) {
+                       (g_str_has_prefix(mode, "deaf-") || g_str_has_prefix(mode, "panic-") ||
+                        g_str_has_prefix(mode, "flood-panic"))) {
                 reply(fd, req, NULL); /* and carry on regardless */
             } else if (strcmp(cmd, "quit") == 0) {
                 event(fd, "SHUTDOWN", "{\"guest\":false,\"reason\":\"host-qmp-quit\"}");
@@ -238,7 +305,7 @@ int main(int argc, char **argv)
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0)
             continue;
-        bool quit = session(fd, mode, &running);
+        bool quit = session(fd, mode, pidfile, &running);
         close(fd);
         if (quit)
             break;

@@ -109,6 +109,80 @@ static void test_history(Fixture *f, gconstpointer data)
     g_assert_cmpint(back->pid, ==, 0);
 }
 
+/* sqlite3 "SELECT COUNT(*) ..." on the file itself, not through the store. */
+static int count_rows(const char *path, const char *query)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, query, -1, &st, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void test_history_retention(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
+    g_autoptr(CcmStoredGuest) a = guest("web1");
+    g_autoptr(CcmStoredGuest) b = guest("web2");
+    g_assert_true(ccm_store_add_guest(s, a, &error));
+    g_assert_true(ccm_store_add_guest(s, b, &error));
+    g_assert_true(ccm_store_transition(s, "web2", "running", "started", 0, 0, NULL, &error));
+
+    /* Many more transitions than are kept, each with its own reason. */
+    const int total = CCM_STORE_HISTORY_MAX + 250;
+    for (int i = 0; i < total; i++) {
+        g_autofree char *reason = g_strdup_printf("event %d", i);
+        g_assert_true(ccm_store_transition(s, "web1", i % 2 ? "paused" : "running", reason, 0,
+                                           0, NULL, &error));
+        g_assert_no_error(error);
+    }
+    g_assert_cmpint(count_rows(f->path, "SELECT COUNT(*) FROM history WHERE guest = 'web1'"),
+                    ==, CCM_STORE_HISTORY_MAX);
+    g_autoptr(GPtrArray) all = ccm_store_history(s, "web1", 10 * CCM_STORE_HISTORY_MAX, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(all->len, ==, CCM_STORE_HISTORY_MAX);
+    /* The newest are kept, in order: the oldest kept is total - MAX, the last total - 1. */
+    for (guint i = 0; i < all->len; i++) {
+        g_autofree char *want = g_strdup_printf("event %d", total - CCM_STORE_HISTORY_MAX + (int) i);
+        g_assert_cmpstr(((CcmStoredEvent *) all->pdata[i])->reason, ==, want);
+    }
+    g_autoptr(CcmStoredGuest) back = ccm_store_get_guest(s, "web1", &error);
+    g_assert_cmpstr(back->reason, ==, all->len ? ((CcmStoredEvent *) all->pdata[all->len - 1])->reason : "");
+    /* Another guest's history is its own: untouched. */
+    g_autoptr(GPtrArray) other = ccm_store_history(s, "web2", 100, &error);
+    g_assert_cmpuint(other->len, ==, 2);
+    g_assert_cmpstr(((CcmStoredEvent *) other->pdata[0])->state, ==, "defined");
+    g_assert_cmpstr(((CcmStoredEvent *) other->pdata[1])->reason, ==, "started");
+}
+
+static void test_same_state_no_history(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
+    g_autoptr(CcmStoredGuest) g = guest("web1");
+    g_assert_true(ccm_store_add_guest(s, g, &error));
+    g_assert_true(ccm_store_transition(s, "web1", "crashed", "the guest panicked", 77, 5, NULL,
+                                       &error));
+    /* QEMU is gone: the pid is cleared, the crash is not recorded twice. */
+    g_assert_true(ccm_store_transition(s, "web1", "crashed", "the guest panicked", 0, 0, NULL,
+                                       &error));
+    g_assert_no_error(error);
+    g_autoptr(CcmStoredGuest) back = ccm_store_get_guest(s, "web1", &error);
+    g_assert_cmpint(back->pid, ==, 0);
+    g_assert_cmpint(count_rows(f->path, "SELECT COUNT(*) FROM history WHERE state = 'crashed'"),
+                    ==, 1);
+    /* A new reason is a new row, and so is a new state with the same reason. */
+    g_assert_true(ccm_store_transition(s, "web1", "crashed", "QEMU exited", 0, 0, NULL, &error));
+    g_assert_true(ccm_store_transition(s, "web1", "stopped", "QEMU exited", 0, 0, NULL, &error));
+    g_autoptr(GPtrArray) all = ccm_store_history(s, "web1", 100, &error);
+    g_assert_cmpuint(all->len, ==, 4);
+}
+
 static void test_refusals_change_nothing(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
@@ -296,6 +370,8 @@ int main(int argc, char **argv)
 #define ADD(path, fn) g_test_add(path, Fixture, NULL, setup, fn, teardown)
     ADD("/state-store/create-and-reopen", test_create_and_reopen);
     ADD("/state-store/history", test_history);
+    ADD("/state-store/history-retention", test_history_retention);
+    ADD("/state-store/same-state-no-history", test_same_state_no_history);
     ADD("/state-store/refusals-change-nothing", test_refusals_change_nothing);
     ADD("/state-store/remove-cascades", test_remove_cascades);
     ADD("/state-store/values-replace", test_values_replace);
