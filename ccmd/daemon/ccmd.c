@@ -4,10 +4,11 @@
  *
  * Shape (systemd's): umask 0077, parse options, load ccmd.conf, create the manager
  * (which locks the state directory -- a second ccmd on it exits with status 1 here,
- * before the socket -- opens the state database and reconnects to running guests), take the listening socket
- * from systemd (sd_listen_fds) or create it, announce READY=1 only then, run the main
- * loop, and on SIGTERM/SIGINT announce STOPPING=1 and return. Guests keep running:
- * QEMU is not ccmd's child (see qemu-process.c) and ccmd.service uses KillMode=process.
+ * before the socket -- opens the state database and reconnects to running guests),
+ * take the listening socket from systemd (sd_listen_fds) or create it, announce
+ * READY=1 only then, run the main loop, and on SIGTERM/SIGINT announce STOPPING=1 and
+ * return. Guests keep running: QEMU is not ccmd's child (see qemu-process.c) and
+ * ccmd.service uses KillMode=process.
  */
 #include <errno.h>
 #include <grp.h>

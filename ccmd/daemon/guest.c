@@ -989,7 +989,9 @@ static void recover_start_done(GObject *source, GAsyncResult *res, gpointer user
         ccm_log_warning(ccm_guest_name(g), "the interrupted start failed: %s", error->message);
 }
 
-/* How often, and how long, recovery looks again for a QEMU that is still initialising. */
+/* How often, and how long, recovery looks again for a QEMU that is still initialising.
+ * A poll, not an event: "the pid file is written" has none a non-parent can wait for,
+ * and it runs only after a restart that interrupted a start, for at most 5 s. */
 #define RECOVER_POLL_MS 50
 #define RECOVER_POLL_LIMIT_MS 5000
 
@@ -1058,6 +1060,10 @@ static void recover_search(CcmGuest *g)
                                                : "ccmd stopped during the start, before QEMU ran");
         return;
     }
+    /* QEMU is spawned only once the backend accepted the values: a failed start now
+     * withdraws them. */
+    if (g->start_task)
+        g->start_registered = true;
     int64_t holder = ccm_qemu_pidfile_holder(g->pidfile);
     if (pids->len == 1 && holder == g_array_index(pids, int64_t, 0)) {
         adopt(g, holder);

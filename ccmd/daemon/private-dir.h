@@ -6,7 +6,8 @@
 
 #include <glib.h>
 
-/* Creates @path (and missing parents, 0700) with exactly @mode; an existing folder we
+/* Creates @path with exactly @mode (missing parents with 0700; existing ones are not
+ * changed); an existing folder we
  * own that grants more than @mode is narrowed to @mode (never widened). */
 gboolean ccm_private_dir(const char *path, mode_t mode, GError **error);
 

@@ -16,7 +16,8 @@
  * holder's pid, which must be the pid written in the file.
  *
  * The scan is cheap (a few hundred /proc entries) and runs only at a start and at
- * recovery, never per event.
+ * recovery, never per event. Ending a census SIGKILLs each process through a pidfd and
+ * waits on that pidfd for its exit.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +25,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "qemu-census.h"
@@ -161,25 +164,33 @@ char *ccm_qemu_census_format(const GArray *pids)
 
 gboolean ccm_qemu_census_end(const GArray *pids, guint timeout_ms)
 {
-    g_autofree CcmProcessId *ids = g_new0(CcmProcessId, pids->len ? pids->len : 1);
+    int64_t deadline = g_get_monotonic_time() + (int64_t) timeout_ms * 1000;
+    gboolean all_gone = TRUE;
 
+    /* A pidfd first, checked against the process's identity: the signal and the wait
+     * are then for that process, even if its pid were reused meanwhile. It becomes
+     * readable when the process has exited (children or not). */
     for (guint i = 0; i < pids->len; i++) {
-        ids[i].pid = g_array_index(pids, int64_t, i);
-        if (ccm_process_start_time(ids[i].pid, &ids[i].start_time))
-            (void) kill((pid_t) ids[i].pid, SIGKILL);
-        else
-            ids[i].pid = 0;
+        CcmProcessId id = { .pid = g_array_index(pids, int64_t, i) };
+        if (!ccm_process_start_time(id.pid, &id.start_time))
+            continue;
+        int fd = (int) syscall(SYS_pidfd_open, (pid_t) id.pid, 0);
+        if (fd < 0)
+            continue; /* gone already */
+        if (!ccm_process_alive(&id) ||
+            syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) < 0) {
+            close(fd);
+            continue;
+        }
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int64_t left = (deadline - g_get_monotonic_time()) / 1000;
+        int r;
+        do
+            r = poll(&p, 1, left > 0 ? (int) left : 0);
+        while (r < 0 && errno == EINTR);
+        close(fd);
+        if (r <= 0)
+            all_gone = FALSE;
     }
-    /* SIGKILL takes effect within microseconds; a process in uninterruptible sleep
-     * may take longer. A short poll, bounded. */
-    for (guint waited = 0;; waited += 10) {
-        bool any = false;
-        for (guint i = 0; i < pids->len; i++)
-            any |= ids[i].pid && ccm_process_alive(&ids[i]);
-        if (!any)
-            return TRUE;
-        if (waited >= timeout_ms)
-            return FALSE;
-        g_usleep(10 * 1000);
-    }
+    return all_gone;
 }
