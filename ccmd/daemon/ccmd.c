@@ -2,16 +2,19 @@
 /*
  * ccmd.c - the ccm daemon: load state, reconnect to guests, serve io.ccm.Manager
  *
- * Shape (systemd's): parse options, load ccmd.conf, create the manager (which opens
- * the state database and reconnects to running guests), take the listening socket
- * from systemd (sd_listen_fds) or create it, announce READY=1 only then, run the main
- * loop, and on SIGTERM/SIGINT announce STOPPING=1 and return. Guests keep running:
- * QEMU is not ccmd's child (see qemu-process.c) and ccmd.service uses KillMode=process.
+ * Shape (systemd's): umask 0077, parse options, load ccmd.conf, create the manager
+ * (which locks the state directory -- a second ccmd on it exits with status 1 here,
+ * before the socket -- opens the state database and reconnects to running guests),
+ * take the listening socket from systemd (sd_listen_fds) or create it, announce
+ * READY=1 only then, run the main loop, and on SIGTERM/SIGINT announce STOPPING=1 and
+ * return. Guests keep running: QEMU is not ccmd's child (see qemu-process.c) and
+ * ccmd.service uses KillMode=process.
  */
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib-unix.h>
@@ -21,6 +24,7 @@
 #include "log.h"
 #include "manager-api.h"
 #include "manager.h"
+#include "private-dir.h"
 #include "varlink-server.h"
 
 static GMainLoop *loop;
@@ -69,13 +73,10 @@ static gboolean serve_socket(CcmVarlinkServer *server, const char *path, gid_t g
         ccm_log_info(NULL, "serving io.ccm.Manager on the socket from systemd");
         return ccm_varlink_server_listen_fd(server, SD_LISTEN_FDS_START, error);
     }
+    /* Clients must reach the socket: a folder made for it is 0755 despite our umask. */
     g_autofree char *dir = g_path_get_dirname(path);
-    if (g_mkdir_with_parents(dir, 0755) < 0) {
-        int e = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot create %s: %s", dir,
-                    g_strerror(e));
+    if (!ccm_private_dir(dir, 0755, error))
         return FALSE;
-    }
     if (!ccm_varlink_server_listen_path(server, path, 0660, error))
         return FALSE;
     if (group != (gid_t) -1 && geteuid() == 0 && chown(path, 0, group) < 0)
@@ -104,6 +105,9 @@ int main(int argc, char **argv)
         { NULL },
     };
 
+    /* Everything ccmd writes is its own (database, pid files, QMP sockets): private,
+     * whatever umask ccmd was started with. What must be shared gets an explicit mode. */
+    umask(0077);
     setlocale(LC_ALL, "");
     g_autoptr(GOptionContext) context = g_option_context_new("- the ccm daemon");
     g_option_context_add_main_entries(context, entries, NULL);

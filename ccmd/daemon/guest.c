@@ -10,7 +10,11 @@
  *      fails here, before anything is registered;
  *   4. hand the reference values to the registration backend and wait for it;
  *   5. start QEMU with -daemonize; record its pid and start time at once, so a
- *      restarted ccmd finds it;
+ *      restarted ccmd finds it. Before that, in the window between spawning and the
+ *      foreground parent's exit, a restarted ccmd still finds it: the pid file and the
+ *      QMP socket, both in the guest's runtime folder, are on QEMU's command line, and
+ *      QEMU writes the pid file early, from the daemon child, holding a lock on it
+ *      (qemu-census.c);
  *   6. connect to QMP, check that the guest is still in prelaunch, read SEV/SEV-ES's
  *      launch measurement where QEMU reports one, then "cont": state running.
  * Afterwards QMP events drive the state (STOP/RESUME -> paused/running, SHUTDOWN ->
@@ -24,6 +28,17 @@
  * and later ones are ignored; log-only events (RESET, repeated SHUTDOWN) are
  * rate-limited. Ending QEMU (quit, then SIGKILL) sets a deadline once: later events
  * and requests may bring the SIGKILL closer, never push it back.
+ *
+ * One QEMU per guest, whatever ccmd's restarts: a start is refused (InvalidState, with
+ * the pid) while any QEMU runs in the guest's folder that ccmd does not supervise.
+ * Recovery (ccm_guest_recover) makes the state equal the processes. A recorded QEMU
+ * that is alive is reconnected (an interrupted start is finished from step 6). If the
+ * recorded one is dead or none was recorded yet, the guest's folder is searched in
+ * /proc: one process that holds the locked pid file (initialised: its foreground
+ * parent has exited) is adopted -- recorded, watched, the start finished; nothing
+ * found means failed (a start) or crashed; anything else is QEMU still initialising,
+ * searched again every 50 ms for 5 s, then killed (every process found) and the guest
+ * recorded failed or crashed. An inactive guest has no QEMU: one found is killed.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -42,7 +57,9 @@
 #include "libvirt-xml.h"
 #include "log.h"
 #include "manager.h"
+#include "private-dir.h"
 #include "qemu-argv.h"
+#include "qemu-census.h"
 #include "qemu-process.h"
 #include "qmp-client.h"
 
@@ -94,6 +111,8 @@ struct CcmGuest {
     guint kill_timer;           /* SIGKILL at kill_deadline */
     gint64 kill_deadline;       /* monotonic µs */
     CcmEventLimiter *events;    /* STOP/RESUME and log-only events */
+    guint recover_timer;        /* recovery: looking again for an initialising QEMU */
+    guint recover_polls;
 };
 
 const char *ccm_guest_name(const CcmGuest *g)
@@ -242,6 +261,8 @@ void ccm_guest_free(CcmGuest *g)
     if (g->kill_timer)
         g_source_remove(g->kill_timer);
     ccm_event_limiter_free(g->events);
+    if (g->recover_timer)
+        g_source_remove(g->recover_timer);
     g_ptr_array_unref(g->stop_tasks);
     g_clear_pointer(&g->start_values, g_hash_table_unref);
     g_clear_pointer(&g->start_argv, g_ptr_array_unref);
@@ -782,10 +803,9 @@ static void spawn_done(GObject *source, GAsyncResult *res, gpointer userdata)
 
 static gboolean prepare_runtime_dir(CcmGuest *g, GError **error)
 {
-    if (g_mkdir_with_parents(g->dir, 0700) < 0) {
-        int e = errno;
-        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, "cannot create %s: %s",
-                    g->dir, g_strerror(e));
+    g_autoptr(GError) e = NULL;
+    if (!ccm_private_dir(g->dir, 0700, &e)) {
+        g_set_error_literal(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, e->message);
         return FALSE;
     }
     (void) unlink(g->qmp_path);
@@ -888,6 +908,18 @@ void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer u
         g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
                                 "guest '%s' is %s already", ccm_guest_name(g),
                                 state_names[g->state]);
+        g_object_unref(task);
+        return;
+    }
+    /* Never two QEMUs for one guest: one that ccmd does not supervise (started by hand
+     * in the guest's folder) is not ccmd's to kill, so the start is refused. */
+    g_autoptr(GArray) others = ccm_qemu_census_folder(g->dir);
+    if (others->len) {
+        g_autofree char *pids = ccm_qemu_census_format(others);
+        g_task_return_new_error(task, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                                "guest '%s' is %s, but a QEMU not supervised by ccmd runs in "
+                                "its folder %s (pid %s); end it before starting the guest",
+                                ccm_guest_name(g), state_names[g->state], g->dir, pids);
         g_object_unref(task);
         return;
     }
@@ -1051,13 +1083,124 @@ static void recover_start_done(GObject *source, GAsyncResult *res, gpointer user
         ccm_log_warning(ccm_guest_name(g), "the interrupted start failed: %s", error->message);
 }
 
+/* How often, and how long, recovery looks again for a QEMU that is still initialising.
+ * A poll, not an event: "the pid file is written" has none a non-parent can wait for,
+ * and it runs only after a restart that interrupted a start, for at most 5 s. */
+#define RECOVER_POLL_MS 50
+#define RECOVER_POLL_LIMIT_MS 5000
+
+/* Nothing of the guest runs (any more): a start fails, anything else crashed. */
+static void recover_nothing_runs(CcmGuest *g, const char *why)
+{
+    g->process = (CcmProcessId) { 0 };
+    if (g->start_task)
+        fail_start(g, g_error_new_literal(CCM_GUEST_ERROR, CCM_GUEST_ERROR_START, why));
+    else
+        (void) transition(g, CCM_GUEST_CRASHED, why, NULL);
+}
+
+/* @pid, the daemonized QEMU, becomes the guest's: recorded first, then watched and
+ * reconnected; an interrupted start is finished as if spawn_done had run. */
+static void adopt(CcmGuest *g, int64_t pid)
+{
+    CcmProcessId id = { .pid = pid };
+    if (!ccm_process_start_time(pid, &id.start_time)) {
+        recover_nothing_runs(g, "QEMU exited while ccmd was not running");
+        return;
+    }
+    g->process = id;
+    g_autofree char *why = g_strdup_printf("reconnected: adopted QEMU (pid %" G_GINT64_FORMAT
+                                           ") found by its pid file", pid);
+    if (!transition(g, g->state, why, NULL)) {
+        g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+        g_array_append_val(pids, pid);
+        (void) ccm_qemu_census_end(pids, 2000);
+        recover_nothing_runs(g, "cannot record the adopted QEMU's pid in the state database");
+        return;
+    }
+    ccm_log_info(ccm_guest_name(g), "adopted QEMU (pid %" G_GINT64_FORMAT ")", pid);
+    watch_process(g);
+    connect_qmp(g, g->start_task ? check_and_cont : recover_running);
+}
+
+static void recover_search(CcmGuest *g);
+
+static gboolean recover_poll(gpointer userdata)
+{
+    CcmGuest *g = userdata;
+    g->recover_timer = 0;
+    recover_search(g);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * The recorded QEMU is gone, or none was recorded yet (ccmd died between the
+ * "starting" transition and spawn_done): find what runs in the guest's folder.
+ *   nothing                         -> failed (a start) or crashed;
+ *   exactly one process, the holder
+ *   of the locked pid file          -> adopted: a daemonized QEMU whose foreground
+ *                                      parent has exited, i.e. initialised;
+ *   anything else                   -> QEMU is initialising (foreground parent still
+ *                                      there, pid file not written yet): look again
+ *                                      every 50 ms, for at most 5 s, then end every
+ *                                      process found and record failed/crashed.
+ */
+static void recover_search(CcmGuest *g)
+{
+    g_autoptr(GArray) pids = ccm_qemu_census_folder(g->dir);
+
+    if (pids->len == 0) {
+        recover_nothing_runs(g, g->stored->pid ? "QEMU exited while ccmd was not running"
+                                               : "ccmd stopped during the start, before QEMU ran");
+        return;
+    }
+    /* QEMU is spawned only once the backend accepted the values: a failed start now
+     * withdraws them. */
+    if (g->start_task)
+        g->start_registered = true;
+    int64_t holder = ccm_qemu_pidfile_holder(g->pidfile);
+    if (pids->len == 1 && holder == g_array_index(pids, int64_t, 0)) {
+        adopt(g, holder);
+        return;
+    }
+    if (g->recover_polls++ < RECOVER_POLL_LIMIT_MS / RECOVER_POLL_MS) {
+        g->recover_timer = g_timeout_add(RECOVER_POLL_MS, recover_poll, g);
+        return;
+    }
+    g_autofree char *list = ccm_qemu_census_format(pids);
+    g_autofree char *why = g_strdup_printf(
+        "ccmd stopped during the start; its QEMU (pid %s) did not come up as one daemonized "
+        "process within %d ms and was ended", list, RECOVER_POLL_LIMIT_MS);
+    ccm_log_warning(ccm_guest_name(g), "ending QEMU (pid %s)", list);
+    if (!ccm_qemu_census_end(pids, 2000))
+        ccm_log_error(ccm_guest_name(g), "QEMU (pid %s) survived SIGKILL", list);
+    recover_nothing_runs(g, why);
+}
+
+/* A guest ccmd shows inactive has no QEMU: end any found in its folder. */
+static void end_strays(CcmGuest *g)
+{
+    g_autoptr(GArray) pids = ccm_qemu_census_folder(g->dir);
+    if (pids->len == 0)
+        return;
+    g_autofree char *list = ccm_qemu_census_format(pids);
+    ccm_log_warning(ccm_guest_name(g), "QEMU (pid %s) runs in %s though the guest is %s; "
+                    "ending it", list, g->dir, state_names[g->state]);
+    if (!ccm_qemu_census_end(pids, 2000))
+        ccm_log_error(ccm_guest_name(g), "QEMU (pid %s) survived SIGKILL", list);
+}
+
 void ccm_guest_recover(CcmGuest *g)
 {
     const char *name = ccm_guest_name(g);
 
     /* libvirt's guests are libvirt's to reconnect to; its hook reports them again. */
-    if (!ccm_guest_is_active(g) || ccm_guest_is_libvirt(g))
+    if (ccm_guest_is_libvirt(g))
         return;
+    if (!ccm_guest_is_active(g)) {
+        end_strays(g);
+        return;
+    }
     if (g->state == CCM_GUEST_CRASHED) {
         /* It panicked and ccmd stopped before its QEMU was gone: end it now. */
         g->crash_recorded = true;
@@ -1068,26 +1211,24 @@ void ccm_guest_recover(CcmGuest *g)
             (void) ccm_process_kill(&g->process);
         } else {
             g->process = (CcmProcessId) { 0 };
+            end_strays(g);
             (void) transition(g, CCM_GUEST_CRASHED, g->panic, NULL);
         }
         return;
     }
+    /* A start found in the database was interrupted: it is finished or failed here. The
+     * values were registered before QEMU was spawned, so a failure withdraws them. */
+    if (g->state == CCM_GUEST_STARTING) {
+        g->start_task = g_task_new(NULL, NULL, recover_start_done, g);
+        g->start_registered = g->process.pid != 0;
+    }
     if (!g->process.pid || !ccm_process_alive(&g->process)) {
-        const char *why = g->process.pid ? "QEMU exited while ccmd was not running"
-                                         : "ccmd stopped during the start, before QEMU ran";
         g->process = (CcmProcessId) { 0 };
-        (void) transition(g, g->state == CCM_GUEST_STARTING ? CCM_GUEST_FAILED
-                                                            : CCM_GUEST_CRASHED,
-                          why, NULL);
+        recover_search(g);
         return;
     }
     ccm_log_info(name, "reconnecting to QEMU (pid %" G_GINT64_FORMAT ")", g->process.pid);
     watch_process(g);
-    if (g->state == CCM_GUEST_STARTING) {
-        /* ccmd stopped between starting QEMU and "cont": finish the start. */
-        g->start_task = g_task_new(NULL, NULL, recover_start_done, g);
-        connect_qmp(g, check_and_cont);
-    } else {
-        connect_qmp(g, recover_running);
-    }
+    /* ccmd stopped between starting QEMU and "cont": finish the start. */
+    connect_qmp(g, g->start_task ? check_and_cont : recover_running);
 }

@@ -14,6 +14,8 @@
 #include "log.h"
 #include "guest-identity.h"
 #include "manager.h"
+#include "private-dir.h"
+#include "qemu-census.h"
 #include "registration-file.h"
 #include "spec-authz.h"
 
@@ -45,21 +47,42 @@ void ccm_manager_free(CcmManager *m)
     g_slist_free_full(m->watches, g_free);
     ccm_registration_free(m->registration);
     ccm_store_close(m->store);
+    ccm_state_lock_release(m->lock);
     config_clear(&m->config);
     g_free(m->caps_cache);
     ccm_qemu_caps_memo_free(m->caps_memo);
     g_free(m);
 }
 
-static gboolean make_dir(const char *path, int mode, GError **error)
+/* The database and its WAL files are ccmd's alone, whatever made them. */
+static gboolean private_store_files(const char *db, GError **error)
 {
-    if (g_mkdir_with_parents(path, mode) < 0) {
-        int e = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot create %s: %s", path,
-                    g_strerror(e));
-        return FALSE;
+    g_autofree char *wal = g_strconcat(db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat(db, "-shm", NULL);
+    return ccm_private_file(db, error) && ccm_private_file(wal, error) &&
+           ccm_private_file(shm, error);
+}
+
+/* A QEMU in the runtime folder of a guest this ccmd does not know (its row was removed
+ * while that QEMU ran, or someone started one by hand there) runs unsupervised: end it.
+ * A guest whose row could not be loaded (@unloaded) is left alone, QEMU included. */
+static void end_unknown_qemus(CcmManager *m, GHashTable *unloaded)
+{
+    g_autofree char *guests_dir = g_build_filename(m->config.runtime_dir, "guests", NULL);
+    g_autoptr(GHashTable) all = ccm_qemu_census_all(guests_dir);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init(&iter, all);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        CcmGuest *g = g_hash_table_lookup(m->guests, key);
+        if ((g && !ccm_guest_is_libvirt(g)) || g_hash_table_contains(unloaded, key))
+            continue;
+        g_autofree char *pids = ccm_qemu_census_format(value);
+        ccm_log_warning(key, "QEMU (pid %s) runs in %s/%s for a guest ccmd does not manage; "
+                        "ending it", pids, guests_dir, (const char *) key);
+        (void) ccm_qemu_census_end(value, 2000);
     }
-    return TRUE;
 }
 
 CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
@@ -73,11 +96,17 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     m->guests = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) ccm_guest_free);
 
-    if (!make_dir(m->config.state_dir, 0750, error) ||
-        !make_dir(m->config.runtime_dir, 0750, error))
+    /* The lock first, before the database or anything in the runtime folder is touched.
+     * The runtime folder may hold the Varlink socket: others may traverse it (0711) but
+     * not list it; the guests' folders are private. */
+    g_autofree char *guests_dir = g_build_filename(m->config.runtime_dir, "guests", NULL);
+    if (!ccm_private_dir(m->config.state_dir, 0700, error) ||
+        !(m->lock = ccm_state_lock_take(m->config.state_dir, error)) ||
+        !ccm_private_dir(m->config.runtime_dir, 0711, error) ||
+        !ccm_private_dir(guests_dir, 0700, error))
         return NULL;
     g_autofree char *db = g_build_filename(m->config.state_dir, "ccmd.db", NULL);
-    if (!(m->store = ccm_store_open(db, error)))
+    if (!(m->store = ccm_store_open(db, error)) || !private_store_files(db, error))
         return NULL;
     if (m->config.use_kbs) {
         if (!(m->registration = ccm_registration_kbs_new(m->store, &m->config.kbs, error)))
@@ -96,6 +125,8 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     g_autoptr(GPtrArray) stored = ccm_store_list_guests(m->store, error);
     if (!stored)
         return NULL;
+    g_autoptr(GHashTable) unloaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                           NULL);
     for (guint i = 0; i < stored->len; i++) {
         CcmStoredGuest *s = g_steal_pointer(&stored->pdata[i]);
         g_autofree char *name = g_strdup(s->name);
@@ -105,6 +136,7 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
             /* The spec was valid when added; a newer ccmd may read it differently. Keep
              * the row, say why the guest is not managed. */
             ccm_log_error(name, "cannot load the guest: %s", e->message);
+            g_hash_table_add(unloaded, g_steal_pointer(&name));
             continue;
         }
         g_hash_table_insert(m->guests, (gpointer) ccm_guest_name(g), g);
@@ -116,6 +148,7 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     g_hash_table_iter_init(&iter, m->guests);
     while (g_hash_table_iter_next(&iter, NULL, &value))
         ccm_guest_recover(value);
+    end_unknown_qemus(m, unloaded);
     return g_steal_pointer(&m);
 }
 

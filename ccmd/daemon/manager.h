@@ -12,6 +12,7 @@
 #include "qemu-probe.h"
 #include "registration-kbs.h"
 #include "registration.h"
+#include "state-lock.h"
 #include "state-store.h"
 
 #define CCM_MANAGER_ERROR (ccm_manager_error_quark())
@@ -47,6 +48,7 @@ typedef void (*CcmManagerWatchFunc)(CcmGuest *guest, gpointer userdata);
 
 struct CcmManager {
     CcmManagerConfig config;
+    CcmStateLock *lock;            /* STATE/ccmd.lock: one ccmd per state directory */
     CcmStore *store;
     CcmRegistration *registration;
     CcmQemuProbeOptions probe;
@@ -56,8 +58,10 @@ struct CcmManager {
     GSList *watches;               /* Watch */
 };
 
-/* Opens the store (creating folders), loads every guest and reconnects to the ones
- * that have QEMU processes. Takes ownership of @config's strings. */
+/* Creates the folders (private modes), takes the state directory's lock, opens the
+ * store, loads every guest and reconnects to the ones that have QEMU processes (ending
+ * any QEMU in the runtime folder of a guest it does not know). Takes ownership of
+ * @config's strings. */
 CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error);
 void ccm_manager_free(CcmManager *manager);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmManager, ccm_manager_free)

@@ -6,13 +6,20 @@
  *  - the capability probe (an "fd=3" QMP chardev): replays a real QEMU's recorded probe
  *    ($CCM_TEST_PROBE_RECORDING), so the double is accepted like that QEMU;
  *  - a guest launch (-daemonize -pidfile ... -chardev socket,path=...): daemonizes like
- *    QEMU, listens on the QMP socket and behaves according to the guest's name:
+ *    QEMU (the daemon child writes the pid file and holds a lock on it for its whole
+ *    life, then listens on the QMP socket, then lets the foreground parent exit 0),
+ *    and behaves according to the guest's name:
  *      bad-garbage     sends text that is not JSON after the greeting
  *      bad-oversized   sends a 20 MiB message
  *      bad-shape       answers query-status with a reply of the wrong shape
  *      bad-stall       greets, then never answers
  *      bad-exit        exits during the start without a word
  *      slow-*          waits 3 s before greeting (to kill ccmd in the middle of a start)
+ *      slowinit-*      daemonizes slowly: 0.4 s before the pid file, 0.4 s more before
+ *                      the socket and the parent's exit (to kill ccmd while the
+ *                      foreground parent and the daemon child both exist)
+ *      hanginit-*      writes and locks the pid file, then never finishes daemonizing
+ *                      (the foreground parent waits for ever)
  *      deaf-*          runs, but answers "quit" without quitting (a hung QEMU)
  *      panic-*         runs, reports GUEST_PANICKED at once, and is deaf to "quit"
  *      caller-*        once daemonized, runs $CCM_TEST_QEMU_CALLER with /bin/sh as its
@@ -267,6 +274,41 @@ int main(int argc, char **argv)
     if (strcmp(mode, "bad-exit") == 0)
         return 1;
 
+    /* -daemonize: the parent returns once the child is ready, with its status. */
+    int ready[2];
+    if (pipe(ready) < 0)
+        return 1;
+    pid_t child = fork();
+    if (child < 0)
+        return 1;
+    if (child > 0) {
+        char status = 1;
+        close(ready[1]);
+        return read(ready[0], &status, 1) == 1 ? status : 1;
+    }
+    close(ready[0]);
+    setsid();
+    signal(SIGPIPE, SIG_IGN);
+    bool slow_init = g_str_has_prefix(mode, "slowinit-");
+    if (slow_init)
+        g_usleep(400 * 1000);
+
+    /* As QEMU does: the pid file early, locked for the daemon's whole life. */
+    int pfd = open(pidfile, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+    g_autofree char *text = g_strdup_printf("%d\n", (int) getpid());
+    if (pfd < 0 || fcntl(pfd, F_SETLK, &lock) < 0 || ftruncate(pfd, 0) < 0 ||
+        write(pfd, text, strlen(text)) != (ssize_t) strlen(text)) {
+        fprintf(stderr, "qemu-double: cannot write and lock %s: %s\n", pidfile, strerror(errno));
+        return 1;
+    }
+    if (slow_init)
+        g_usleep(400 * 1000);
+    if (g_str_has_prefix(mode, "hanginit-")) {
+        for (;;)
+            pause();
+    }
+
     int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     g_strlcpy(sa.sun_path, sock, sizeof(sa.sun_path));
@@ -275,17 +317,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "qemu-double: cannot listen on %s: %s\n", sock, strerror(errno));
         return 1;
     }
-
-    /* -daemonize: the parent returns once the child is ready. */
-    pid_t child = fork();
-    if (child < 0)
+    char ok = 0;
+    if (write(ready[1], &ok, 1) != 1)
         return 1;
-    if (child > 0) {
-        g_autofree char *text = g_strdup_printf("%d\n", child);
-        return g_file_set_contents(pidfile, text, -1, NULL) ? 0 : 1;
-    }
-    setsid();
-    signal(SIGPIPE, SIG_IGN);
+    close(ready[1]);
     int devnull = open("/dev/null", O_RDWR);
     dup2(devnull, 0);
     dup2(devnull, 1);
