@@ -148,6 +148,7 @@ int main(int argc, char **argv)
     g_unix_signal_add(SIGINT, on_signal, (gpointer) "SIGINT");
 
     g_autofree char *socket = g_strdup(config.socket);
+    CcmVarlinkLimits client_limits = config.clients;
     CcmManager *manager = ccm_manager_new(&config.manager, &error);
     ccm_daemon_config_clear(&config);
     if (!manager) {
@@ -157,6 +158,7 @@ int main(int argc, char **argv)
     }
     CcmVarlinkServer *server = ccm_varlink_server_new("ccm", "ccmd", CCM_VERSION,
                                                       CCM_PROJECT_URL);
+    ccm_varlink_server_set_limits(server, &client_limits);
     CcmManagerApi *api = ccm_manager_api_new(manager, server);
     if (!serve_socket(server, socket, &error)) {
         ccm_log_error(NULL, "%s", error->message);

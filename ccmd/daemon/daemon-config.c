@@ -161,6 +161,7 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
     c.manager.kbs.install_policies = true;
     c.manager.kbs.retries = 4;
     c.manager.kbs.backoff_ms = 500;
+    c.clients = CCM_VARLINK_LIMITS_DEFAULT;
 
     if (path && must_exist && !g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -181,7 +182,21 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
             !get_seconds(kf, "Manager", "QMPTimeoutSec", 3600, &c.manager.qmp_timeout_ms, error) ||
             !get_path(kf, "Registration", "ReferenceValuesFile", &c.manager.reference_values,
                       error) ||
-            !ccm_keyfile_get(kf, "Manager", "MaxGuests", &e, error))
+            !get_count(kf, "Manager", "MaxClientsPerUser", 65536, &c.clients.max_per_uid,
+                       error) ||
+            !get_count(kf, "Manager", "ClientIdleTimeoutSec", 86400, &c.clients.idle_timeout_s,
+                       error) ||
+            !ccm_keyfile_get(kf, "Manager", "MaxClients", &e, error))
+            goto fail;
+        if (e) {
+            if (!g_ascii_string_to_unsigned(e->value, 10, 1, 65536, &v, NULL)) {
+                ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from 1 to 65536",
+                                      e->value);
+                goto fail;
+            }
+            c.clients.max_connections = (guint) v;
+        }
+        if (!ccm_keyfile_get(kf, "Manager", "MaxGuests", &e, error))
             goto fail;
         if (e) {
             if (!g_ascii_string_to_unsigned(e->value, 10, 1, 65536, &v, NULL)) {
@@ -211,7 +226,8 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         const char *const sections[] = { "Manager", "Registration", NULL };
         const char *const manager_keys[] = { "StateDirectory", "RuntimeDirectory", "Socket",
                                              "StopTimeoutSec", "QMPTimeoutSec", "MaxGuests",
-                                             NULL };
+                                             "MaxClients", "MaxClientsPerUser",
+                                             "ClientIdleTimeoutSec", NULL };
         const char *const registration_keys[] = {
             "Backend", "ReferenceValuesFile", "URL", "AdminKey", "CAFile", "AllowInsecureHTTP",
             "TrusteeVersion", "Role", "Issuer", "Audience", "HostId", "Policies",
