@@ -129,7 +129,7 @@ static json_object *read_reply(CcmVarlinkClient *c, GError **error)
 static json_object *reply_parameters(json_object *reply, bool *ret_continues,
                                      char **ret_error_name, GError **error)
 {
-    json_object *err = NULL, *params = NULL, *cont = NULL, *msg = NULL;
+    json_object *err = NULL, *params = NULL, *cont = NULL, *msg = NULL, *parameter = NULL;
 
     json_object_object_get_ex(reply, "parameters", &params);
     if (json_object_object_get_ex(reply, "error", &err)) {
@@ -141,6 +141,12 @@ static json_object *reply_parameters(json_object *reply, bool *ret_continues,
             *ret_error_name = g_strdup(name);
         if (text)
             g_set_error_literal(error, CCM_VARLINK_ERROR, CCM_VARLINK_ERROR_REPLY, text);
+        else if (g_strcmp0(name, "org.varlink.service.InvalidParameter") == 0 && params &&
+                 json_object_object_get_ex(params, "parameter", &parameter) &&
+                 json_object_is_type(parameter, json_type_string))
+            g_set_error(error, CCM_VARLINK_ERROR, CCM_VARLINK_ERROR_REPLY,
+                        "ccmd refused the value of the parameter '%s' (%s)",
+                        json_object_get_string(parameter), name);
         else
             g_set_error(error, CCM_VARLINK_ERROR, CCM_VARLINK_ERROR_REPLY, "%s%s%s", name,
                         params ? " " : "",

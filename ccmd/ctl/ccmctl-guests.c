@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "ccmctl.h"
+#include "guest-spec.h"
 #include "json-document.h"
 #include "varlink-client.h"
 
@@ -229,6 +230,23 @@ int ccmctl_guest_command(int argc, char **argv)
         return ccmctl_fail(command, error);
     }
 
+    if (strcmp(cmd->args, "NAME") == 0 && !ccm_guest_name_is_valid(argv[1])) {
+        /* ccmd would refuse it too; say why here, with the bytes made visible. */
+        GString *shown = g_string_new(NULL);
+        for (const char *p = argv[1]; *p; p++) {
+            guint8 b = (guint8) *p;
+            if (b < 0x20 || b >= 0x7f || b == '\\')
+                g_string_append_printf(shown, "\\x%02x", b);
+            else
+                g_string_append_c(shown, *p);
+        }
+        g_set_error(&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                    "'%s' is not a guest name: 1 to 64 letters, digits, '.', '_' or '-', not "
+                    "starting with '.' or '-'",
+                    shown->str);
+        g_string_free(shown, TRUE);
+        return ccmctl_fail(command, error);
+    }
     json_object *params = json_object_new_object();
     if (strcmp(cmd->args, "NAME") == 0)
         json_object_object_add(params, "name", json_object_new_string(argv[1]));

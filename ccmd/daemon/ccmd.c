@@ -153,6 +153,7 @@ int main(int argc, char **argv)
     g_autofree char *socket = g_strdup(config.socket);
     gid_t client_group = config.manager.client_group;
     config.manager.socket = g_strdup(config.socket);
+    CcmVarlinkLimits client_limits = config.clients;
     CcmManager *manager = ccm_manager_new(&config.manager, &error);
     ccm_daemon_config_clear(&config);
     if (!manager) {
@@ -162,6 +163,7 @@ int main(int argc, char **argv)
     }
     CcmVarlinkServer *server = ccm_varlink_server_new("ccm", "ccmd", CCM_VERSION,
                                                       CCM_PROJECT_URL);
+    ccm_varlink_server_set_limits(server, &client_limits);
     CcmManagerApi *api = ccm_manager_api_new(manager, server);
     if (!serve_socket(server, socket, client_group, &error)) {
         ccm_log_error(NULL, "%s", error->message);

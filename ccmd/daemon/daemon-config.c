@@ -215,6 +215,7 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
     c.manager.kbs.backoff_ms = 500;
     struct group *ccmd_group = getgrnam("ccmd");
     c.manager.client_group = ccmd_group ? ccmd_group->gr_gid : (gid_t) -1;
+    c.clients = CCM_VARLINK_LIMITS_DEFAULT;
 
     if (path && must_exist && !g_file_test(path, G_FILE_TEST_EXISTS)) {
         g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -237,7 +238,21 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
                       error) ||
             !get_group(kf, &c.manager.client_group, error) ||
             !get_allowed_qemu(kf, &c.manager.allowed_qemu, error) ||
-            !ccm_keyfile_get(kf, "Manager", "MaxGuests", &e, error))
+            !get_count(kf, "Manager", "MaxClientsPerUser", 65536, &c.clients.max_per_uid,
+                       error) ||
+            !get_count(kf, "Manager", "ClientIdleTimeoutSec", 86400, &c.clients.idle_timeout_s,
+                       error) ||
+            !ccm_keyfile_get(kf, "Manager", "MaxClients", &e, error))
+            goto fail;
+        if (e) {
+            if (!g_ascii_string_to_unsigned(e->value, 10, 1, 65536, &v, NULL)) {
+                ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from 1 to 65536",
+                                      e->value);
+                goto fail;
+            }
+            c.clients.max_connections = (guint) v;
+        }
+        if (!ccm_keyfile_get(kf, "Manager", "MaxGuests", &e, error))
             goto fail;
         if (e) {
             if (!g_ascii_string_to_unsigned(e->value, 10, 1, 65536, &v, NULL)) {
@@ -267,7 +282,9 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         const char *const sections[] = { "Manager", "Registration", NULL };
         const char *const manager_keys[] = { "StateDirectory", "RuntimeDirectory", "Socket",
                                              "StopTimeoutSec", "QMPTimeoutSec", "MaxGuests",
-                                             "ClientGroup", "AllowedQEMU", NULL };
+                                             "ClientGroup", "AllowedQEMU",
+                                             "MaxClients", "MaxClientsPerUser",
+                                             "ClientIdleTimeoutSec", NULL };
         const char *const registration_keys[] = {
             "Backend", "ReferenceValuesFile", "URL", "AdminKey", "CAFile", "AllowInsecureHTTP",
             "TrusteeVersion", "Role", "Issuer", "Audience", "HostId", "Policies",

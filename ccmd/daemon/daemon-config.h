@@ -7,10 +7,12 @@
 #include <glib.h>
 
 #include "manager.h"
+#include "varlink-server.h"
 
 typedef struct CcmDaemonConfig {
     CcmManagerConfig manager;
     char *socket;                  /* the Varlink socket path */
+    CcmVarlinkLimits clients;      /* MaxClients=, MaxClientsPerUser=, ClientIdleTimeoutSec= */
 } CcmDaemonConfig;
 
 void ccm_daemon_config_clear(CcmDaemonConfig *config);

@@ -3,17 +3,22 @@
  * manager-api.c - the io.ccm.Manager Varlink interface of ccmd
  *
  * Each method checks its parameters (a wrong one gets org.varlink.service.
- * InvalidParameter naming it), and for methods that change anything, the caller
- * (ccmd(8), AUTHORISATION): full (root, ccmd's own user) or a member of the client
- * group, taken from the socket's credentials (SO_PEERCRED, SO_PEERGROUPS), and never a
- * guest's QEMU process or anything it started (its parent chain in /proc). Add and
- * Start check the spec against the caller (spec-authz.c). Failures are named
- * io.ccm.Manager errors with a "message" saying what went wrong in one sentence.
+ * InvalidParameter naming it): strings must hold no NUL character (json-c would cut them
+ * there: "v0\u0000x" is not "v0"), and a guest's name must be one by the spec's grammar
+ * (ccmd.guest(5)) before it is looked up, so a name that gets past this edge is plain
+ * ASCII and may be quoted in messages and logs. A refused value is never echoed. For
+ * methods that change anything, the caller is checked too (ccmd(8), AUTHORISATION):
+ * full (root, ccmd's own user) or a member of the client group, taken from the
+ * socket's credentials (SO_PEERCRED, SO_PEERGROUPS), and never a guest's QEMU process
+ * or anything it started (its parent chain in /proc). Add and Start check the spec
+ * against the caller (spec-authz.c). Failures are named io.ccm.Manager errors with a
+ * "message" saying what went wrong in one sentence.
  */
 #include <string.h>
 #include <unistd.h>
 
 #include "ccm-autocleanups.h"
+#include "guest-spec.h"
 #include "libvirt-guests.h"
 #include "manager-api.h"
 #include "hex.h"
@@ -68,17 +73,38 @@ static const char interface_description[] =
 
 /* ---- helpers --------------------------------------------------------------------- */
 
+static void invalid_parameter(CcmVarlinkCall *call, const char *key)
+{
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "parameter", json_object_new_string(key));
+    ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+}
+
+/* A string parameter @key, without NUL characters. */
 static bool string_param(CcmVarlinkCall *call, json_object *params, const char *key,
                          const char **ret)
 {
     json_object *v = NULL;
-    if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string)) {
-        json_object *p = json_object_new_object();
-        json_object_object_add(p, "parameter", json_object_new_string(key));
-        ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+    if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string) ||
+        (size_t) json_object_get_string_len(v) != strlen(json_object_get_string(v))) {
+        invalid_parameter(call, key);
         return false;
     }
     *ret = json_object_get_string(v);
+    return true;
+}
+
+/* The "name" parameter: a guest name by the spec's grammar. */
+static bool name_param(CcmVarlinkCall *call, json_object *params, const char **ret)
+{
+    const char *name;
+    if (!string_param(call, params, "name", &name))
+        return false;
+    if (!ccm_guest_name_is_valid(name)) {
+        invalid_parameter(call, "name");
+        return false;
+    }
+    *ret = name;
     return true;
 }
 
@@ -211,7 +237,7 @@ static CcmGuest *lookup(CcmManagerApi *api, CcmVarlinkCall *call, json_object *p
     const char *name;
     g_autoptr(GError) error = NULL;
 
-    if (!string_param(call, params, "name", &name))
+    if (!name_param(call, params, &name))
         return NULL;
     CcmGuest *g = ccm_manager_lookup(api->manager, name, &error);
     if (!g)
@@ -356,9 +382,7 @@ static void method_stop(CcmVarlinkCall *call, json_object *params, gpointer user
     if (json_object_object_get_ex(params, "timeout", &t) && !json_object_is_type(t, json_type_null)) {
         if (!json_object_is_type(t, json_type_int) || json_object_get_int64(t) < 0 ||
             json_object_get_int64(t) > 3600) {
-            json_object *p = json_object_new_object();
-            json_object_object_add(p, "parameter", json_object_new_string("timeout"));
-            ccm_varlink_call_error(call, "org.varlink.service.InvalidParameter", p);
+            invalid_parameter(call, "timeout");
             return;
         }
         timeout_ms = (guint) json_object_get_int64(t) * 1000;
@@ -395,7 +419,7 @@ static void method_remove(CcmVarlinkCall *call, json_object *params, gpointer us
     CcmManagerApi *api = userdata;
     const char *name;
     CcmCaller caller;
-    if (!string_param(call, params, "name", &name) || !may_change(api, call, &caller))
+    if (!name_param(call, params, &name) || !may_change(api, call, &caller))
         return;
     ccm_manager_remove_async(api->manager, name, removed, pending_new(call, api, name));
 }

@@ -9,13 +9,31 @@
  * connection runs one call at a time: later requests wait in the connection's buffer
  * until the current call has sent its last reply, so replies keep request order. A
  * call with "more" may reply many times (continues) until it ends or the client goes
- * away. Messages are size-limited, connections are counted and capped, and a request
- * of the wrong shape gets the standard org.varlink.service errors rather than crashing
- * anything. The server answers org.varlink.service.GetInfo and GetInterfaceDescription
- * itself.
+ * away. A request of the wrong shape gets the standard org.varlink.service errors
+ * rather than crashing anything. The server answers org.varlink.service.GetInfo and
+ * GetInterfaceDescription itself.
+ *
+ * Bounds: a client can make the server hold only so much, whatever it sends or fails to
+ * read.
+ *  - Input: at most one read (64 KiB) is in flight. After each read the first message in
+ *    the buffer must fit CCM_VARLINK_MAX_MESSAGE or the client is dropped, call open or
+ *    not. While a call is open, reading stops as soon as one complete next request is
+ *    buffered; the kernel's socket buffer then blocks the client. So a connection holds
+ *    at most the limit plus one read of input.
+ *  - Output: replies wait in a queue (bytes counted) until the socket takes them. Above
+ *    CCM_VARLINK_OUTPUT_PAUSE no request is read or dispatched until the client has read
+ *    enough; a stream (Monitor) that keeps producing for a client that does not read is
+ *    dropped above CCM_VARLINK_OUTPUT_MAX.
+ *  - Connections: at most max_connections in all and max_per_uid per uid (root and the
+ *    server's own uid are exempt from the latter, bounded by the former), so one user
+ *    cannot lock out the others. A connection without an open call that has moved no
+ *    byte in idle_timeout_s is closed (a sweep once a second).
+ *  - The log: refusals and drops are rate-limited (RATE_BURST lines per interval, per
+ *    kind); what was held back is counted in the next line that is written.
  */
 #define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,6 +53,16 @@ typedef struct Method {
 
 typedef struct Connection Connection;
 
+/* At most RATE_BURST lines per RATE_INTERVAL_S seconds of one kind of message. */
+#define RATE_INTERVAL_S 10
+#define RATE_BURST 5
+
+typedef struct RateLimit {
+    gint64 start;              /* of the current interval, monotonic microseconds */
+    guint logged;              /* lines logged in it */
+    guint suppressed;          /* lines held back since the last one logged */
+} RateLimit;
+
 struct CcmVarlinkServer {
     char *vendor, *product, *version, *url;
     GHashTable *methods;       /* name -> Method */
@@ -43,6 +71,11 @@ struct CcmVarlinkServer {
     GSocketService *service;
     GList *connections;
     guint n_connections;
+    CcmVarlinkLimits limits;
+    guint sweep;               /* the idle sweep's timer, or 0 */
+    RateLimit refusals;        /* connections refused at accept */
+    RateLimit drops;           /* connections closed for misbehaving */
+    RateLimit idles;           /* connections closed for idling */
 };
 
 struct Connection {
@@ -54,8 +87,12 @@ struct Connection {
     uint8_t chunk[65536];
     GQueue out;                /* GBytes */
     GBytes *writing;
+    gsize out_bytes;           /* in out and writing */
     CcmVarlinkCall *current;
     bool closed;
+    bool reading;              /* a read is in flight */
+    bool overflowed;           /* past CCM_VARLINK_OUTPUT_MAX; being closed */
+    gint64 last_activity;      /* monotonic microseconds of the last byte moved */
     uid_t uid;
     pid_t pid;
     gid_t gid;                 /* the peer's primary group (SO_PEERCRED) */
@@ -75,6 +112,35 @@ struct CcmVarlinkCall {
 
 static void connection_process(Connection *c);
 static void connection_close(Connection *c);
+
+/* Logs one line of a kind (@rl), unless that kind is over its rate. */
+static void log_limited(RateLimit *rl, int priority, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
+
+static void log_limited(RateLimit *rl, int priority, const char *format, ...)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (rl->logged == 0 || now - rl->start >= (gint64) RATE_INTERVAL_S * G_USEC_PER_SEC) {
+        rl->start = now;
+        rl->logged = 0;
+    }
+    if (rl->logged >= RATE_BURST) {
+        rl->suppressed++;
+        return;
+    }
+    rl->logged++;
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *message = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    if (rl->suppressed)
+        ccm_log(priority, NULL, "%s (%u more like it in the last %u s were not logged)",
+                message, rl->suppressed, RATE_INTERVAL_S);
+    else
+        ccm_log(priority, NULL, "%s", message);
+    rl->suppressed = 0;
+}
 
 static Connection *connection_ref(Connection *c)
 {
@@ -163,11 +229,16 @@ static void write_done(GObject *source, GAsyncResult *res, gpointer userdata)
     Connection *c = userdata;
     g_autoptr(GError) error = NULL;
 
+    c->out_bytes -= g_bytes_get_size(c->writing);
     g_clear_pointer(&c->writing, g_bytes_unref);
-    if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, NULL, &error))
+    if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, NULL, &error)) {
         connection_close(c);
-    else
+    } else {
+        c->last_activity = g_get_monotonic_time();
         write_next(c);
+        /* Requests held back while the client was not reading its replies. */
+        connection_process(c);
+    }
     connection_unref(c);
 }
 
@@ -183,8 +254,16 @@ static void write_next(Connection *c)
                                     connection_ref(c));
 }
 
+static gboolean close_idle(gpointer userdata)
+{
+    connection_close(userdata);
+    return G_SOURCE_REMOVE;
+}
+
 static void send_message(Connection *c, json_object *message)
 {
+    if (c->overflowed)
+        return;
     /* A spec path that is not UTF-8 keeps the message valid JSON (json-text.h). */
     g_autofree char *text = ccm_json_text_make_utf8(json_object_to_json_string_ext(
         message, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -193,6 +272,19 @@ static void send_message(Connection *c, json_object *message)
     memcpy(buf, text, n);
     buf[n] = '\0'; /* the Varlink message terminator */
     g_queue_push_tail(&c->out, g_bytes_new_take(buf, n + 1));
+    c->out_bytes += n + 1;
+    if (c->out_bytes > CCM_VARLINK_OUTPUT_MAX && c->server) {
+        /* Closed from an idle: this may run inside whatever produced the reply (a
+         * manager's watch list, for Monitor), which the close's cancel must not disturb. */
+        c->overflowed = true;
+        log_limited(&c->server->drops, LOG_NOTICE,
+                    "Varlink client (pid %ld, uid %ld): does not read its replies (more than "
+                    "%u MiB queued); closing the connection",
+                    (long) c->pid, (long) c->uid, CCM_VARLINK_OUTPUT_MAX >> 20);
+        g_idle_add_full(G_PRIORITY_DEFAULT, close_idle, connection_ref(c),
+                        (GDestroyNotify) connection_unref);
+        return;
+    }
     write_next(c);
 }
 
@@ -210,6 +302,7 @@ static void call_end(CcmVarlinkCall *call)
     call->done = true;
     if (c->current == call) {
         c->current = NULL;
+        c->last_activity = g_get_monotonic_time();
         ccm_varlink_call_unref(call);
         /* Requests that arrived meanwhile; from an idle so the caller's stack unwinds. */
         g_idle_add_full(G_PRIORITY_DEFAULT, process_idle, connection_ref(c),
@@ -312,11 +405,13 @@ static void get_interface_description(CcmVarlinkCall *call, json_object *paramet
 
 /* ---- requests ------------------------------------------------------------------------ */
 
-/* Says which client misbehaved and how; the connection is closed after. */
+/* Says which client misbehaved and how (rate-limited); the connection is closed after. */
 static void log_dropped(Connection *c, const char *why)
 {
-    ccm_log_notice(NULL, "Varlink client (pid %ld, uid %ld): %s; closing the connection",
-                   (long) c->pid, (long) c->uid, why);
+    if (c->server)
+        log_limited(&c->server->drops, LOG_NOTICE,
+                    "Varlink client (pid %ld, uid %ld): %s; closing the connection",
+                    (long) c->pid, (long) c->uid, why);
 }
 
 static void invalid_request(Connection *c, const char *why)
@@ -335,6 +430,11 @@ static void dispatch(Connection *c, json_object *request)
         !json_object_object_get_ex(request, "method", &method_obj) ||
         !json_object_is_type(method_obj, json_type_string)) {
         invalid_request(c, "no method");
+        return;
+    }
+    const char *method_name = json_object_get_string(method_obj);
+    if ((size_t) json_object_get_string_len(method_obj) != strlen(method_name)) {
+        invalid_request(c, "a method name with a NUL character");
         return;
     }
     CcmVarlinkCall *call = g_new0(CcmVarlinkCall, 1);
@@ -380,14 +480,40 @@ static void dispatch(Connection *c, json_object *request)
     ccm_varlink_call_unref(call);
 }
 
-/* Handles every complete request in the buffer while no call is running. */
+/* The first message in the buffer (complete or not) is within the size limit. */
+static bool input_within_limit(const Connection *c)
+{
+    const uint8_t *nul = c->in->len ? memchr(c->in->data, '\0', c->in->len) : NULL;
+    size_t first = nul ? (size_t) (nul - c->in->data) : c->in->len;
+    return first <= CCM_VARLINK_MAX_MESSAGE;
+}
+
+/* Whether to read more from the client now (see "Bounds" above). */
+static bool wants_input(const Connection *c)
+{
+    if (c->closed || c->overflowed || c->out_bytes > CCM_VARLINK_OUTPUT_PAUSE)
+        return false;
+    /* During a call, one complete next request is enough. */
+    return !(c->current && c->in->len && memchr(c->in->data, '\0', c->in->len));
+}
+
+static void read_more(Connection *c);
+
+/* Handles every complete request in the buffer while no call is running and the client
+ * reads its replies, then reads on if there is room. */
 static void connection_process(Connection *c)
 {
-    while (!c->closed && !c->current) {
+    while (!c->closed && !c->current && c->out_bytes <= CCM_VARLINK_OUTPUT_PAUSE) {
         uint8_t *nul = c->in->len ? memchr(c->in->data, '\0', c->in->len) : NULL;
         if (!nul)
-            return;
+            break;
         size_t len = (size_t) (nul - c->in->data);
+        if (len > CCM_VARLINK_MAX_MESSAGE) {
+            g_autofree char *why = g_strdup_printf("a message larger than %u MiB",
+                                                   CCM_VARLINK_MAX_MESSAGE >> 20);
+            invalid_request(c, why);
+            return;
+        }
         g_autofree char *text = g_strndup((const char *) c->in->data, len);
         g_byte_array_remove_range(c->in, 0, (guint) len + 1);
         json_object *request = json_tokener_parse(text);
@@ -398,9 +524,9 @@ static void connection_process(Connection *c)
         dispatch(c, request);
         json_object_put(request);
     }
+    if (!c->reading && wants_input(c))
+        read_more(c);
 }
-
-static void read_more(Connection *c);
 
 static void read_done(GObject *source, GAsyncResult *res, gpointer userdata)
 {
@@ -408,6 +534,7 @@ static void read_done(GObject *source, GAsyncResult *res, gpointer userdata)
     g_autoptr(GError) error = NULL;
     gssize n = g_input_stream_read_finish(G_INPUT_STREAM(source), res, &error);
 
+    c->reading = false;
     if (c->closed) {
         connection_unref(c);
         return;
@@ -417,23 +544,22 @@ static void read_done(GObject *source, GAsyncResult *res, gpointer userdata)
         connection_unref(c);
         return;
     }
+    c->last_activity = g_get_monotonic_time();
     g_byte_array_append(c->in, c->chunk, (guint) n);
-    if (c->in->len > CCM_VARLINK_MAX_MESSAGE && !memchr(c->in->data, '\0', c->in->len)) {
+    if (!input_within_limit(c)) {
         g_autofree char *why = g_strdup_printf("a message larger than %u MiB",
                                                CCM_VARLINK_MAX_MESSAGE >> 20);
-        log_dropped(c, why);
-        connection_close(c);
+        invalid_request(c, why);
         connection_unref(c);
         return;
     }
     connection_process(c);
-    if (!c->closed)
-        read_more(c);
     connection_unref(c);
 }
 
 static void read_more(Connection *c)
 {
+    c->reading = true;
     g_input_stream_read_async(g_io_stream_get_input_stream(G_IO_STREAM(c->conn)), c->chunk,
                               sizeof(c->chunk), G_PRIORITY_DEFAULT, c->cancellable, read_done,
                               connection_ref(c));
@@ -496,12 +622,35 @@ static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObje
                          gpointer userdata)
 {
     CcmVarlinkServer *s = userdata;
+    uid_t uid = (uid_t) -1;
+    pid_t pid = -1;
+    g_autoptr(GCredentials) cred = g_socket_get_credentials(g_socket_connection_get_socket(conn),
+                                                            NULL);
+    if (cred) {
+        uid = g_credentials_get_unix_user(cred, NULL);
+        pid = g_credentials_get_unix_pid(cred, NULL);
+    }
 
-    if (s->n_connections >= CCM_VARLINK_MAX_CONNECTIONS) {
-        ccm_log_warning(NULL, "refusing a Varlink client: %u connections are open already",
-                        CCM_VARLINK_MAX_CONNECTIONS);
+    if (s->n_connections >= s->limits.max_connections) {
+        log_limited(&s->refusals, LOG_WARNING,
+                    "refusing a Varlink client (pid %ld, uid %ld): %u connections are open "
+                    "already (MaxClients=)",
+                    (long) pid, (long) uid, s->limits.max_connections);
         (void) g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
         return TRUE;
+    }
+    if (s->limits.max_per_uid && uid != 0 && uid != geteuid()) {
+        guint n = 0;
+        for (GList *l = s->connections; l; l = l->next)
+            n += ((Connection *) l->data)->uid == uid;
+        if (n >= s->limits.max_per_uid) {
+            log_limited(&s->refusals, LOG_WARNING,
+                        "refusing a Varlink client (pid %ld, uid %ld): that uid has %u "
+                        "connections open already (MaxClientsPerUser=)",
+                        (long) pid, (long) uid, n);
+            (void) g_io_stream_close(G_IO_STREAM(conn), NULL, NULL);
+            return TRUE;
+        }
     }
     Connection *c = g_new0(Connection, 1);
     c->refcount = 1; /* the server's */
@@ -510,14 +659,9 @@ static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObje
     c->cancellable = g_cancellable_new();
     c->in = g_byte_array_new();
     g_queue_init(&c->out);
-    c->uid = (uid_t) -1;
-    c->pid = -1;
-    g_autoptr(GCredentials) cred = g_socket_get_credentials(g_socket_connection_get_socket(conn),
-                                                            NULL);
-    if (cred) {
-        c->uid = g_credentials_get_unix_user(cred, NULL);
-        c->pid = g_credentials_get_unix_pid(cred, NULL);
-    }
+    c->uid = uid;
+    c->pid = pid;
+    c->last_activity = g_get_monotonic_time();
     peer_groups(g_socket_get_fd(g_socket_connection_get_socket(conn)), &c->gid, &c->groups);
     s->connections = g_list_prepend(s->connections, c);
     s->n_connections++;
@@ -538,11 +682,13 @@ CcmVarlinkServer *ccm_varlink_server_new(const char *vendor, const char *product
     s->methods = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->interfaces = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->interface_order = g_ptr_array_new_with_free_func(g_free);
+    s->limits = CCM_VARLINK_LIMITS_DEFAULT;
     s->service = g_socket_service_new();
     g_signal_connect(s->service, "incoming", G_CALLBACK(incoming), s);
     ccm_varlink_server_add_method(s, "org.varlink.service.GetInfo", get_info, s);
     ccm_varlink_server_add_method(s, "org.varlink.service.GetInterfaceDescription",
                                   get_interface_description, s);
+    ccm_varlink_server_set_limits(s, &s->limits);
     return s;
 }
 
@@ -553,6 +699,8 @@ void ccm_varlink_server_free(CcmVarlinkServer *s)
     g_socket_service_stop(s->service);
     g_socket_listener_close(G_SOCKET_LISTENER(s->service));
     g_signal_handlers_disconnect_by_data(s->service, s);
+    if (s->sweep)
+        g_source_remove(s->sweep);
     g_object_unref(s->service);
     while (s->connections)
         connection_close(s->connections->data);
@@ -612,6 +760,38 @@ gboolean ccm_varlink_server_listen_path(CcmVarlinkServer *s, const char *path, m
     }
     g_socket_service_start(s->service);
     return TRUE;
+}
+
+/* Closes the connections that have had no call open and moved no byte for the timeout. */
+static gboolean sweep_idle(gpointer userdata)
+{
+    CcmVarlinkServer *s = userdata;
+    gint64 now = g_get_monotonic_time();
+    gint64 limit = (gint64) s->limits.idle_timeout_s * G_USEC_PER_SEC;
+
+    for (GList *l = s->connections, *next; l; l = next) {
+        Connection *c = l->data;
+        next = l->next; /* closing takes c off the list */
+        if (!c->current && now - c->last_activity >= limit) {
+            log_limited(&s->idles, LOG_INFO,
+                        "Varlink client (pid %ld, uid %ld): idle for %u s; closing the "
+                        "connection",
+                        (long) c->pid, (long) c->uid, s->limits.idle_timeout_s);
+            connection_close(c);
+        }
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+void ccm_varlink_server_set_limits(CcmVarlinkServer *s, const CcmVarlinkLimits *limits)
+{
+    s->limits = *limits;
+    if (s->sweep) {
+        g_source_remove(s->sweep);
+        s->sweep = 0;
+    }
+    if (s->limits.idle_timeout_s)
+        s->sweep = g_timeout_add_seconds(1, sweep_idle, s);
 }
 
 guint ccm_varlink_server_n_connections(const CcmVarlinkServer *s)

@@ -8,9 +8,26 @@
 #include <gio/gio.h>
 #include <json-c/json.h>
 
-/* Larger than any request ccmd accepts (a guest spec is at most 1 MiB). */
+/* Larger than any request ccmd accepts (a guest spec is at most 1 MiB). A connection
+ * never buffers more input than this plus one read (64 KiB). */
 #define CCM_VARLINK_MAX_MESSAGE (2u << 20)
-#define CCM_VARLINK_MAX_CONNECTIONS 256
+/* Replies queued for a client above which the server reads no further requests from it
+ * until the client has read them (backpressure). */
+#define CCM_VARLINK_OUTPUT_PAUSE (1u << 20)
+/* Replies queued for a client that does not read, above which its connection is closed
+ * (only a stream, e.g. Monitor, can get there: requests are not read past the pause). */
+#define CCM_VARLINK_OUTPUT_MAX (16u << 20)
+
+/* The bounds a server puts on its clients (ccmd.conf(5): MaxClients=,
+ * MaxClientsPerUser=, ClientIdleTimeoutSec=). */
+typedef struct CcmVarlinkLimits {
+    guint max_connections;     /* all clients together */
+    guint max_per_uid;         /* one uid other than root and the server's own; 0: no cap */
+    guint idle_timeout_s;      /* a connection with no call open and no traffic; 0: never */
+} CcmVarlinkLimits;
+
+#define CCM_VARLINK_LIMITS_DEFAULT                                                        \
+    ((CcmVarlinkLimits) { .max_connections = 256, .max_per_uid = 32, .idle_timeout_s = 60 })
 
 typedef struct CcmVarlinkServer CcmVarlinkServer;
 typedef struct CcmVarlinkCall CcmVarlinkCall;
@@ -36,6 +53,10 @@ void ccm_varlink_server_add_method(CcmVarlinkServer *server, const char *method,
 gboolean ccm_varlink_server_listen_fd(CcmVarlinkServer *server, int fd, GError **error);
 gboolean ccm_varlink_server_listen_path(CcmVarlinkServer *server, const char *path, mode_t mode,
                                         GError **error);
+
+/* Replaces the defaults (CCM_VARLINK_LIMITS_DEFAULT); open connections keep theirs until
+ * the next check. */
+void ccm_varlink_server_set_limits(CcmVarlinkServer *server, const CcmVarlinkLimits *limits);
 
 guint ccm_varlink_server_n_connections(const CcmVarlinkServer *server);
 
