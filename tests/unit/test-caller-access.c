@@ -125,7 +125,7 @@ static void test_folders(Fixture *f, gconstpointer data)
 static void test_symlinks(Fixture *f, gconstpointer data)
 {
     g_autofree char *secret = make_file(f, "secret", 0600);
-    g_autofree char *open = make_file(f, "open", 0644);
+    g_free(make_file(f, "open", 0644));
     g_autofree char *to_secret = g_build_filename(f->dir, "to-secret", NULL);
     g_autofree char *to_open = g_build_filename(f->dir, "to-open", NULL);
     g_assert_cmpint(symlink(secret, to_secret), ==, 0);
@@ -163,7 +163,7 @@ static void test_create(Fixture *f, gconstpointer data)
 static void test_output_target(Fixture *f, gconstpointer data)
 {
     g_autofree char *real_dir = ccm_output_target(f->dir, NULL);
-    g_autofree char *target_dir = make_dir(f, "target", 0755);
+    g_free(make_dir(f, "target", 0755));
     g_autofree char *via = g_build_filename(f->dir, "via", NULL);
     g_assert_cmpint(symlink("target", via), ==, 0);
     g_autofree char *through = g_build_filename(via, "..", "via", "new.log", NULL);
