@@ -76,8 +76,9 @@ static gboolean get_bool(CcmKeyfile *kf, const char *section, const char *key, b
     return TRUE;
 }
 
-static gboolean get_count(CcmKeyfile *kf, const char *section, const char *key, guint max,
-                          unsigned *field, GError **error)
+/* A whole number from @min to @max; @field keeps its default when the key is not set. */
+static gboolean get_number(CcmKeyfile *kf, const char *section, const char *key, guint min,
+                           guint max, unsigned *field, GError **error)
 {
     CcmKeyfileEntry *e;
     guint64 v;
@@ -85,12 +86,19 @@ static gboolean get_count(CcmKeyfile *kf, const char *section, const char *key, 
         return FALSE;
     if (!e)
         return TRUE;
-    if (!g_ascii_string_to_unsigned(e->value, 10, 0, max, &v, NULL)) {
-        ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from 0 to %u", e->value, max);
+    if (!g_ascii_string_to_unsigned(e->value, 10, min, max, &v, NULL)) {
+        ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from %u to %u", e->value, min,
+                              max);
         return FALSE;
     }
     *field = (unsigned) v;
     return TRUE;
+}
+
+static gboolean get_count(CcmKeyfile *kf, const char *section, const char *key, guint max,
+                          unsigned *field, GError **error)
+{
+    return get_number(kf, section, key, 0, max, field, error);
 }
 
 /* [Registration] keys of Backend=kbs. */
@@ -227,7 +235,6 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
         if (!kf)
             return FALSE;
         CcmKeyfileEntry *e;
-        guint64 v;
         if (!get_path(kf, "Manager", "StateDirectory", &c.manager.state_dir, error) ||
             !get_path(kf, "Manager", "RuntimeDirectory", &c.manager.runtime_dir, error) ||
             !get_path(kf, "Manager", "Socket", &c.socket, error) ||
@@ -242,26 +249,10 @@ gboolean ccm_daemon_config_load(const char *path, bool must_exist, CcmDaemonConf
                        error) ||
             !get_count(kf, "Manager", "ClientIdleTimeoutSec", 86400, &c.clients.idle_timeout_s,
                        error) ||
-            !ccm_keyfile_get(kf, "Manager", "MaxClients", &e, error))
+            !get_number(kf, "Manager", "MaxClients", 1, 65536, &c.clients.max_connections,
+                        error) ||
+            !get_number(kf, "Manager", "MaxGuests", 1, 65536, &c.manager.max_guests, error))
             goto fail;
-        if (e) {
-            if (!g_ascii_string_to_unsigned(e->value, 10, 1, 65536, &v, NULL)) {
-                ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from 1 to 65536",
-                                      e->value);
-                goto fail;
-            }
-            c.clients.max_connections = (guint) v;
-        }
-        if (!ccm_keyfile_get(kf, "Manager", "MaxGuests", &e, error))
-            goto fail;
-        if (e) {
-            if (!g_ascii_string_to_unsigned(e->value, 10, 1, 65536, &v, NULL)) {
-                ccm_keyfile_set_error(error, kf, e, "'%s' is not a number from 1 to 65536",
-                                      e->value);
-                goto fail;
-            }
-            c.manager.max_guests = (guint) v;
-        }
         if (!ccm_keyfile_get(kf, "Registration", "Backend", &e, error))
             goto fail;
         if (e && strcmp(e->value, "kbs") == 0) {
