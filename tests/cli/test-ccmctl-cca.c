@@ -13,47 +13,28 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "cli-test.h"
+
 #define RIM_KERNEL_INITRD "9af47a8e4d6ac775e05f8a8893f9e383694688719d1bbb4281ed1c25056e0911"
 #define RIM_KVMTOOL_MIN "998dfdf6401d69f73ed88ac53d62d5ea2cfac6320b887ce4599aa8671791d4d0"
 #define RIM_QEMU_DEFAULT_PREFIX "cf409055d866eea6c8d5e7862b540ff1"
 
-typedef struct Result {
-    int status;
-    char *out;
-    char *err;
-} Result;
-
-static void result_clear(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+typedef CcmctlResult Result;
 
 static char *data(const char *rel)
 {
     return g_test_build_filename(G_TEST_DIST, "..", "data", "cca", rel, NULL);
 }
 
+/* `ccmctl measure ARGS...` */
 static Result run_argv(const char *const *args)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (char *) g_getenv("CCMCTL"));
     g_ptr_array_add(argv, (char *) "measure");
     for (const char *const *a = args; *a; a++)
         g_ptr_array_add(argv, (char *) *a);
     g_ptr_array_add(argv, NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_newv(
-        (const char *const *) argv->pdata,
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-    g_assert_no_error(error);
-    Result r = { 0 };
-    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, &r.out, &r.err, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_subprocess_get_if_exited(p));
-    r.status = g_subprocess_get_exit_status(p);
-    return r;
+    return ccmctl_run(NULL, NULL, (const char *const *) argv->pdata);
 }
 
 #define run(...) run_argv((const char *const[]) { __VA_ARGS__, NULL })
@@ -72,14 +53,14 @@ static void assert_error(const Result *r, int status, const char *needle1, const
 
 static void test_help(void)
 {
-    g_auto(Result) r = run("--platform", "cca", "--help");
+    g_auto(CcmctlResult) r = run("--platform", "cca", "--help");
     g_assert_cmpint(r.status, ==, 0);
     for (const char *const *o = (const char *const[]) { "--vmm", "--rmm", "--dtb", "--operations",
                                                         "--rem-extend", "--extend", "--sve-vl",
                                                         "--host-page-size", NULL };
          *o; o++)
         g_assert_nonnull(strstr(r.out, *o));
-    g_auto(Result) top = run("--help");
+    g_auto(CcmctlResult) top = run("--help");
     g_assert_nonnull(strstr(top.out, "cca"));
 }
 
@@ -91,7 +72,7 @@ static void test_profiles(void)
     g_autofree char *kdtb = data("dtb/kvmtool-c1-512M.dtb");
     g_autofree char *qdtb = data("dtb/qemu-virt-smp1-128M.dtb");
 
-    g_auto(Result) q = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--kernel",
+    g_auto(CcmctlResult) q = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--kernel",
                            kernel, "--initrd", initrd, "--dtb", dtb, "--memory", "1G", "--vcpus",
                            "2", "--hash", "sha256");
     g_assert_cmpint(q.status, ==, 0);
@@ -99,13 +80,13 @@ static void test_profiles(void)
     g_assert_cmpstr(q.err, ==, "");
 
     /* --platform=cca; kvmtool defaults: SHA-256, s2sz 33, 6 breakpoints and watchpoints. */
-    g_auto(Result) k = run("--platform=cca", "--vmm=kvmtool", "--rmm=1.0", "--dtb", kdtb,
+    g_auto(CcmctlResult) k = run("--platform=cca", "--vmm=kvmtool", "--rmm=1.0", "--dtb", kdtb,
                            "--memory", "536870912", "--vcpus", "1");
     g_assert_cmpint(k.status, ==, 0);
     g_assert_cmpstr(k.out, ==, RIM_KVMTOOL_MIN "\n");
 
     /* QEMU with RMM 1.0 defaults to SHA-512; explicit defaults change nothing. */
-    g_auto(Result) d = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", qdtb,
+    g_auto(CcmctlResult) d = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", qdtb,
                            "--memory", "128M", "--vcpus", "1", "--breakpoints", "6",
                            "--watchpoints", "6", "--ipa-bits", "41");
     g_assert_cmpint(d.status, ==, 0);
@@ -132,7 +113,7 @@ static void test_profiles(void)
         for (size_t k2 = 0; k2 < 4 && variants[i][k2]; k2++)
             args[n++] = variants[i][k2];
         args[n] = NULL;
-        g_auto(Result) v = run_argv(args);
+        g_auto(CcmctlResult) v = run_argv(args);
         g_test_message("variant %zu: %s %s", i, v.out, v.err);
         g_assert_cmpint(v.status, ==, 0);
         g_assert_false(g_hash_table_contains(seen, v.out));
@@ -143,7 +124,7 @@ static void test_profiles(void)
     /* QEMU with firmware and kernel: the kernel goes to fw_cfg (a note says so). */
     g_autofree char *fw = data("inputs/firmware-fw-content.bin");
     g_autofree char *dtb1g = data("dtb/qemu-virt-smp2-1G.dtb");
-    g_auto(Result) b = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--firmware", fw,
+    g_auto(CcmctlResult) b = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--firmware", fw,
                            "--kernel", kernel, "--dtb", dtb1g, "--memory", "1G", "--vcpus", "2",
                            "--hash", "sha256");
     g_assert_cmpint(b.status, ==, 0);
@@ -159,7 +140,7 @@ static void test_outputs(void)
 #define ARGS "--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--kernel", kernel, \
              "--initrd", initrd, "--dtb", dtb, "--memory", "1G", "--vcpus", "2", "--hash", "sha256"
 
-    g_auto(Result) j = run(ARGS, "--output", "json", "--extend", "0:00");
+    g_auto(CcmctlResult) j = run(ARGS, "--output", "json", "--extend", "0:00");
     g_assert_cmpint(j.status, ==, 0);
     json_object *o = json_tokener_parse(j.out), *v = NULL;
     g_assert_nonnull(o);
@@ -180,14 +161,14 @@ static void test_outputs(void)
     g_assert_cmpuint(json_object_array_length(v), ==, 5);
     json_object_put(o);
 
-    g_auto(Result) b = run(ARGS, "--output", "base64");
+    g_auto(CcmctlResult) b = run(ARGS, "--output", "base64");
     g_assert_cmpint(b.status, ==, 0);
     gsize len = 0;
     g_autofree guchar *raw = g_base64_decode(b.out, &len);
     g_assert_cmpuint(len, ==, 32);
     g_assert_cmpuint(raw[0], ==, 0x9a);
 
-    g_auto(Result) e = run(ARGS, "--explain");
+    g_auto(CcmctlResult) e = run(ARGS, "--explain");
     g_assert_cmpint(e.status, ==, 0);
     g_assert_cmpstr(e.out, ==, RIM_KERNEL_INITRD "\n");
     g_assert_nonnull(strstr(e.err, "RIPAS        0x40000000"));
@@ -241,60 +222,60 @@ static void test_operations(void)
     g_assert_nonnull(dir);
 
     g_autofree char *ok = operations_file(dir, "qemu_kernel_initrd", NULL, NULL);
-    g_auto(Result) r = run("--platform", "cca", "--operations", ok);
+    g_auto(CcmctlResult) r = run("--platform", "cca", "--operations", ok);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_cmpstr(r.out, ==, RIM_KERNEL_INITRD "\n");
-    g_auto(Result) j = run("--platform", "cca", "--operations", ok, "--output", "json");
+    g_auto(CcmctlResult) j = run("--platform", "cca", "--operations", ok, "--output", "json");
     g_assert_nonnull(strstr(j.out, "\"vmm\":null"));
 
     /* The relative form, exactly as the shared vector entry: files next to the JSON. */
     g_autofree char *s512 = operations_file(dir, "realm_create_only_sha512", NULL, NULL);
-    g_auto(Result) s = run("--platform", "cca", "--operations", s512);
+    g_auto(CcmctlResult) s = run("--platform", "cca", "--operations", s512);
     g_assert_cmpint(s.status, ==, 0);
     g_assert_true(g_str_has_prefix(s.out, "799e434048fb57eb"));
 
     g_autofree char *bad_s2sz = operations_file(dir, "qemu_kernel", "realm_params.s2sz",
                                                 json_object_new_string("forty-one"));
-    g_auto(Result) b1 = run("--platform", "cca", "--operations", bad_s2sz);
+    g_auto(CcmctlResult) b1 = run("--platform", "cca", "--operations", bad_s2sz);
     assert_error(&b1, 1, "key 'realm_params.s2sz'", "\"0x...\" string");
 
     g_autofree char *bad_key = operations_file(dir, "qemu_kernel", "realm_params.sev",
                                                json_object_new_int(1));
-    g_auto(Result) b2 = run("--platform", "cca", "--operations", bad_key);
+    g_auto(CcmctlResult) b2 = run("--platform", "cca", "--operations", bad_key);
     assert_error(&b2, 1, "key 'realm_params.sev'", "unknown key");
 
     g_autofree char *bad_hash = operations_file(dir, "qemu_kernel", "hash",
                                                 json_object_new_string("md5"));
-    g_auto(Result) b3 = run("--platform", "cca", "--operations", bad_hash);
+    g_auto(CcmctlResult) b3 = run("--platform", "cca", "--operations", bad_hash);
     assert_error(&b3, 1, "key 'hash'", "sha384");
 
     g_autofree char *sha384 = operations_file(dir, "qemu_kernel", "hash",
                                               json_object_new_string("sha384"));
-    g_auto(Result) b4 = run("--platform", "cca", "--operations", sha384);
+    g_auto(CcmctlResult) b4 = run("--platform", "cca", "--operations", sha384);
     assert_error(&b4, 1, "key 'hash'", "SHA-384 needs RMM 2.0");
 
     json_object *bad_ripas = json_tokener_parse("[[\"0x40000800\", \"0x1000\"]]");
     g_autofree char *unaligned = operations_file(dir, "qemu_kernel", "ripas", bad_ripas);
-    g_auto(Result) b5 = run("--platform", "cca", "--operations", unaligned);
+    g_auto(CcmctlResult) b5 = run("--platform", "cca", "--operations", unaligned);
     assert_error(&b5, 1, "key 'ripas[0]'", "4 KiB aligned");
 
     json_object *overlap = json_tokener_parse("[{\"file\": \"/dev/null\", \"ipa\": 0}]");
     g_autofree char *empty = operations_file(dir, "qemu_kernel", "blobs", overlap);
-    g_auto(Result) b6 = run("--platform", "cca", "--operations", empty);
+    g_auto(CcmctlResult) b6 = run("--platform", "cca", "--operations", empty);
     assert_error(&b6, 1, "key 'blobs[0]'", "empty");
 
     g_autofree char *garbage = g_build_filename(dir, "garbage.json", NULL);
     g_assert_true(g_file_set_contents(garbage, "{\"rmm\": \"1.0\",", -1, NULL));
-    g_auto(Result) b7 = run("--platform", "cca", "--operations", garbage);
+    g_auto(CcmctlResult) b7 = run("--platform", "cca", "--operations", garbage);
     /* In ccm's words, not json-c's ("continue"). */
     assert_error(&b7, 1, "garbage.json: not valid JSON at byte 14: the text ends inside a value",
                  NULL);
     g_assert_null(strstr(b7.err, "continue"));
 
-    g_auto(Result) b8 = run("--platform", "cca", "--operations", "/nonexistent.json");
+    g_auto(CcmctlResult) b8 = run("--platform", "cca", "--operations", "/nonexistent.json");
     assert_error(&b8, 1, "/nonexistent.json", NULL);
 
-    g_auto(Result) b9 = run("--platform", "cca", "--operations", ok, "--vmm", "qemu");
+    g_auto(CcmctlResult) b9 = run("--platform", "cca", "--operations", ok, "--vmm", "qemu");
     assert_error(&b9, 2, "--operations", "--vmm");
 
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
@@ -309,7 +290,7 @@ static void test_rem(void)
 {
     /* python3: k = hashlib.sha256(open('linux-header-only.bin','rb').read()).hexdigest();
      * sha256(bytes(32) + bytes.fromhex(k)) = c7f33e8b... (cca.md §2.8) */
-    g_auto(Result) r = run("--platform", "cca", "--rem-extend", "--extend",
+    g_auto(CcmctlResult) r = run("--platform", "cca", "--rem-extend", "--extend",
                            "0:1d996b14b5b5fcc2beb6abd2c6beb6d9ca8ae38e16542cdd83bbdb49213e7351",
                            "--extend", "3:ab");
     g_assert_cmpint(r.status, ==, 0);
@@ -320,19 +301,19 @@ static void test_rem(void)
     /* python3: hashlib.sha256(bytes(32) + b'\xab').hexdigest() */
     g_assert_cmpstr(lines[3], ==, "4084699242137713cfa603a59e2a8b78ea5e59da75b5b147b0c152cef8bca56a");
 
-    g_auto(Result) j = run("--platform", "cca", "--rem-extend", "--hash", "sha512", "--extend",
+    g_auto(CcmctlResult) j = run("--platform", "cca", "--rem-extend", "--hash", "sha512", "--extend",
                            "1:00", "--output", "json");
     g_assert_cmpint(j.status, ==, 0);
     g_assert_nonnull(strstr(j.out, "\"rems\""));
     g_assert_nonnull(strstr(j.out, "\"hash\":\"sha512\""));
 
-    g_auto(Result) e1 = run("--platform", "cca", "--rem-extend");
+    g_auto(CcmctlResult) e1 = run("--platform", "cca", "--rem-extend");
     assert_error(&e1, 2, "--rem-extend needs at least one --extend", NULL);
-    g_auto(Result) e2 = run("--platform", "cca", "--rem-extend", "--extend", "4:00");
+    g_auto(CcmctlResult) e2 = run("--platform", "cca", "--rem-extend", "--extend", "4:00");
     assert_error(&e2, 2, "--extend: '4:00'", "INDEX 0 to 3");
-    g_auto(Result) e3 = run("--platform", "cca", "--rem-extend", "--extend", "0:0g");
+    g_auto(CcmctlResult) e3 = run("--platform", "cca", "--rem-extend", "--extend", "0:0g");
     assert_error(&e3, 2, "not a hex digit", NULL);
-    g_auto(Result) e4 = run("--platform", "cca", "--rem-extend", "--extend", "0:00", "--vmm",
+    g_auto(CcmctlResult) e4 = run("--platform", "cca", "--rem-extend", "--extend", "0:00", "--vmm",
                             "qemu");
     assert_error(&e4, 2, "--vmm does not apply", NULL);
 }
@@ -389,7 +370,7 @@ static void test_usage_errors(void)
             args[n++] = strcmp(a, "DTB") == 0 ? dtb : strcmp(a, "INITRD") == 0 ? initrd : a;
         }
         args[n] = NULL;
-        g_auto(Result) r = run_argv(args);
+        g_auto(CcmctlResult) r = run_argv(args);
         assert_error(&r, 2, cases[i].needle1, cases[i].needle2);
     }
 }
@@ -400,16 +381,16 @@ static void test_job_errors(void)
     g_autofree char *initrd = data("inputs/initrd-content.bin");
     g_autofree char *kernel = data("inputs/linux-header-only.bin");
 
-    g_auto(Result) a = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb",
+    g_auto(CcmctlResult) a = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb",
                            "/nonexistent.dtb", "--memory", "1G", "--vcpus", "1");
     assert_error(&a, 1, "--dtb", "/nonexistent.dtb");
-    g_auto(Result) b = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", dtb,
+    g_auto(CcmctlResult) b = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", dtb,
                            "--memory", "1G", "--vcpus", "1", "--kernel", initrd);
     assert_error(&b, 1, "initrd-content.bin", "arm64 Image");
-    g_auto(Result) c = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", dtb,
+    g_auto(CcmctlResult) c = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", dtb,
                            "--memory", "32M", "--vcpus", "1", "--kernel", kernel);
     assert_error(&c, 1, "too small for the images", NULL);
-    g_auto(Result) d = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", kernel,
+    g_auto(CcmctlResult) d = run("--platform", "cca", "--vmm", "qemu", "--rmm", "1.0", "--dtb", kernel,
                            "--memory", "1G", "--vcpus", "1");
     assert_error(&d, 1, "not a flattened device tree", NULL);
 }
@@ -455,7 +436,7 @@ static void test_spec(void)
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *path = g_build_filename(dir, cases[i].file, NULL);
         g_assert_true(g_file_set_contents(path, cases[i].text, -1, NULL));
-        g_auto(Result) r = run(path);
+        g_auto(CcmctlResult) r = run(path);
         if (cases[i].rim) {
             g_test_message("stderr: %s", r.err);
             g_assert_cmpint(r.status, ==, 0);

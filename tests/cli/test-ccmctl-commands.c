@@ -13,49 +13,13 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
-typedef struct Result {
-    int status;
-    char *out;
-    char *err;
-} Result;
+#include "cli-test.h"
 
-static void result_clear(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+typedef CcmctlResult Result;
 
 static char *tmpdir;
 
-static Result run_argv(const char *const *args)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (char *) g_getenv("CCMCTL"));
-    for (size_t i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (char *) args[i]);
-    g_ptr_array_add(argv, NULL);
-
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_newv(
-        (const char *const *) argv->pdata,
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-    g_assert_no_error(error);
-    g_autoptr(GBytes) out = NULL, err = NULL;
-    g_assert_true(g_subprocess_communicate(p, NULL, NULL, &out, &err, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_subprocess_get_if_exited(p));
-    Result r = { .status = g_subprocess_get_exit_status(p) };
-    r.out = g_strndup(g_bytes_get_size(out) ? g_bytes_get_data(out, NULL) : "",
-                      g_bytes_get_size(out));
-    r.err = g_strndup(g_bytes_get_size(err) ? g_bytes_get_data(err, NULL) : "",
-                      g_bytes_get_size(err));
-    g_test_message("ccmctl %s: exit %d\nstdout: %s\nstderr: %s", args[0], r.status, r.out,
-                   r.err);
-    return r;
-}
-
-#define run(...) run_argv((const char *const[]) { __VA_ARGS__, NULL })
+#define run(...) ccmctl_run(NULL, NULL, (const char *const[]) { __VA_ARGS__, NULL })
 
 static char *data_path(const char *first, ...)
 {
@@ -92,7 +56,7 @@ static void assert_error(const Result *r, const char *command, int status, const
 /* The commands `ccmctl --help` lists. */
 static GStrv commands(void)
 {
-    g_auto(Result) r = run("--help");
+    g_auto(CcmctlResult) r = run("--help");
     g_assert_cmpint(r.status, ==, 0);
     g_autoptr(GStrvBuilder) b = g_strv_builder_new();
     const char *list = strstr(r.out, "Commands:\n");
@@ -111,22 +75,22 @@ static void test_help_command(void)
     g_auto(GStrv) names = commands();
     g_assert_cmpuint(g_strv_length(names), >, 15);
     for (size_t i = 0; names[i]; i++) {
-        g_auto(Result) help = run("help", names[i]);
-        g_auto(Result) direct = run(names[i], "--help");
+        g_auto(CcmctlResult) help = run("help", names[i]);
+        g_auto(CcmctlResult) direct = run(names[i], "--help");
         g_assert_cmpint(help.status, ==, 0);
         g_assert_cmpstr(help.out, ==, direct.out);
         g_assert_true(g_str_has_prefix(help.out, "Usage:"));
     }
-    g_auto(Result) tdx = run("help", "measure", "--platform", "tdx");
+    g_auto(CcmctlResult) tdx = run("help", "measure", "--platform", "tdx");
     g_assert_cmpint(tdx.status, ==, 0);
     g_assert_nonnull(strstr(tdx.out, "--page-order"));
     g_assert_null(strstr(tdx.out, "--sev-es-vmsa"));
 
-    g_auto(Result) unknown = run("help", "mesure");
+    g_auto(CcmctlResult) unknown = run("help", "mesure");
     g_assert_cmpint(unknown.status, ==, 2);
     g_assert_cmpstr(unknown.out, ==, "");
     g_assert_true(g_str_has_prefix(unknown.err, "ccmctl: unknown command 'mesure'\n"));
-    g_auto(Result) alone = run("help");
+    g_auto(CcmctlResult) alone = run("help");
     g_assert_cmpint(alone.status, ==, 0);
     g_assert_nonnull(strstr(alone.out, "Commands:"));
 }
@@ -137,7 +101,7 @@ static void test_bad_option(void)
 {
     g_auto(GStrv) names = commands();
     for (size_t i = 0; names[i]; i++) {
-        g_auto(Result) r = run(names[i], "--no-such-option");
+        g_auto(CcmctlResult) r = run(names[i], "--no-such-option");
         /* (snp-policy wants its subcommand first) */
         assert_error(&r, names[i], 2,
                      strcmp(names[i], "snp-policy") == 0 ? "decode" : "--no-such-option");
@@ -149,7 +113,7 @@ static void test_bad_option(void)
         { "snp-policy", "decode", "0x30000" }, { "snp-policy", "encode", "--smt" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(platforms); i++) {
-        g_auto(Result) r = run(platforms[i][0], platforms[i][1], platforms[i][2],
+        g_auto(CcmctlResult) r = run(platforms[i][0], platforms[i][1], platforms[i][2],
                                "--no-such-option");
         assert_error(&r, platforms[i][0], 2, "--no-such-option");
     }
@@ -159,7 +123,7 @@ static void test_bad_option(void)
  * under its own heading. */
 static void test_help_lists_every_platform(void)
 {
-    g_auto(Result) m = run("measure", "--help");
+    g_auto(CcmctlResult) m = run("measure", "--help");
     g_assert_cmpint(m.status, ==, 0);
     static const char *const measure_options[] = {
         "--sev-es-vmsa", "--batch", "Options of --platform tdx", "--page-order", "--layout",
@@ -173,7 +137,7 @@ static void test_help_lists_every_platform(void)
     g_assert_true(strstr(m.out, "--dtb") > strstr(m.out, "Options of --platform cca"));
     g_assert_nonnull(strstr(m.out, "Exit status:"));
 
-    g_auto(Result) v = run("verify", "--help");
+    g_auto(CcmctlResult) v = run("verify", "--help");
     g_assert_cmpint(v.status, ==, 0);
     static const char *const verify_options[] = {
         "--quote", "Options of --platform cca", "--cpak", "--token",
@@ -188,16 +152,16 @@ static void test_help_lists_every_platform(void)
 /* A value an option does not take is answered with every value it takes. */
 static void test_valid_values_named(void)
 {
-    g_auto(Result) m = run("measure", "--platform", "sgx", "--firmware", "x.fd");
+    g_auto(CcmctlResult) m = run("measure", "--platform", "sgx", "--firmware", "x.fd");
     assert_error(&m, "measure", 2,
                  "--platform: unknown platform 'sgx': expected sev, sev-es, sev-snp, tdx, cca or "
                  "tpm");
-    g_auto(Result) v = run("verify", "--platform", "sgx", "--quote", "q.bin");
+    g_auto(CcmctlResult) v = run("verify", "--platform", "sgx", "--quote", "q.bin");
     assert_error(&v, "verify", 2,
                  "--platform: unknown platform 'sgx': expected tdx, cca or tpm");
-    g_auto(Result) none = run("verify", "--quote", "q.bin");
+    g_auto(CcmctlResult) none = run("verify", "--quote", "q.bin");
     assert_error(&none, "verify", 2, "--platform tdx, cca or tpm is required");
-    g_auto(Result) h = run("host-check", "--platform", "sgx");
+    g_auto(CcmctlResult) h = run("host-check", "--platform", "sgx");
     assert_error(&h, "host-check", 2, "expected sev, sev-es, sev-snp, tdx, cca or none");
 }
 
@@ -225,7 +189,7 @@ static void test_tdx_unchecked(void)
 {
     g_autofree char *fw = data_path("tdx", "OVMF.trixie.fd", NULL);
     g_autofree char *acpi = data_path("tdx", "acpi-qemu7.2-q35-2cpu-2G", NULL);
-    g_auto(Result) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
+    g_auto(CcmctlResult) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
                              "--vcpus", "2", "--acpi-dir", acpi, "--event-log", "json");
     g_assert_cmpint(log.status, ==, 0);
     json_object *doc = json_tokener_parse(log.out), *list = doc;
@@ -249,7 +213,7 @@ static void test_tdx_unchecked(void)
     g_autofree char *events = write_file("td-events.json", json_object_to_json_string(list), -1);
     json_object_put(doc);
 
-    g_auto(Result) mrtd = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
+    g_auto(CcmctlResult) mrtd = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
                               "--register", "mrtd");
     g_assert_cmpint(mrtd.status, ==, 0);
     guint8 report[1024] = { 0x81 };
@@ -258,7 +222,7 @@ static void test_tdx_unchecked(void)
         memcpy(report + 512 + 208 + 48 * i, rtmr[i], 48);
     g_autofree char *report_path = write_file("tdreport.bin", report, sizeof(report));
 
-    g_auto(Result) r = run("verify", "--platform", "tdx", "--report", report_path, "--event-log",
+    g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--report", report_path, "--event-log",
                            events, "--firmware", fw, "--memory", "2G", "--json");
     g_assert_cmpint(r.status, ==, 1);
     json_object *o = json_tokener_parse(r.out), *v = NULL;
@@ -273,14 +237,14 @@ static void test_tdx_unchecked(void)
                     "RTMR0 ACPI DATA: etc/table-loader");
     json_object_put(o);
 
-    g_auto(Result) allowed = run("verify", "--platform", "tdx", "--report", report_path,
+    g_auto(CcmctlResult) allowed = run("verify", "--platform", "tdx", "--report", report_path,
                                  "--event-log", events, "--firmware", fw, "--memory", "2G",
                                  "--allow-unchecked");
     g_assert_cmpint(allowed.status, ==, 0);
     g_assert_nonnull(strstr(allowed.out, "unchecked: 3 predicted events could not be checked"));
     g_assert_nonnull(strstr(allowed.out, "allowed by --allow-unchecked"));
 
-    g_auto(Result) full = run("verify", "--platform", "tdx", "--report", report_path,
+    g_auto(CcmctlResult) full = run("verify", "--platform", "tdx", "--report", report_path,
                               "--event-log", events, "--firmware", fw, "--memory", "2G",
                               "--acpi-dir", acpi, "--json");
     g_assert_cmpint(full.status, ==, 0);
@@ -299,12 +263,12 @@ static void test_tpm_unchecked(void)
     g_autofree char *log = data_path("vtpm", "bookworm-plain", "binary_bios_measurements", NULL);
     g_autofree char *pcrs = data_path("vtpm", "bookworm-plain", "pcrs.json", NULL);
 
-    g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs);
+    g_auto(CcmctlResult) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs);
     g_assert_cmpint(r.status, ==, 1);
     g_assert_nonnull(strstr(r.out, "first difference: (none)"));
     g_assert_nonnull(strstr(r.out, "unchecked: PCR1 BootOrder; PCR1 Boot0000 (UiApp) "
                                    "(--allow-unchecked accepts this)"));
-    g_auto(Result) j = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
+    g_auto(CcmctlResult) j = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
                            "--json");
     g_assert_cmpint(j.status, ==, 1);
     json_object *o = json_tokener_parse(j.out), *v = NULL;
@@ -315,10 +279,10 @@ static void test_tpm_unchecked(void)
     g_assert_cmpuint(json_object_array_length(v), ==, 2);
     json_object_put(o);
 
-    g_auto(Result) allowed = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs",
+    g_auto(CcmctlResult) allowed = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs",
                                  pcrs, "--allow-unchecked");
     g_assert_cmpint(allowed.status, ==, 0);
-    g_auto(Result) named = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
+    g_auto(CcmctlResult) named = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
                                "--edk2-release", "202211");
     g_assert_cmpint(named.status, ==, 0);
     g_assert_null(strstr(named.out, "unchecked:"));
@@ -329,18 +293,18 @@ static void test_tpm_unchecked(void)
 static void test_json_errors_in_our_words(void)
 {
     g_autofree char *batch = write_file("guests.jsonl", "{\"platform\": nul}\n", -1);
-    g_auto(Result) b = run("measure", "--batch", batch);
+    g_auto(CcmctlResult) b = run("measure", "--batch", batch);
     g_assert_cmpint(b.status, !=, 0);
     g_assert_nonnull(strstr(b.err, "guests.jsonl:1: expected one JSON object per line (a word "
                                    "that is not null"));
     g_autofree char *cut = write_file("expected.json", "{\"rim\": \"00\"", -1);
     g_autofree char *token = data_path("cca", "tokens", "cca-token-01.cbor", NULL);
-    g_auto(Result) v = run("verify", "--platform", "cca", "--token", token, "--expected", cut);
+    g_auto(CcmctlResult) v = run("verify", "--platform", "cca", "--token", token, "--expected", cut);
     assert_error(&v, "verify", 1,
                  "expected.json at byte 12: expected a JSON object (the text ends inside a "
                  "value");
     g_autofree char *ops = write_file("ops.json", "{\"rmm\": \"1.0\",", -1);
-    g_auto(Result) o = run("measure", "--platform", "cca", "--operations", ops);
+    g_auto(CcmctlResult) o = run("measure", "--platform", "cca", "--operations", ops);
     assert_error(&o, "measure", 1, "ops.json: not valid JSON at byte 14: the text ends inside");
     const char *const json_c[] = { "null expected", "continue", "unexpected end of data",
                                    "unexpected character" };
@@ -388,7 +352,7 @@ static void test_json_non_utf8_path(void)
           "event_log", "/log-\\xff.bin" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-        g_auto(Result) r = run_argv(cases[i].args);
+        g_auto(CcmctlResult) r = ccmctl_run(NULL, NULL, cases[i].args);
         g_assert_cmpint(r.status, ==, 0);
         g_assert_true(g_utf8_validate(r.out, -1, NULL));
         enum json_tokener_error jerr = json_tokener_success;
@@ -416,12 +380,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-commands/json-errors-in-our-words", test_json_errors_in_our_words);
     int r = g_test_run();
 
-    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-    for (const char *name; dir && (name = g_dir_read_name(dir));) {
-        g_autofree char *path = g_build_filename(tmpdir, name, NULL);
-        g_unlink(path);
-    }
-    g_rmdir(tmpdir);
+    ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
     return r;
 }

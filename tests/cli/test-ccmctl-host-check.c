@@ -7,25 +7,18 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "cli-test.h"
+
 /* Runs `ccmctl host-check ARGS...`; returns its exit status. */
 static int run(char **out, char **err, const char *const *args)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_autofree char *err_text = NULL;
-    int status = 0;
 
-    g_ptr_array_add(argv, (gpointer) g_getenv("CCMCTL"));
     g_ptr_array_add(argv, "host-check");
     for (size_t i = 0; args[i]; i++)
         g_ptr_array_add(argv, (gpointer) args[i]);
     g_ptr_array_add(argv, NULL);
-    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, &err_text, &status, NULL));
-    g_test_message("stderr: %s", err_text);
-    g_assert_true(WIFEXITED(status));
-    if (err)
-        *err = g_steal_pointer(&err_text);
-    return WEXITSTATUS(status);
+    return ccmctl_run_status(out, err, (const char *const *) argv->pdata);
 }
 
 #define RUN(out, err, ...) run((out), (err), (const char *const[]) { __VA_ARGS__, NULL })

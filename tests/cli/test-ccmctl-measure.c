@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "cli-test.h"
 #include "fake-bzimage.h"
 
 #define F05 "e1e1ca029dd7973ab9513295be68198472dcd4fc834bd9af9b63f6e8a1674dbf281a9278a4a2ebe0eed9f22adbcd0e2b"
@@ -20,18 +21,7 @@
 #define F01 "329c8ce0972ae52343b64d34a434a86f245dfd74f5ed7aae15d22efc78fb9683632b9b50e4e1d7fa41179ef98a7ef198"
 #define F07 "4953b1fb416fa874980e8442b3706d345926d5f38879134e00813c5d7abcbe78eafe7b422907be0b4698e2414a631942"
 
-typedef struct Result {
-    int status;
-    char *out;
-    char *err;
-} Result;
-
-static void result_clear(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
+typedef CcmctlResult Result;
 
 static char *data_path(const char *rel)
 {
@@ -44,27 +34,12 @@ static Result run_input(const char *input, const char *first, ...)
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     va_list ap;
 
-    g_ptr_array_add(argv, (char *) g_getenv("CCMCTL"));
     va_start(ap, first);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (char *) a);
     va_end(ap);
     g_ptr_array_add(argv, NULL);
-
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GSubprocess) p = g_subprocess_newv(
-        (const char *const *) argv->pdata,
-        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE |
-            (input ? G_SUBPROCESS_FLAGS_STDIN_PIPE : 0),
-        &error);
-    g_assert_no_error(error);
-
-    Result r = { 0 };
-    g_assert_true(g_subprocess_communicate_utf8(p, input, NULL, &r.out, &r.err, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_subprocess_get_if_exited(p));
-    r.status = g_subprocess_get_exit_status(p);
-    return r;
+    return ccmctl_run(NULL, input, (const char *const *) argv->pdata);
 }
 
 #define run(...) run_input(NULL, __VA_ARGS__)
@@ -91,18 +66,18 @@ static void assert_error(const Result *r, int status, const char *needle1, const
 
 static void test_help(void)
 {
-    g_auto(Result) top = run("--help", NULL);
+    g_auto(CcmctlResult) top = run("--help", NULL);
     g_assert_cmpint(top.status, ==, 0);
     g_assert_nonnull(strstr(top.out, "measure"));
 
-    g_auto(Result) r = run("measure", "--help", NULL);
+    g_auto(CcmctlResult) r = run("measure", "--help", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_nonnull(strstr(r.out, "--firmware-digest"));
     g_assert_nonnull(strstr(r.out, "--sev-es-vmsa"));
 
-    g_auto(Result) none = run(NULL, NULL);
+    g_auto(CcmctlResult) none = run(NULL, NULL);
     g_assert_cmpint(none.status, ==, 2);
-    g_auto(Result) unknown = run("mesure", NULL);
+    g_auto(CcmctlResult) unknown = run("mesure", NULL);
     g_assert_cmpint(unknown.status, ==, 2);
     g_assert_nonnull(strstr(unknown.err, "unknown command 'mesure'"));
 }
@@ -111,13 +86,13 @@ static void test_outputs(void)
 {
     g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
 
-    g_auto(Result) hex = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+    g_auto(CcmctlResult) hex = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
                              "--cpu", "EPYC-v4", "--guest-features", "0x21", NULL);
     g_assert_cmpint(hex.status, ==, 0);
     g_assert_cmpstr(hex.out, ==, F05 "\n");
     g_assert_cmpstr(hex.err, ==, "");
 
-    g_auto(Result) b64 = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+    g_auto(CcmctlResult) b64 = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
                              "--vcpu-sig", "0x800f12", "--guest-features", "0x21", "--output",
                              "base64", NULL);
     g_assert_cmpint(b64.status, ==, 0);
@@ -127,7 +102,7 @@ static void test_outputs(void)
     g_autofree char *raw_hex = g_strdup_printf("%02x%02x", raw[0], raw[47]);
     g_assert_cmpstr(raw_hex, ==, "e12b");
 
-    g_auto(Result) explain = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus",
+    g_auto(CcmctlResult) explain = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus",
                                  "1", "--cpu", "EPYC-v4", "--guest-features", "0x21",
                                  "--explain", NULL);
     g_assert_cmpint(explain.status, ==, 0);
@@ -136,7 +111,7 @@ static void test_outputs(void)
     g_assert_nonnull(strstr(explain.err, "SNP_KERNEL_HASHES [5]"));
     g_assert_nonnull(strstr(explain.err, "vmsa 0 (BSP)"));
 
-    g_auto(Result) json = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+    g_auto(CcmctlResult) json = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
                               "--cpu", "EPYC-v4", "--guest-features", "0x21", "--output", "json",
                               NULL);
     g_assert_cmpint(json.status, ==, 0);
@@ -158,22 +133,22 @@ static void test_firmware_digest_round_trip(void)
     g_autofree char *fw = data_path("fixtures-sev-snp-measure/ovmf_AmdSev_suffix.bin");
     g_autofree char *empty = data_path("inputs/empty.bin");
 
-    g_auto(Result) d = run("measure", "--platform", "sev-snp", "--firmware", fw, "--output",
+    g_auto(CcmctlResult) d = run("measure", "--platform", "sev-snp", "--firmware", fw, "--output",
                            "firmware-digest", NULL);
     g_assert_cmpint(d.status, ==, 0);
     g_assert_cmpstr(d.out, ==, F16 "\n");
 
     g_autofree char *seed = g_strstrip(g_strdup(d.out));
-    g_auto(Result) r = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
+    g_auto(CcmctlResult) r = run("measure", "--platform", "sev-snp", "--firmware", fw, "--vcpus", "1",
                            "--cpu", "EPYC", "--guest-features", "0x21", "--kernel", empty,
                            "--initrd", empty, "--append", "", "--firmware-digest", seed, NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_cmpstr(r.out, ==, F01 "\n");
 
-    g_auto(Result) both = run("measure", "--platform", "sev-snp", "--firmware", fw, "--output",
+    g_auto(CcmctlResult) both = run("measure", "--platform", "sev-snp", "--firmware", fw, "--output",
                               "firmware-digest", "--firmware-digest", seed, NULL);
     assert_error(&both, 2, "give only one", NULL);
-    g_auto(Result) sev = run("measure", "--platform", "sev", "--firmware", fw, "--output",
+    g_auto(CcmctlResult) sev = run("measure", "--platform", "sev", "--firmware", fw, "--output",
                              "firmware-digest", NULL);
     assert_error(&sev, 2, "sev-snp only", NULL);
 }
@@ -211,7 +186,7 @@ static void test_usage_errors(void)
 
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         const char **a = cases[i].args;
-        g_auto(Result) r = run("measure", a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+        g_auto(CcmctlResult) r = run("measure", a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
         assert_error(&r, 2, cases[i].needle, NULL);
     }
 }
@@ -229,27 +204,27 @@ static void test_input_errors(void)
     g_assert_true(g_file_get_contents(amdsev, &contents, &size, NULL));
     g_assert_true(g_file_set_contents(truncated, contents, 2048, NULL));
 
-    g_auto(Result) missing = run("measure", "--platform", "sev-snp", "--firmware",
+    g_auto(CcmctlResult) missing = run("measure", "--platform", "sev-snp", "--firmware",
                                  "/nonexistent/OVMF.fd", "--vcpus", "1", "--cpu", "EPYC", NULL);
     assert_error(&missing, 1, "/nonexistent/OVMF.fd", "No such file");
 
-    g_auto(Result) trunc = run("measure", "--platform", "sev-snp", "--firmware", truncated,
+    g_auto(CcmctlResult) trunc = run("measure", "--platform", "sev-snp", "--firmware", truncated,
                                "--vcpus", "1", "--cpu", "EPYC", NULL);
     assert_error(&trunc, 1, truncated, "expected a non-zero multiple of 4096");
 
-    g_auto(Result) nokernel = run("measure", "--platform", "sev-snp", "--firmware", ovmfx64,
+    g_auto(CcmctlResult) nokernel = run("measure", "--platform", "sev-snp", "--firmware", ovmfx64,
                                   "--vcpus", "1", "--cpu", "EPYC", "--kernel", empty, NULL);
     assert_error(&nokernel, 1, ovmfx64, "cannot measure a kernel");
 
-    g_auto(Result) nokernel_es = run("measure", "--platform", "sev-es", "--firmware", ovmfx64,
+    g_auto(CcmctlResult) nokernel_es = run("measure", "--platform", "sev-es", "--firmware", ovmfx64,
                                      "--vcpus", "1", "--cpu", "EPYC", "--kernel", empty, NULL);
     assert_error(&nokernel_es, 1, ovmfx64, "no SEV hash-table area");
 
-    g_auto(Result) badkernel = run("measure", "--platform", "sev-snp", "--firmware", amdsev,
+    g_auto(CcmctlResult) badkernel = run("measure", "--platform", "sev-snp", "--firmware", amdsev,
                                    "--vcpus", "1", "--cpu", "EPYC", "--kernel", dir, NULL);
     assert_error(&badkernel, 1, "kernel", "is a directory");
 
-    g_auto(Result) novcpus = run("measure", "--platform", "sev-es", "--firmware", amdsev, "--cpu",
+    g_auto(CcmctlResult) novcpus = run("measure", "--platform", "sev-es", "--firmware", amdsev, "--cpu",
                                  "EPYC", NULL);
     assert_error(&novcpus, 2, "number of vCPUs is required", NULL);
 
@@ -289,7 +264,7 @@ static void test_batch(void)
     g_assert_true(g_file_set_contents(batch, lines, -1, NULL));
 
     /* Options on the command line are defaults for every line. */
-    g_auto(Result) r = run("measure", "--batch", batch, "--platform", "sev-snp", "--firmware", fw,
+    g_auto(CcmctlResult) r = run("measure", "--batch", batch, "--platform", "sev-snp", "--firmware", fw,
                            NULL);
     g_test_message("stderr: %s", r.err);
     g_assert_cmpint(r.status, ==, 1);
@@ -318,7 +293,7 @@ static void test_batch(void)
     g_assert_nonnull(strstr(r.err, "1 of 3 guests failed"));
 
     /* The same through stdin, with steps. */
-    g_auto(Result) s = run_input("{\"vcpus\": 1, \"cpu\": \"EPYC-v4\", \"guest-features\": "
+    g_auto(CcmctlResult) s = run_input("{\"vcpus\": 1, \"cpu\": \"EPYC-v4\", \"guest-features\": "
                                  "\"0x21\"}\n",
                                  "measure", "--batch", "-", "--platform", "sev-snp",
                                  "--firmware", fw, "--explain", NULL);
@@ -337,14 +312,14 @@ static void test_batch(void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_assert_true(g_file_set_contents(batch, bad[i][0], -1, NULL));
-        g_auto(Result) b = run("measure", "--batch", batch, "--platform", "sev-snp", "--firmware",
+        g_auto(CcmctlResult) b = run("measure", "--batch", batch, "--platform", "sev-snp", "--firmware",
                                fw, NULL);
         assert_error(&b, 2, batch, bad[i][1]);
     }
 
-    g_auto(Result) fmt = run("measure", "--batch", batch, "--output", "hex", NULL);
+    g_auto(CcmctlResult) fmt = run("measure", "--batch", batch, "--output", "hex", NULL);
     assert_error(&fmt, 2, "--batch writes one JSON object per line", NULL);
-    g_auto(Result) missing = run("measure", "--batch", "/nonexistent/batch", NULL);
+    g_auto(CcmctlResult) missing = run("measure", "--batch", "/nonexistent/batch", NULL);
     assert_error(&missing, 1, "/nonexistent/batch", NULL);
 
     g_unlink(batch);
@@ -365,16 +340,16 @@ static void test_guest_spec(void)
     g_assert_true(g_file_set_contents(spec, text, -1, NULL));
     g_assert_true(g_file_set_contents(bad, "[Guest]\nPlatform=sev-snp\nVCPUS=2\n", -1, NULL));
 
-    g_auto(Result) r = run("measure", spec, "--explain", NULL);
+    g_auto(CcmctlResult) r = run("measure", spec, "--explain", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_cmpstr(r.out, ==, F05 "\n");
     g_assert_nonnull(strstr(r.err, "given in the spec (Firmware=)"));
 
-    g_auto(Result) e = run("measure", bad, NULL);
+    g_auto(CcmctlResult) e = run("measure", bad, NULL);
     g_autofree char *where = g_strdup_printf("%s:3: [Guest] VCPUS=:", bad);
     assert_error(&e, 1, where, "did you mean VCPUs=?");
 
-    g_auto(Result) none = run("measure", "/nonexistent/x.guest", NULL);
+    g_auto(CcmctlResult) none = run("measure", "/nonexistent/x.guest", NULL);
     assert_error(&none, 1, "/nonexistent/x.guest", NULL);
 
     g_unlink(spec);
@@ -391,14 +366,14 @@ static void test_tdx(void)
     g_autofree char *fw = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
                                                 "OVMF.bookworm.fd", NULL);
     {
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2G", "--register", "mrtd", NULL);
         g_assert_cmpint(r.status, ==, 0);
         g_assert_cmpstr(r.out, ==, TDX_BOOKWORM_PER_PAGE "\n");
         g_assert_cmpstr(r.err, ==, "");
     }
     {
-        g_auto(Result) r = run("measure", "--platform=tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform=tdx", "--firmware", fw, "--memory",
                                "1073741824", "--page-order", "per-section", "--output", "hex",
                                NULL);
         g_assert_cmpint(r.status, ==, 0);
@@ -406,14 +381,14 @@ static void test_tdx(void)
     }
     {
         /* By default MRTD alone, as for every platform's primary value: complete. */
-        g_auto(Result) d = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) d = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "512M", NULL);
         g_assert_cmpint(d.status, ==, 0);
         g_assert_cmpstr(d.out, ==, TDX_BOOKWORM_PER_PAGE "\n");
-        g_auto(Result) both = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) both = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                   "512M", "--json", "--output", "hex", NULL);
         assert_error(&both, 2, "--json is --output json", NULL);
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "512M", "--explain", "--json", NULL);
         g_assert_cmpint(r.status, ==, 3); /* printed, but RTMR0 cannot be predicted */
         json_object *o = json_tokener_parse(r.out), *v = NULL;
@@ -434,12 +409,12 @@ static void test_tdx(void)
         g_assert_nonnull(strstr(r.err, "TD_HOB"));
     }
     {
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2G", "--register", "rtmr1", NULL);
         assert_error(&r, 2, "--register rtmr1 needs --kernel", NULL);
     }
     {
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2G", "--register", "rtmr0", NULL);
         assert_error(&r, 2, "rtmr0 needs QEMU's ACPI tables", NULL);
     }
@@ -449,11 +424,11 @@ static void test_tdx(void)
          * known as edk2 2022.11: its ReadyToBoot separator goes to RTMR0). */
         g_autofree char *acpi = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
                                                       "acpi-qemu7.2-q35-2cpu-2G", NULL);
-        g_auto(Result) one = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) one = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                  "2G", "--acpi-dir", acpi, "--register", "rtmr0", NULL);
         g_assert_cmpint(one.status, ==, 0);
         g_assert_cmpuint(strlen(one.out), ==, 97);
-        g_auto(Result) all = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) all = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                  "2G", "--acpi-dir", acpi, "--json", NULL);
         g_assert_cmpint(all.status, ==, 0);
         json_object *o = json_tokener_parse(all.out), *v = NULL;
@@ -465,7 +440,7 @@ static void test_tdx(void)
         g_assert_true(json_object_object_get_ex(o, "layout", &v));
         g_assert_cmpstr(json_object_get_string(v), ==, "edk2-pre-202411");
         json_object_put(o);
-        g_auto(Result) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                  "2G", "--acpi-dir", acpi, "--event-log", "json", NULL);
         g_assert_cmpint(log.status, ==, 0);
         json_object *doc = json_tokener_parse(log.out), *list = NULL;
@@ -479,16 +454,16 @@ static void test_tdx(void)
         json_object_put(doc);
     }
     {
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2X", NULL);
         assert_error(&r, 2, "--memory", "K, M or G");
     }
     {
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, NULL);
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, NULL);
         assert_error(&r, 2, "--memory SIZE is required", NULL);
     }
     {
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2G", "--page-order", "sideways", NULL);
         assert_error(&r, 2, "--page-order", "per-page or per-section");
     }
@@ -496,7 +471,7 @@ static void test_tdx(void)
         /* An SEV-only fixture: the 4 KiB tail of an AmdSev build, whose metadata points
          * outside it. */
         g_autofree char *amd = data_path("fixtures-sev-snp-measure/ovmf_OvmfX64_suffix.bin");
-        g_auto(Result) r = run("measure", "--platform", "tdx", "--firmware", amd, "--memory",
+        g_auto(CcmctlResult) r = run("measure", "--platform", "tdx", "--firmware", amd, "--memory",
                                "2G", "--register", "mrtd", NULL);
         assert_error(&r, 1, "ovmf_OvmfX64_suffix.bin", "past the end");
     }
@@ -512,10 +487,10 @@ static void test_tdx_spec(void)
     g_autofree char *text = g_strdup_printf("[Guest]\nPlatform=tdx\nVCPUs=2\nMemory=2G\n"
                                             "Firmware=%s\n", fw);
     g_assert_true(g_file_set_contents(spec, text, -1, NULL));
-    g_auto(Result) r = run("measure", spec, "--output", "hex", NULL);
+    g_auto(CcmctlResult) r = run("measure", spec, "--output", "hex", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_cmpstr(r.out, ==, TDX_BOOKWORM_PER_PAGE "\n");
-    g_auto(Result) bad = run("measure", spec, "--output", "base64", NULL);
+    g_auto(CcmctlResult) bad = run("measure", spec, "--output", "base64", NULL);
     assert_error(&bad, 2, "hex or json", NULL);
     g_unlink(spec);
     g_rmdir(dir);
@@ -531,7 +506,7 @@ static void test_tdx_verify(void)
     g_autofree char *fw = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
                                                 "OVMF.bookworm.fd", NULL);
     {
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log", q,
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log", q,
                                "--json", NULL);
         g_assert_cmpint(r.status, ==, 0);
         json_object *o = json_tokener_parse(r.out), *v = NULL;
@@ -545,7 +520,7 @@ static void test_tdx_verify(void)
     {
         /* The lite log has no RTMR3 digests, and the quote's firmware is not bookworm's:
          * both differ, exit 1, and the expected MRTDs are shown. */
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", lite, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", lite, "--event-log",
                                lite, "--firmware", fw, NULL);
         g_assert_cmpint(r.status, ==, 1);
         g_assert_nonnull(strstr(r.out, "RTMR0   match"));
@@ -554,7 +529,7 @@ static void test_tdx_verify(void)
         g_assert_nonnull(strstr(r.out, "(per-section)"));
     }
     {
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", fw, "--event-log", q,
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", fw, "--event-log", q,
                                NULL);
         g_assert_cmpint(r.status, ==, 1);
         g_assert_nonnull(strstr(r.err, "expected a TDX quote v4"));
@@ -567,7 +542,7 @@ static void test_tdx_verify(void)
                                                       "ccel.bin", NULL);
         g_autofree char *trixie = g_test_build_filename(G_TEST_DIST, "..", "data", "tdx",
                                                         "OVMF.trixie.fd", NULL);
-        g_auto(Result) ok = run("verify", "--platform", "tdx", "--quote", q, "--event-log", ccel,
+        g_auto(CcmctlResult) ok = run("verify", "--platform", "tdx", "--quote", q, "--event-log", ccel,
                                 "--firmware", trixie, "--memory", "1G", "--json", NULL);
         json_object *o = json_tokener_parse(ok.out), *list = NULL;
         g_assert_nonnull(o);
@@ -585,13 +560,13 @@ static void test_tdx_verify(void)
         g_assert_cmpuint(unknown, ==, 3);
         g_assert_cmpuint(not_predicted, ==, 5); /* RTMR1 without --kernel */
         json_object_put(o);
-        g_auto(Result) wrong = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) wrong = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                    ccel, "--firmware", trixie, "--memory", "2G", NULL);
         g_assert_cmpint(wrong.status, ==, 1);
         g_assert_nonnull(strstr(wrong.out, "first difference: RTMR0 event 1 (TD HOB)"));
     }
     {
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, NULL);
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, NULL);
         g_assert_cmpint(r.status, ==, 2);
         g_assert_nonnull(strstr(r.err, "--event-log"));
     }
@@ -634,7 +609,7 @@ static void test_tdx_verify_events(void)
     g_autofree uint8_t *k = fake_bzimage(&ksize);
     g_autofree char *kernel = write_temp(dir, "bzImage", k, ksize);
     g_autofree char *initrd = write_temp(dir, "initrd", "an initrd", 9);
-    g_auto(Result) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
+    g_auto(CcmctlResult) log = run("measure", "--platform", "tdx", "--firmware", fw, "--memory", "2G",
                              "--vcpus", "2", "--kernel", kernel, "--initrd", initrd, "--append",
                              "console=hvc0", "--acpi-dir", acpi, "--event-log", "json", NULL);
     g_assert_cmpint(log.status, ==, 0);
@@ -642,7 +617,7 @@ static void test_tdx_verify_events(void)
     {
         /* 13 RTMR0, 5 RTMR1, 2 RTMR2 events; all match (the quote is another TD's, so
          * its registers differ and the exit status is 1). */
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
                                "--initrd", initrd, "--append", "console=hvc0", "--acpi-dir",
                                acpi, "--json", NULL);
@@ -659,7 +634,7 @@ static void test_tdx_verify_events(void)
         json_object_put(o);
     }
     {
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
                                "--initrd", initrd, "--append", "console=ttyS0", "--acpi-dir",
                                acpi, "--json", NULL);
@@ -669,7 +644,7 @@ static void test_tdx_verify_events(void)
         /* Without the initrd: on QEMU 10.2+ (assumed) OVMF measures the kernel file as it
          * is, so RTMR1 still matches and the command line (no " initrd=initrd") is the
          * first difference; RTMR2's initrd is missing. */
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
                                "--append", "console=hvc0", "--acpi-dir", acpi, NULL);
         g_assert_cmpint(r.status, ==, 1);
@@ -679,7 +654,7 @@ static void test_tdx_verify_events(void)
     {
         /* On QEMU 9.2 OVMF measures the kernel with the setup header QEMU patched (RAM and
          * initrd placement): RTMR1's kernel image is the first difference. */
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                events, "--firmware", fw, "--memory", "2G", "--kernel", kernel,
                                "--initrd", initrd, "--append", "console=hvc0", "--acpi-dir",
                                acpi, "--qemu-version", "9.2", NULL);
@@ -687,7 +662,7 @@ static void test_tdx_verify_events(void)
         g_assert_nonnull(strstr(r.out, "first difference: RTMR1 event 1 (kernel image"));
     }
     {
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                events, "--firmware", fw, "--memory", "2G", "--qemu-version",
                                "ten", NULL);
         assert_command_error(&r, "verify", 2, "--qemu-version: expected MAJOR.MINOR", NULL);
@@ -699,15 +674,15 @@ static void test_tdx_verify_events(void)
                                                 "Initrd=%s\nCmdline=console=hvc0\n",
                                                 fw, kernel, initrd);
         g_autofree char *spec = write_temp(dir, "td1.guest", text, strlen(text));
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                events, "--acpi-dir", acpi, spec, "--json", NULL);
         g_assert_cmpstr(first_difference(r.out), ==, "(none)");
-        g_auto(Result) both = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) both = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                   events, "--memory", "2G", spec, NULL);
         assert_command_error(&both, "verify", 2, "the guest spec gives", NULL);
         g_autofree char *sev = g_strdup_printf("[Guest]\nPlatform=sev\nFirmware=%s\n", fw);
         g_autofree char *sev_spec = write_temp(dir, "sev.guest", sev, strlen(sev));
-        g_auto(Result) wrong = run("verify", "--platform", "tdx", "--quote", q, sev_spec, NULL);
+        g_auto(CcmctlResult) wrong = run("verify", "--platform", "tdx", "--quote", q, sev_spec, NULL);
         g_assert_cmpint(wrong.status, !=, 0);
         g_assert_nonnull(strstr(wrong.err, "sev.guest"));
         g_unlink(spec);
@@ -715,10 +690,10 @@ static void test_tdx_verify_events(void)
     }
     {
         /* A prediction without its inputs is not a log. */
-        g_auto(Result) p = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
+        g_auto(CcmctlResult) p = run("measure", "--platform", "tdx", "--firmware", fw, "--memory",
                                "2G", "--event-log", "json", NULL);
         g_autofree char *partial = write_temp(dir, "partial.json", p.out, strlen(p.out));
-        g_auto(Result) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tdx", "--quote", q, "--event-log",
                                partial, NULL);
         assert_command_error(&r, "verify", 1, "partial.json: event 8 has a null \"digest\"",
                              NULL);
@@ -746,7 +721,7 @@ static void test_tpm_verify(void)
     {
         /* The log's initrd is not kept (a build product); this stand-in gives the right
          * load options but another initrd digest: every event before it matches. */
-        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
                                "--initrd", initrd, "--append", "console=ttyS0 panic=-1", NULL);
         g_assert_cmpint(r.status, ==, 1);
         g_assert_nonnull(strstr(r.out, "compared with"));
@@ -756,7 +731,7 @@ static void test_tpm_verify(void)
         g_assert_null(strstr(r.out, "load options (command line): log"));
     }
     {
-        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", pcrs,
                                NULL);
         g_assert_cmpint(r.status, ==, 0);
         g_assert_nonnull(strstr(r.out, "first difference: (none)"));
@@ -765,11 +740,11 @@ static void test_tpm_verify(void)
     {
         /* By default one line per PCR: its number, SHA-256 and SHA-384, "-" where not
          * predicted; the same values with --json. */
-        g_auto(Result) t = run("measure", "--platform", "tpm", "--edk2-release", "202608", NULL);
+        g_auto(CcmctlResult) t = run("measure", "--platform", "tpm", "--edk2-release", "202608", NULL);
         g_assert_cmpint(t.status, ==, 3);
         g_assert_true(g_str_has_prefix(t.out, "0 - -\n1 "));
         g_assert_nonnull(strstr(t.out, "50529d96fe4d1afdafb65e7f95bf23c4\n4 "));
-        g_auto(Result) m = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) m = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--json", NULL);
         g_assert_cmpint(m.status, ==, 3);
         json_object *o = json_tokener_parse(m.out), *v = NULL, *pcr = NULL;
@@ -782,33 +757,33 @@ static void test_tpm_verify(void)
         g_assert_null(pcr);
         json_object_put(o);
         g_assert_nonnull(strstr(m.err, "PCR0: PEI firmware volume"));
-        g_auto(Result) u = run("measure", "--platform", "tpm", NULL);
+        g_auto(CcmctlResult) u = run("measure", "--platform", "tpm", NULL);
         assert_error(&u, 2, "--firmware FILE or --edk2-release YYYYMM is required", NULL);
     }
     {
         /* The firmware, QEMU and option-ROM inputs: each bad one named, nothing printed. */
-        g_auto(Result) q = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) q = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--qemu", "/nonexistent/qemu", NULL);
         assert_error(&q, 2, "--qemu needs --memory", NULL);
-        g_auto(Result) s = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) s = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--smp", "2", NULL);
         assert_error(&s, 2, "--qemu-arg and --smp shape the QEMU of --qemu", NULL);
-        g_auto(Result) d = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) d = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--fw-cfg-dir", tmp, NULL);
         assert_command_error(&d, "measure", 1, "etc_table-loader", NULL);
         g_assert_cmpstr(d.out, ==, "");
-        g_auto(Result) o = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) o = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--option-rom", initrd, NULL);
         assert_command_error(&o, "measure", 1, "initrd: ", NULL);
         g_assert_cmpstr(o.out, ==, "");
-        g_auto(Result) f = run("measure", "--platform", "tpm", "--firmware", initrd, NULL);
+        g_auto(CcmctlResult) f = run("measure", "--platform", "tpm", "--firmware", initrd, NULL);
         assert_command_error(&f, "measure", 1, "not an OVMF build ccm knows", NULL);
-        g_auto(Result) n = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) n = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--option-rom", "none", "--event-log", "json", NULL);
         g_assert_cmpint(n.status, ==, 3);
         g_assert_null(strstr(n.out, "option ROM"));
         g_assert_null(strstr(n.err, "PCR2"));
-        g_auto(Result) b = run("measure", "--platform", "tpm", "--edk2-release", "202608",
+        g_auto(CcmctlResult) b = run("measure", "--platform", "tpm", "--edk2-release", "202608",
                                "--option-rom", "none", "--option-rom", initrd, NULL);
         assert_error(&b, 2, "--option-rom none stands alone", NULL);
     }
@@ -819,7 +794,7 @@ static void test_tpm_verify(void)
                                                     NULL);
         g_autofree char *ms_log = g_build_filename(ms, "binary_bios_measurements", NULL);
         g_autofree char *fw_cfg = g_build_filename(ms, "fw-cfg", NULL);
-        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", ms_log,
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tpm", "--event-log", ms_log,
                                "--fw-cfg-dir", fw_cfg, "--option-rom", "none", "--json", NULL);
         /* Verify compares what ccm predicts; the NIC driver's event is not predicted with
          * --option-rom none, and a logged event without a prediction is not flagged. */
@@ -854,7 +829,7 @@ static void test_tpm_verify(void)
                 data[100] ^= 1;
             g_assert_true(g_file_set_contents(to, data, (gssize) size, NULL));
         }
-        g_auto(Result) t = run("verify", "--platform", "tpm", "--event-log", ms_log,
+        g_auto(CcmctlResult) t = run("verify", "--platform", "tpm", "--event-log", ms_log,
                                "--fw-cfg-dir", copy, NULL);
         g_assert_cmpint(t.status, ==, 1);
         g_assert_nonnull(strstr(t.out, "first difference: PCR1 event 4 (ACPI DATA: "
@@ -862,7 +837,7 @@ static void test_tpm_verify(void)
     }
     {
         /* Another boot's PCRs, another command line: both named. */
-        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", other,
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tpm", "--event-log", log, "--pcrs", other,
                                "--initrd", initrd, "--append", "console=ttyS0", "--json", NULL);
         g_assert_cmpint(r.status, ==, 1);
         json_object *o = json_tokener_parse(r.out), *v = NULL;
@@ -884,11 +859,11 @@ static void test_tpm_verify(void)
         gsize size = 0;
         g_assert_true(g_file_get_contents(log, &data, &size, NULL));
         g_assert_true(g_file_set_contents(cut, data, (gssize) size / 2, NULL));
-        g_auto(Result) r = run("verify", "--platform", "tpm", "--event-log", cut, NULL);
+        g_auto(CcmctlResult) r = run("verify", "--platform", "tpm", "--event-log", cut, NULL);
         assert_command_error(&r, "verify", 1, "cut.bin: the record at offset", NULL);
-        g_auto(Result) u = run("verify", "--platform", "tpm", NULL);
+        g_auto(CcmctlResult) u = run("verify", "--platform", "tpm", NULL);
         assert_command_error(&u, "verify", 2, "--event-log FILE is required", NULL);
-        g_auto(Result) k = run("verify", "--platform", "tpm", "--event-log", log, "--kernel",
+        g_auto(CcmctlResult) k = run("verify", "--platform", "tpm", "--event-log", log, "--kernel",
                                initrd, NULL);
         assert_command_error(&k, "verify", 2, "--kernel needs --memory", NULL);
         g_unlink(cut);

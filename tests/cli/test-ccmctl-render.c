@@ -15,40 +15,14 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "cli-test.h"
+
 static char *tmpdir;
 
-typedef struct Result {
-    int status;
-    char *out, *err;
-} Result;
+typedef CcmctlResult Result;
 
-static void result_clear(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, result_clear)
-
-/* `ccmctl ARGS...` with @env (NULL: ours). */
-static Result run_env(char **env, const char *const *args)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    Result r = { 0 };
-
-    g_ptr_array_add(argv, (gpointer) g_getenv("CCMCTL"));
-    for (size_t i = 0; args[i]; i++)
-        g_ptr_array_add(argv, (gpointer) args[i]);
-    g_ptr_array_add(argv, NULL);
-    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r.out, &r.err, &r.status, NULL));
-    g_test_message("%s: stderr: %s", args[0], r.err);
-    g_assert_true(WIFEXITED(r.status));
-    r.status = WEXITSTATUS(r.status);
-    return r;
-}
-
-#define RUN(...) run_env(NULL, (const char *const[]) { __VA_ARGS__, NULL })
-#define RUN_ENV(env, ...) run_env((env), (const char *const[]) { __VA_ARGS__, NULL })
+#define RUN(...) ccmctl_run(NULL, NULL, (const char *const[]) { __VA_ARGS__, NULL })
+#define RUN_ENV(env, ...) ccmctl_run((env), NULL, (const char *const[]) { __VA_ARGS__, NULL })
 
 static char *data(const char *first, ...)
 {
@@ -108,9 +82,9 @@ static const char *message(const Result *r, const char *command)
 static void assert_refused_alike(const char *spec, const char *needle)
 {
     g_autofree char *caps = data("qmp", "11.1_x86_64.replies", NULL);
-    g_auto(Result) m = RUN("measure", spec);
-    g_auto(Result) q = RUN("render", spec, "--qemu", "--caps", caps);
-    g_auto(Result) l = RUN("render", spec, "--libvirt", "--libvirt-version", "12.0.0");
+    g_auto(CcmctlResult) m = RUN("measure", spec);
+    g_auto(CcmctlResult) q = RUN("render", spec, "--qemu", "--caps", caps);
+    g_auto(CcmctlResult) l = RUN("render", spec, "--libvirt", "--libvirt-version", "12.0.0");
 
     g_assert_cmpint(m.status, ==, 1);
     g_assert_nonnull(strstr(m.err, needle));
@@ -135,8 +109,8 @@ static void test_kernel_hashes_firmware(void)
     /* The same firmware without kernel hashes renders (and measures). */
     g_autofree char *caps = data("qmp", "11.1_x86_64.replies", NULL);
     g_autofree char *plain = snp_spec("plain", fw, kernel, NULL, "KernelHashes=no\n");
-    g_auto(Result) m = RUN("measure", plain);
-    g_auto(Result) q = RUN("render", plain, "--qemu", "--caps", caps);
+    g_auto(CcmctlResult) m = RUN("measure", plain);
+    g_auto(CcmctlResult) q = RUN("render", plain, "--qemu", "--caps", caps);
     g_assert_cmpint(m.status, ==, 0);
     g_assert_cmpint(q.status, ==, 0);
     g_assert_null(strstr(q.out, "kernel-hashes"));
@@ -169,7 +143,7 @@ static void test_missing_files(void)
         g_autofree char *quoted = g_strdup_printf("'%s': %s", cases[i].needle_file,
                                                   cases[i].why);
         assert_refused_alike(spec, quoted);
-        g_auto(Result) q = RUN("render", spec, "--qemu", "--caps", "/nonexistent");
+        g_auto(CcmctlResult) q = RUN("render", spec, "--qemu", "--caps", "/nonexistent");
         /* The key is named with its line, and checked before any QEMU is asked. */
         g_autofree char *where = g_strdup_printf("%s:", spec);
         g_assert_true(g_str_has_prefix(message(&q, "render"), where));
@@ -200,15 +174,15 @@ static void test_firmware_search_path(void)
     g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "XDG_CONFIG_HOME", config, TRUE);
 
     g_autofree char *spec = snp_spec("chosen", NULL, kernel, NULL, NULL);
-    g_auto(Result) q = RUN_ENV(env, "render", spec, "--qemu", "--caps", caps, "--explain");
+    g_auto(CcmctlResult) q = RUN_ENV(env, "render", spec, "--qemu", "--caps", caps, "--explain");
     g_assert_cmpint(q.status, ==, 0);
     g_autofree char *bios = g_strdup_printf(" -bios %s ", fw);
     g_assert_nonnull(strstr(q.out, bios));
     g_assert_nonnull(strstr(q.err, "00-ccm-test-snp.json"));
 
-    g_auto(Result) h = RUN_ENV(env, "host-check");
+    g_auto(CcmctlResult) h = RUN_ENV(env, "host-check");
     g_assert_nonnull(strstr(h.out, descriptor));
-    g_auto(Result) hj = RUN_ENV(env, "host-check", "--json");
+    g_auto(CcmctlResult) hj = RUN_ENV(env, "host-check", "--json");
     g_assert_nonnull(strstr(hj.out, descriptor));
 
     g_unlink(descriptor);
@@ -226,7 +200,7 @@ static void test_emulator(void)
     g_autofree char *path = g_strconcat(bin, ":", g_getenv("PATH"), NULL);
     g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "PATH", path, TRUE);
 
-    g_auto(Result) l = RUN_ENV(env, "render", guest, "--libvirt", "--libvirt-version", "12.0.0");
+    g_auto(CcmctlResult) l = RUN_ENV(env, "render", guest, "--libvirt", "--libvirt-version", "12.0.0");
     g_assert_cmpint(l.status, ==, 0);
     g_autofree char *emulator = g_strdup_printf("<emulator>%s</emulator>", qemu);
     g_assert_nonnull(strstr(l.out, emulator));
@@ -239,7 +213,7 @@ static void test_emulator(void)
     g_autofree char *text = g_strdup_printf("[Guest]\nPlatform=none\nFirmware=%s\nQEMU=%s\n",
                                             fw, named);
     g_autofree char *spec = write_spec("named-qemu.guest", text);
-    g_auto(Result) n = RUN_ENV(env, "render", spec, "--libvirt", "--libvirt-version", "12.0.0");
+    g_auto(CcmctlResult) n = RUN_ENV(env, "render", spec, "--libvirt", "--libvirt-version", "12.0.0");
     g_assert_cmpint(n.status, ==, 0);
     g_autofree char *named_emulator = g_strdup_printf("<emulator>%s</emulator>", named);
     g_assert_nonnull(strstr(n.out, named_emulator));
@@ -274,15 +248,15 @@ static void test_id_auth_deterministic(void)
     g_autofree char *keys = g_strdup_printf("IdKey=%s\nAuthorKey=%s\n", id, author);
     g_autofree char *spec = snp_spec("signed", fw, kernel, NULL, keys);
 
-    g_auto(Result) q1 = RUN("render", spec, "--qemu", "--caps", caps);
-    g_auto(Result) q2 = RUN("render", spec, "--qemu", "--caps", caps);
+    g_auto(CcmctlResult) q1 = RUN("render", spec, "--qemu", "--caps", caps);
+    g_auto(CcmctlResult) q2 = RUN("render", spec, "--qemu", "--caps", caps);
     g_assert_cmpint(q1.status, ==, 0);
     g_assert_cmpint(q2.status, ==, 0);
     g_assert_nonnull(strstr(q1.out, "\"id-auth\":\""));
     g_assert_true(strcmp(q1.out, q2.out) == 0); /* kilobytes: no dump */
 
-    g_auto(Result) l1 = RUN("render", spec, "--libvirt", "--libvirt-version", "12.0.0");
-    g_auto(Result) l2 = RUN("render", spec, "--libvirt", "--libvirt-version", "12.0.0");
+    g_auto(CcmctlResult) l1 = RUN("render", spec, "--libvirt", "--libvirt-version", "12.0.0");
+    g_auto(CcmctlResult) l2 = RUN("render", spec, "--libvirt", "--libvirt-version", "12.0.0");
     g_assert_cmpint(l1.status, ==, 0);
     g_assert_nonnull(strstr(l1.out, "<idAuth>"));
     g_assert_true(strcmp(l1.out, l2.out) == 0);
@@ -290,28 +264,15 @@ static void test_id_auth_deterministic(void)
     /* ccmctl snp-id-block signs the same way. */
     static const char measurement[] = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c"
                                       "1d1e1f202122232425262728292a2b2c2d2e2f30";
-    g_auto(Result) s1 = RUN("snp-id-block", "--measurement", measurement, "--policy", "0x30000",
+    g_auto(CcmctlResult) s1 = RUN("snp-id-block", "--measurement", measurement, "--policy", "0x30000",
                             "--id-key", id, "--author-key", author);
-    g_auto(Result) s2 = RUN("snp-id-block", "--measurement", measurement, "--policy", "0x30000",
+    g_auto(CcmctlResult) s2 = RUN("snp-id-block", "--measurement", measurement, "--policy", "0x30000",
                             "--id-key", id, "--author-key", author);
     g_assert_cmpint(s1.status, ==, 0);
     g_assert_cmpstr(s1.out, ==, s2.out);
 
     g_unlink(id);
     g_unlink(author);
-}
-
-static void rm_tree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    for (const char *name; dir && (name = g_dir_read_name(dir));) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-            rm_tree(child);
-        else
-            g_unlink(child);
-    }
-    g_rmdir(path);
 }
 
 int main(int argc, char **argv)
@@ -327,7 +288,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-render/id-auth-deterministic", test_id_auth_deterministic);
     int r = g_test_run();
 
-    rm_tree(tmpdir);
+    ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
     return r;
 }

@@ -9,6 +9,8 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "cli-test.h"
+
 static char *tmpdir;
 
 static int run(char **out, char **err, const char *first, ...)
@@ -16,19 +18,12 @@ static int run(char **out, char **err, const char *first, ...)
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     va_list ap;
 
-    g_ptr_array_add(argv, (char *) g_getenv("CCMCTL"));
     va_start(ap, first);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (char *) a);
     va_end(ap);
     g_ptr_array_add(argv, NULL);
-
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, NULL));
-    g_test_message("stderr: %s", *err);
-    g_assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    return ccmctl_run_status(out, err, (const char *const *) argv->pdata);
 }
 
 static char *new_key(const char *name, const char *curve, int mode)
@@ -178,12 +173,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-snp/policy", test_policy);
     int r = g_test_run();
 
-    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-    for (const char *name; dir && (name = g_dir_read_name(dir));) {
-        g_autofree char *path = g_build_filename(tmpdir, name, NULL);
-        g_unlink(path);
-    }
-    g_rmdir(tmpdir);
+    ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
     return r;
 }

@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <json-c/json.h>
 
+#include "cli-test.h"
+
 static char *tmpdir;
 static char *tokens;
 
@@ -15,19 +17,12 @@ static int run(char **out, char **err, const char *first, ...)
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     va_list ap;
 
-    g_ptr_array_add(argv, (char *) g_getenv("CCMCTL"));
     va_start(ap, first);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (char *) a);
     va_end(ap);
     g_ptr_array_add(argv, NULL);
-
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &status, NULL));
-    g_test_message("stdout: %s\nstderr: %s", *out, *err);
-    g_assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
+    return ccmctl_run_status(out, err, (const char *const *) argv->pdata);
 }
 
 static char *fixture(const char *name)
@@ -401,12 +396,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-verify-cca/guest-spec", test_guest_spec);
     int r = g_test_run();
 
-    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-    for (const char *name; dir && (name = g_dir_read_name(dir));) {
-        g_autofree char *path = g_build_filename(tmpdir, name, NULL);
-        g_unlink(path);
-    }
-    g_rmdir(tmpdir);
+    ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
     g_free(tokens);
     return r;
