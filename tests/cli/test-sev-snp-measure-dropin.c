@@ -21,27 +21,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-enum {
-    COL_ID,
-    COL_MODE,
-    COL_VMM,
-    COL_VCPUS,
-    COL_VCPU_SIG,
-    COL_GUEST_FEATURES,
-    COL_OVMF,
-    COL_KERNEL,
-    COL_INITRD,
-    COL_APPEND,
-    COL_SEED,
-    COL_EXTRA,
-    COL_EXPECTED,
-    COL_SOURCE,
-    N_COLUMNS,
-};
-
-typedef struct Row {
-    char **cols;
-} Row;
+#include "snp-cases.h"
 
 typedef struct Run {
     int status;
@@ -53,13 +33,6 @@ static const char *program;
 static const char *shared_dir;
 static const char *data_dir;
 static char *tmpdir;
-
-static void row_free(gpointer p)
-{
-    Row *row = p;
-    g_strfreev(row->cols);
-    g_free(row);
-}
 
 static void run_clear(Run *r)
 {
@@ -697,31 +670,6 @@ static void test_bad_input(void)
     g_assert_cmpint(g_unlink(trailer_cut), ==, 0);
 }
 
-static GPtrArray *load_rows(const char *path)
-{
-    g_autofree char *text = NULL;
-    g_autoptr(GError) error = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, &error))
-        g_error("%s", error->message);
-    GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    g_assert_true(g_str_has_prefix(lines[0], "id\tmode\tvmm\tvcpus\tvcpu_sig\tguest_features\t"
-                                             "ovmf\tkernel\tinitrd\tappend\t"
-                                             "snp_ovmf_hash_seed\textra\texpected\tsource"));
-    for (size_t i = 1; lines[i]; i++) {
-        if (lines[i][0] == '\0')
-            continue;
-        Row *row = g_new0(Row, 1);
-        row->cols = g_strsplit(lines[i], "\t", -1);
-        if (g_strv_length(row->cols) != N_COLUMNS)
-            g_error("%s:%zu: %u columns, expected %d", path, i + 1, g_strv_length(row->cols),
-                    N_COLUMNS);
-        g_ptr_array_add(rows, row);
-    }
-    return rows;
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -742,7 +690,7 @@ int main(int argc, char **argv)
     g_autofree char *table = g_build_filename(shared_dir ? shared_dir : data_dir, "cases.tsv",
                                               NULL);
     g_test_message("vector table: %s", table);
-    g_autoptr(GPtrArray) rows = load_rows(table);
+    g_autoptr(GPtrArray) rows = snp_cases_load(table);
     for (guint i = 0; i < rows->len; i++) {
         const Row *row = rows->pdata[i];
         g_autofree char *name = g_strdup_printf("/sev-snp-measure/row/%s/%s", row->cols[COL_ID],

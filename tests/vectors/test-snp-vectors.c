@@ -21,39 +21,11 @@
 #include <glib.h>
 
 #include "ccm/measure.h"
+#include "snp-cases.h"
 
 static char *arg_data;
 static char *arg_shared;
 static char *arg_set;
-
-enum {
-    COL_ID,
-    COL_MODE,
-    COL_VMM,
-    COL_VCPUS,
-    COL_VCPU_SIG,
-    COL_GUEST_FEATURES,
-    COL_OVMF,
-    COL_KERNEL,
-    COL_INITRD,
-    COL_APPEND,
-    COL_SEED,
-    COL_EXTRA,
-    COL_EXPECTED,
-    COL_SOURCE,
-    N_COLUMNS,
-};
-
-typedef struct Row {
-    char **cols;
-} Row;
-
-static void row_free(gpointer p)
-{
-    Row *row = p;
-    g_strfreev(row->cols);
-    g_free(row);
-}
 
 static bool given(const char *value)
 {
@@ -263,30 +235,6 @@ static void test_vmsa(gconstpointer data)
                     (uint8_t) expected[i]);
 }
 
-static GPtrArray *load_rows(void)
-{
-    g_autofree char *path = g_build_filename(arg_data, "cases.tsv", NULL);
-    g_autofree char *text = NULL;
-    g_autoptr(GError) error = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, &error))
-        g_error("%s", error->message);
-
-    GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    for (size_t i = 1; lines[i]; i++) {
-        if (lines[i][0] == '\0')
-            continue;
-        Row *row = g_new0(Row, 1);
-        row->cols = g_strsplit(lines[i], "\t", -1);
-        if (g_strv_length(row->cols) != N_COLUMNS)
-            g_error("%s:%zu: %u columns, expected %d", path, i + 1,
-                    g_strv_length(row->cols), N_COLUMNS);
-        g_ptr_array_add(rows, row);
-    }
-    return rows;
-}
-
 int main(int argc, char **argv)
 {
     GOptionEntry entries[] = {
@@ -313,7 +261,8 @@ int main(int argc, char **argv)
         return 77;
     }
 
-    g_autoptr(GPtrArray) rows = load_rows();
+    g_autofree char *cases = g_build_filename(arg_data, "cases.tsv", NULL);
+    g_autoptr(GPtrArray) rows = snp_cases_load(cases);
     unsigned n_rows = 0;
     for (guint i = 0; i < rows->len; i++) {
         const Row *row = rows->pdata[i];
