@@ -27,7 +27,7 @@
  *  - Connections: at most max_connections in all and max_per_uid per uid (root and the
  *    server's own uid are exempt from the latter, bounded by the former), so one user
  *    cannot lock out the others. A connection without an open call that has moved no
- *    byte in idle_timeout_s is closed (a sweep once a second).
+ *    byte in idle_timeout_s is closed (a sweep once a second, while there are clients).
  *  - The log: refusals and drops are rate-limited (RATE_BURST lines per interval, per
  *    kind); what was held back is counted in the next line that is written.
  */
@@ -112,6 +112,7 @@ struct CcmVarlinkCall {
 
 static void connection_process(Connection *c);
 static void connection_close(Connection *c);
+static void sweep_start(CcmVarlinkServer *s);
 
 /* Logs one line of a kind (@rl), unless that kind is over its rate. */
 static void log_limited(RateLimit *rl, int priority, const char *format, ...)
@@ -665,6 +666,7 @@ static gboolean incoming(GSocketService *service, GSocketConnection *conn, GObje
     peer_groups(g_socket_get_fd(g_socket_connection_get_socket(conn)), &c->gid, &c->groups);
     s->connections = g_list_prepend(s->connections, c);
     s->n_connections++;
+    sweep_start(s);
     read_more(c);
     return TRUE;
 }
@@ -780,7 +782,17 @@ static gboolean sweep_idle(gpointer userdata)
             connection_close(c);
         }
     }
-    return G_SOURCE_CONTINUE;
+    if (s->connections)
+        return G_SOURCE_CONTINUE;
+    s->sweep = 0; /* no client: nothing to wake up for until the next one */
+    return G_SOURCE_REMOVE;
+}
+
+/* The sweep runs while there are connections to sweep, so an idle ccmd sleeps. */
+static void sweep_start(CcmVarlinkServer *s)
+{
+    if (!s->sweep && s->limits.idle_timeout_s && s->connections)
+        s->sweep = g_timeout_add_seconds(1, sweep_idle, s);
 }
 
 void ccm_varlink_server_set_limits(CcmVarlinkServer *s, const CcmVarlinkLimits *limits)
@@ -790,8 +802,7 @@ void ccm_varlink_server_set_limits(CcmVarlinkServer *s, const CcmVarlinkLimits *
         g_source_remove(s->sweep);
         s->sweep = 0;
     }
-    if (s->limits.idle_timeout_s)
-        s->sweep = g_timeout_add_seconds(1, sweep_idle, s);
+    sweep_start(s);
 }
 
 guint ccm_varlink_server_n_connections(const CcmVarlinkServer *s)
