@@ -400,13 +400,13 @@ static void check_crl(CcmSnpVerification *v, const char *crl_path, const Chain *
                   crl_path, nt);
         return;
     }
-    X509 *listed[] = { chain->intermediate, vek };
-    const char *names[] = { chain->inter_what, signing_key_name(0) };
+    X509 *const listed[] = { chain->intermediate, vek };
+    const char *const names[] = { chain->inter_what, "VEK" };
     for (size_t i = 0; i < G_N_ELEMENTS(listed); i++) {
         X509_REVOKED *rev = NULL;
         if (listed[i] && X509_CRL_get0_by_cert(crl, &rev, listed[i]) == 1) {
             add_check(v, "crl", CCM_SNP_CHECK_FAILED, "revoked: %s lists the %s", crl_path,
-                      i == 0 ? names[0] : "VEK");
+                      names[i]);
             return;
         }
     }
@@ -582,11 +582,12 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     if (!gather(v, o, &given, &vek, &vek_problem, error))
         return NULL;
 
-    /* The generation from CPUID, when the report has it. */
-    CcmAmdGeneration gen = v->report.version >= 3
-                               ? ccm_amd_generation_from_cpuid(v->report.cpuid_family,
-                                                               v->report.cpuid_model)
-                               : _CCM_AMD_GENERATION_INVALID;
+    /* The generation from CPUID, when the report has it (version 3 and later; a zero
+     * family is read as "not given"). */
+    bool has_cpuid = v->report.version >= 3 && v->report.cpuid_family != 0;
+    CcmAmdGeneration gen = has_cpuid ? ccm_amd_generation_from_cpuid(v->report.cpuid_family,
+                                                                     v->report.cpuid_model)
+                                     : _CCM_AMD_GENERATION_INVALID;
     const uint8_t *raw_tcb = v->raw + 0x180;
 
     if (vek && !vek_extensions(v, vek, &vek_problem))
@@ -599,7 +600,7 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
             v->kds_url = ccm_snp_kds_vcek_url(&v->report, raw_tcb, g);
             add_check(v, "vek", CCM_SNP_CHECK_FAILED,
                       "no VCEK given; AMD's KDS serves this chip's at its reported TCB: %s%s",
-                      v->kds_url, gen >= 0 ? "" : " (a version-2 report does not name its "
+                      v->kds_url, gen >= 0 ? "" : " (the report does not name its "
                                                   "generation: Milan assumed, Genoa otherwise)");
         } else {
             add_check(v, "vek", CCM_SNP_CHECK_FAILED, "no %s given%s", v->signing_key,
@@ -645,7 +646,7 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
                   "%s", ccm_amd_generation_to_string(gen), v->vek.product_name);
     } else if (chain.gen >= 0 && (!chain.why || gen >= 0 || product >= 0)) {
         v->generation = g_strdup(ccm_amd_generation_to_string(chain.gen));
-        if (v->report.version >= 3 && gen < 0)
+        if (has_cpuid && gen < 0)
             add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID family 0x%02x model 0x%02x "
                       "is no SNP generation ccm knows", v->report.cpuid_family,
                       v->report.cpuid_model);

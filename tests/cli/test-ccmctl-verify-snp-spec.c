@@ -78,13 +78,16 @@ static void add_str_ext(X509 *x, const char *oid, const char *s)
     add_raw_ext(x, oid, der, 2 + strlen(s));
 }
 
+/* AMD signs with a 48-byte salt; a test may make a PKI that does not. */
+static int pss_salt = 48;
+
 static void pss_sign(X509 *x, EVP_PKEY *key)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
     g_assert_cmpint(EVP_DigestSignInit(ctx, &pctx, EVP_sha384(), NULL, key), ==, 1);
     g_assert_cmpint(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING), ==, 1);
-    g_assert_cmpint(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 48), ==, 1);
+    g_assert_cmpint(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, pss_salt), ==, 1);
     g_assert_cmpint(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha384()), ==, 1);
     g_assert_cmpint(X509_sign_ctx(x, ctx), >, 0);
     EVP_MD_CTX_free(ctx);
@@ -469,6 +472,29 @@ static void test_turin_vcek(void)
     json_object_put(d);
 }
 
+/* A chain signed with RSASSA-PSS but a 32-byte salt is not AMD's: refused. */
+static void test_pss_parameters(void)
+{
+    g_autofree char *spec = g_build_filename(guests, "sev-snp.guest", NULL);
+    const Tcb tcb = { .bl = 9, .tee = 0, .snp = 21, .ucode = 0x84 };
+    g_auto(Pki) p = { 0 };
+    pss_salt = 32;
+    pki_make(&p, "salt", "Genoa", true, &tcb, NULL, 0);
+    pss_salt = 48;
+    uint8_t r[1184];
+    report_for_spec(spec, r, 0x19, 0x11, 1);
+    put_tcb(r, &tcb, false);
+    sign_report(r, p.vek_key);
+    g_autofree char *report = write_report("salt.bin", r);
+    int status = -1;
+    json_object *a = verify_json(&status, report, &p, NULL, NULL, NULL);
+    g_assert_cmpint(status, ==, 1);
+    g_assert_cmpstr(check(a, "chain"), ==, "failed");
+    g_assert_cmpstr(check(a, "signature"), ==, "ok");
+    g_assert_nonnull(strstr(json_object_to_json_string(a), "salt 32"));
+    json_object_put(a);
+}
+
 static X509_CRL *make_crl(EVP_PKEY *key, X509 *issuer, long revoked_serial)
 {
     X509_CRL *crl = X509_CRL_new();
@@ -554,6 +580,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-verify-snp/signing-key-flag", test_signing_key_flag);
     g_test_add_func("/ccmctl-verify-snp/turin-vcek", test_turin_vcek);
     g_test_add_func("/ccmctl-verify-snp/crl", test_crl);
+    g_test_add_func("/ccmctl-verify-snp/pss-parameters", test_pss_parameters);
     int r = g_test_run();
     ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
