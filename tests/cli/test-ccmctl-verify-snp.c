@@ -305,6 +305,44 @@ static void test_cross_chip(void)
     g_assert_cmpstr(check_result(&b, "chip-id"), ==, "failed");
 }
 
+static void copy_file(const char *src, const char *dst)
+{
+    g_autoptr(GBytes) b = read_bytes(src);
+    g_assert_true(g_file_set_contents(dst, g_bytes_get_data(b, NULL),
+                                      (gssize) g_bytes_get_size(b), NULL));
+}
+
+/* A report under another generation's chain: Genoa's ASK and ARK offered for a Milan
+ * VCEK, and (as roots) Milan's ASK under Genoa's ARK. */
+static void test_other_generation(void)
+{
+    g_autofree char *report = vec("snp/virtee/report_milan.hex");
+    g_autofree char *vcek = vec("snp/virtee/vcek_milan.der");
+    g_autofree char *genoa_ask = vec("amd/genoa/ask.pem");
+    g_autofree char *genoa_ark = vec("amd/genoa/ark.pem");
+    g_autofree char *milan_ask = vec("amd/milan/ask.pem");
+
+    g_autofree char *chain = g_build_filename(tmpdir, "genoa-chain.pem", NULL);
+    g_autoptr(GBytes) a = read_bytes(genoa_ask);
+    g_autoptr(GBytes) k = read_bytes(genoa_ark);
+    g_autoptr(GString) bundle = g_string_new_len(g_bytes_get_data(a, NULL),
+                                                 (gssize) g_bytes_get_size(a));
+    g_string_append_len(bundle, g_bytes_get_data(k, NULL), (gssize) g_bytes_get_size(k));
+    g_assert_true(g_file_set_contents(chain, bundle->str, (gssize) bundle->len, NULL));
+    g_auto(Run) r = verify("--report", report, "--vcek", vcek, "--chain", chain, NULL);
+    assert_refused(&r, "chain", TRUE, "SEV-Genoa");
+
+    g_autofree char *roots = g_build_filename(tmpdir, "mixed-roots", "milan", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(roots, 0700), ==, 0);
+    g_autofree char *ark_dst = g_build_filename(roots, "ark.pem", NULL);
+    g_autofree char *ask_dst = g_build_filename(roots, "ask.pem", NULL);
+    copy_file(genoa_ark, ark_dst);
+    copy_file(milan_ask, ask_dst);
+    g_autofree char *roots_dir = g_path_get_dirname(roots);
+    g_auto(Run) m = verify("--report", report, "--vcek", vcek, "--roots", roots_dir, NULL);
+    assert_refused(&m, "chain", TRUE, "ASK <- ARK");
+}
+
 static void test_invalid_vceks(void)
 {
     g_autofree char *report = vec("snp/trustee/test-report.bin");
@@ -531,6 +569,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-verify-snp/trustee-vlek", test_trustee_vlek);
     g_test_add_func("/ccmctl-verify-snp/vcek-under-asvk", test_vcek_under_asvk);
     g_test_add_func("/ccmctl-verify-snp/cross-chip", test_cross_chip);
+    g_test_add_func("/ccmctl-verify-snp/other-generation", test_other_generation);
     g_test_add_func("/ccmctl-verify-snp/invalid-vceks", test_invalid_vceks);
     g_test_add_func("/ccmctl-verify-snp/mutations", test_mutations);
     g_test_add_func("/ccmctl-verify-snp/truncated", test_truncated);
