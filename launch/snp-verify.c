@@ -12,7 +12,8 @@
  *                used instead of the built-in ones, and must chain to the same ARK.
  *   validity     every certificate of the chain at options->at (or now)
  *   crl          the ARK-signed CRL, when given, lists neither the intermediate nor the VEK
- *   signature    ECDSA P-384 SHA-384 over bytes 0..0x29f with the VEK's key
+ *   signature    ECDSA P-384 SHA-384 over bytes 0..0x29f with the VEK's key; the bytes
+ *                after R and S (0x330..0x49f) must be zero
  *   tcb          REPORTED_TCB (not CURRENT or COMMITTED) equals the VEK's SPLs, in Turin's
  *                layout on Turin
  *   chip-id      a VCEK's hwID equals CHIP_ID (its first 8 bytes on Turin)
@@ -674,7 +675,16 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     (void) check_validity(v, certs, names, G_N_ELEMENTS(certs), at);
     check_crl(v, o->crl_path, &chain, vek, at);
 
-    if (ccm_snp_report_verify(v->raw, X509_get0_pubkey(vek), &err) < 0)
+    /* The signature covers 0x000-0x29f; R and S take 0x2a0-0x32f; AMD leaves the rest
+     * zero. Bytes there would be unsigned data riding along: refused. */
+    const size_t tail = CCM_SNP_REPORT_SIGNED + 2 * CCM_SNP_SIGNATURE_COMPONENT;
+    bool tail_zero = true;
+    for (size_t i = tail; i < CCM_SNP_REPORT_SIZE; i++)
+        tail_zero &= v->raw[i] == 0;
+    if (!tail_zero)
+        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "bytes 0x%zx-0x%x after the signature "
+                  "are not zero (nothing signs them)", tail, CCM_SNP_REPORT_SIZE - 1);
+    else if (ccm_snp_report_verify(v->raw, X509_get0_pubkey(vek), &err) < 0)
         add_check(v, "signature", CCM_SNP_CHECK_FAILED, "%s", err.message);
     else
         add_check(v, "signature", CCM_SNP_CHECK_OK, "ECDSA P-384 SHA-384 by the %s",

@@ -477,6 +477,37 @@ static void test_truncated(void)
     assert_refused(&e, "chain", TRUE, "signature does not verify");
 }
 
+/* Bit flips all over a report and its VCEK: each is refused cleanly (exit 1, a document,
+ * a failed check), never accepted and never a crash. */
+static void test_bit_flips(void)
+{
+    g_autofree char *report = vec("snp/trustee/test-report.bin");
+    g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
+    g_autoptr(GBytes) r = read_bytes(report);
+    g_autoptr(GBytes) c = read_bytes(vcek);
+    for (gsize pos = 0; pos < 1184; pos += 37) {
+        g_autofree guint8 *d = g_memdup2(g_bytes_get_data(r, NULL), 1184);
+        d[pos] ^= (guint8) (1u << (pos % 8));
+        g_autofree char *name = g_strdup_printf("flip-report-%zu.bin", pos);
+        g_autofree char *path = scratch(name, d, 1184);
+        g_auto(Run) v = verify("--report", path, "--vcek", vcek, NULL);
+        g_test_message("report byte 0x%zx: %s", pos, str(v.doc, "first_failure"));
+        g_assert_false(verified(&v));
+        g_assert_cmpint(v.status, ==, 1);
+    }
+    gsize size = g_bytes_get_size(c);
+    for (gsize pos = 0; pos < size; pos += 41) {
+        g_autofree guint8 *d = g_memdup2(g_bytes_get_data(c, NULL), size);
+        d[pos] ^= (guint8) (1u << (pos % 8));
+        g_autofree char *name = g_strdup_printf("flip-vcek-%zu.der", pos);
+        g_autofree char *path = scratch(name, d, size);
+        g_auto(Run) v = verify("--report", report, "--vcek", path, NULL);
+        g_test_message("VCEK byte %zu: %s", pos, str(v.doc, "first_failure"));
+        g_assert_false(verified(&v));
+        g_assert_cmpint(v.status, ==, 1);
+    }
+}
+
 static void test_no_vcek(void)
 {
     /* Version 3 (CPUID: Milan) and version 2 (generation unknown): the KDS URL of this
@@ -573,6 +604,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ccmctl-verify-snp/invalid-vceks", test_invalid_vceks);
     g_test_add_func("/ccmctl-verify-snp/mutations", test_mutations);
     g_test_add_func("/ccmctl-verify-snp/truncated", test_truncated);
+    g_test_add_func("/ccmctl-verify-snp/bit-flips", test_bit_flips);
     g_test_add_func("/ccmctl-verify-snp/no-vcek", test_no_vcek);
     g_test_add_func("/ccmctl-verify-snp/expected-json", test_expected_json);
     g_test_add_func("/ccmctl-verify-snp/usage", test_usage);
