@@ -555,6 +555,105 @@ static gboolean vek_extensions(CcmSnpVerification *v, X509 *vek, char **ret_prob
     return TRUE;
 }
 
+/* The "vek" row when there is no usable VEK, with the KDS URL of a VCEK report's. */
+static void missing_vek(CcmSnpVerification *v, const char *problem, CcmAmdGeneration gen)
+{
+    if (problem) {
+        add_check(v, "vek", CCM_SNP_CHECK_FAILED, "%s", problem);
+    } else if (strcmp(v->signing_key, "VCEK") == 0) {
+        const char *g = gen >= 0 ? ccm_amd_generation_to_string(gen) : "Milan";
+        v->kds_url = ccm_snp_kds_vcek_url(&v->report, v->raw + 0x180, g);
+        add_check(v, "vek", CCM_SNP_CHECK_FAILED,
+                  "no VCEK given; AMD's KDS serves this chip's at its reported TCB: %s%s",
+                  v->kds_url, gen >= 0 ? "" : " (the report does not name its "
+                                              "generation: Milan assumed, Genoa otherwise)");
+    } else {
+        add_check(v, "vek", CCM_SNP_CHECK_FAILED, "no %s given%s", v->signing_key,
+                  strcmp(v->signing_key, "VLEK") == 0 ? " (VLEKs come from the cloud "
+                                                        "provider, not from AMD's KDS)"
+                                                      : "");
+    }
+    v->generation = g_strdup(ccm_amd_generation_to_string(gen));
+    v->verified = false;
+}
+
+/* The "generation" and "chain" rows: the chain of the generation CPUID names (@gen), else
+ * the VEK's productName (@product), else the first generation whose chain verifies. */
+static void check_generation_and_chain(CcmSnpVerification *v, X509 *vek, CcmAmdGeneration gen,
+                                       bool has_cpuid, CcmAmdGeneration product,
+                                       const CcmAmdRoots *roots, const Given *given,
+                                       Chain *chain)
+{
+    const char *gen_from = NULL;
+    *chain = (Chain) { .gen = _CCM_AMD_GENERATION_INVALID };
+    if (gen >= 0) {
+        gen_from = "CPUID";
+        try_chain(vek, v->vek.kind, gen, roots, given, chain);
+    } else if (product >= 0) {
+        gen_from = "the VEK's productName";
+        try_chain(vek, v->vek.kind, product, roots, given, chain);
+    } else {
+        gen_from = "the chain";
+        for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
+            Chain c;
+            try_chain(vek, v->vek.kind, (CcmAmdGeneration) g, roots, given, &c);
+            if (!c.why || g == 0) {
+                g_free(chain->why);
+                *chain = c;
+            } else {
+                g_free(c.why);
+            }
+            if (!chain->why)
+                break;
+        }
+    }
+    if (gen >= 0 && product >= 0 && gen != product) {
+        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID says %s, the VEK's productName "
+                  "%s", ccm_amd_generation_to_string(gen), v->vek.product_name);
+    } else if (chain->gen >= 0 && (!chain->why || gen >= 0 || product >= 0)) {
+        v->generation = g_strdup(ccm_amd_generation_to_string(chain->gen));
+        if (has_cpuid && gen < 0)
+            add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID family 0x%02x model 0x%02x "
+                      "is no SNP generation ccm knows", v->report.cpuid_family,
+                      v->report.cpuid_model);
+        else
+            add_check(v, "generation", CCM_SNP_CHECK_OK, "%s (from %s)", v->generation,
+                      gen_from);
+    } else {
+        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "no AMD generation's chain verifies "
+                  "the %s", ccm_snp_vek_kind_to_string(v->vek.kind));
+    }
+    if (chain->why) {
+        add_check(v, "chain", CCM_SNP_CHECK_FAILED, "%s", chain->why);
+    } else {
+        g_autofree char *icn = cert_cn(chain->intermediate, false);
+        g_autofree char *acn = cert_cn(chain->ark, false);
+        add_check(v, "chain", CCM_SNP_CHECK_OK, "%s <- %s (%s) <- ARK (%s, pinned, %s)",
+                  ccm_snp_vek_kind_to_string(v->vek.kind), chain->inter_what, icn, acn,
+                  roots->source);
+    }
+}
+
+/* The "signature" row: the bytes after R and S must be zero, the ECDSA signature verify. */
+static void check_signature(CcmSnpVerification *v, X509 *vek)
+{
+    /* The signature covers 0x000-0x29f; R and S take 0x2a0-0x32f; AMD leaves the rest
+     * zero. Bytes there would be unsigned data riding along: refused. */
+    const size_t tail = CCM_SNP_REPORT_SIGNED + 2 * CCM_SNP_SIGNATURE_COMPONENT;
+    bool tail_zero = true;
+    for (size_t i = tail; i < CCM_SNP_REPORT_SIZE; i++)
+        tail_zero &= v->raw[i] == 0;
+    CcmError err = { 0 };
+    if (!tail_zero)
+        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "bytes 0x%zx-0x%x after the signature "
+                  "are not zero (nothing signs them)", tail, CCM_SNP_REPORT_SIZE - 1);
+    else if (ccm_snp_report_verify(v->raw, X509_get0_pubkey(vek), &err) < 0)
+        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "%s", err.message);
+    else
+        add_check(v, "signature", CCM_SNP_CHECK_OK, "ECDSA P-384 SHA-384 by the %s",
+                  ccm_snp_vek_kind_to_string(v->vek.kind));
+}
+
 CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, const char *name,
                                           const CcmSnpVerifyOptions *options, GError **error)
 {
@@ -589,85 +688,21 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     CcmAmdGeneration gen = has_cpuid ? ccm_amd_generation_from_cpuid(v->report.cpuid_family,
                                                                      v->report.cpuid_model)
                                      : _CCM_AMD_GENERATION_INVALID;
-    const uint8_t *raw_tcb = v->raw + 0x180;
 
     if (vek && !vek_extensions(v, vek, &vek_problem))
         g_clear_pointer(&vek, X509_free);
     if (!vek) {
-        if (vek_problem) {
-            add_check(v, "vek", CCM_SNP_CHECK_FAILED, "%s", vek_problem);
-        } else if (strcmp(v->signing_key, "VCEK") == 0) {
-            const char *g = gen >= 0 ? ccm_amd_generation_to_string(gen) : "Milan";
-            v->kds_url = ccm_snp_kds_vcek_url(&v->report, raw_tcb, g);
-            add_check(v, "vek", CCM_SNP_CHECK_FAILED,
-                      "no VCEK given; AMD's KDS serves this chip's at its reported TCB: %s%s",
-                      v->kds_url, gen >= 0 ? "" : " (the report does not name its "
-                                                  "generation: Milan assumed, Genoa otherwise)");
-        } else {
-            add_check(v, "vek", CCM_SNP_CHECK_FAILED, "no %s given%s", v->signing_key,
-                      strcmp(v->signing_key, "VLEK") == 0 ? " (VLEKs come from the cloud "
-                                                            "provider, not from AMD's KDS)"
-                                                          : "");
-        }
-        v->generation = g_strdup(ccm_amd_generation_to_string(gen));
-        v->verified = false;
+        missing_vek(v, vek_problem, gen);
         return g_steal_pointer(&v);
     }
     add_check(v, "vek", CCM_SNP_CHECK_OK, "%s from %s, productName %s",
               ccm_snp_vek_kind_to_string(v->vek.kind), v->vek_source,
               v->vek.product_name[0] ? v->vek.product_name : "(none)");
 
-    /* Generation: CPUID, else productName, else whichever chain verifies. */
     CcmAmdGeneration product = ccm_amd_generation_from_product(v->vek.product_name);
-    Chain chain = { .gen = _CCM_AMD_GENERATION_INVALID };
-    const char *gen_from = NULL;
-    if (gen >= 0) {
-        gen_from = "CPUID";
-        try_chain(vek, v->vek.kind, gen, roots, &given, &chain);
-    } else if (product >= 0) {
-        gen_from = "the VEK's productName";
-        try_chain(vek, v->vek.kind, product, roots, &given, &chain);
-    } else {
-        gen_from = "the chain";
-        for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
-            Chain c;
-            try_chain(vek, v->vek.kind, (CcmAmdGeneration) g, roots, &given, &c);
-            if (!c.why || g == 0) {
-                g_free(chain.why);
-                chain = c;
-            } else {
-                g_free(c.why);
-            }
-            if (!chain.why)
-                break;
-        }
-    }
-    if (gen >= 0 && product >= 0 && gen != product) {
-        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID says %s, the VEK's productName "
-                  "%s", ccm_amd_generation_to_string(gen), v->vek.product_name);
-    } else if (chain.gen >= 0 && (!chain.why || gen >= 0 || product >= 0)) {
-        v->generation = g_strdup(ccm_amd_generation_to_string(chain.gen));
-        if (has_cpuid && gen < 0)
-            add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID family 0x%02x model 0x%02x "
-                      "is no SNP generation ccm knows", v->report.cpuid_family,
-                      v->report.cpuid_model);
-        else
-            add_check(v, "generation", CCM_SNP_CHECK_OK, "%s (from %s)", v->generation,
-                      gen_from);
-    } else {
-        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "no AMD generation's chain verifies "
-                  "the %s", ccm_snp_vek_kind_to_string(v->vek.kind));
-    }
-    if (chain.why) {
-        add_check(v, "chain", CCM_SNP_CHECK_FAILED, "%s", chain.why);
-    } else {
-        g_autofree char *icn = cert_cn(chain.intermediate, false);
-        g_autofree char *acn = cert_cn(chain.ark, false);
-        add_check(v, "chain", CCM_SNP_CHECK_OK, "%s <- %s (%s) <- ARK (%s, pinned, %s)",
-                  ccm_snp_vek_kind_to_string(v->vek.kind), chain.inter_what, icn, acn,
-                  roots->source);
-    }
-    g_free(chain.why);
+    Chain chain;
+    check_generation_and_chain(v, vek, gen, has_cpuid, product, roots, &given, &chain);
+    g_clear_pointer(&chain.why, g_free);
 
     X509 *const certs[] = { vek, chain.intermediate, chain.ark };
     const char *const names[] = { ccm_snp_vek_kind_to_string(v->vek.kind), chain.inter_what,
@@ -675,23 +710,10 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     (void) check_validity(v, certs, names, G_N_ELEMENTS(certs), at);
     check_crl(v, o->crl_path, &chain, vek, at);
 
-    /* The signature covers 0x000-0x29f; R and S take 0x2a0-0x32f; AMD leaves the rest
-     * zero. Bytes there would be unsigned data riding along: refused. */
-    const size_t tail = CCM_SNP_REPORT_SIGNED + 2 * CCM_SNP_SIGNATURE_COMPONENT;
-    bool tail_zero = true;
-    for (size_t i = tail; i < CCM_SNP_REPORT_SIZE; i++)
-        tail_zero &= v->raw[i] == 0;
-    if (!tail_zero)
-        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "bytes 0x%zx-0x%x after the signature "
-                  "are not zero (nothing signs them)", tail, CCM_SNP_REPORT_SIZE - 1);
-    else if (ccm_snp_report_verify(v->raw, X509_get0_pubkey(vek), &err) < 0)
-        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "%s", err.message);
-    else
-        add_check(v, "signature", CCM_SNP_CHECK_OK, "ECDSA P-384 SHA-384 by the %s",
-                  ccm_snp_vek_kind_to_string(v->vek.kind));
+    check_signature(v, vek);
 
     bool turin = chain.gen == CCM_AMD_TURIN || gen == CCM_AMD_TURIN || product == CCM_AMD_TURIN;
-    check_tcb(v, raw_tcb, turin);
+    check_tcb(v, v->raw + 0x180, turin);
     check_chip_id(v);
 
     const char *kind = ccm_snp_vek_kind_to_string(v->vek.kind);
