@@ -154,7 +154,8 @@ static void pki_make(Pki *p, const char *name, const char *gen, bool vlek, const
     pss_sign(p->vek, p->inter_key);
 
     p->roots = g_build_filename(tmpdir, name, "roots", NULL);
-    g_autofree char *gdir = g_build_filename(p->roots, g_ascii_strdown(gen, -1), NULL);
+    g_autofree char *lower = g_ascii_strdown(gen, -1);
+    g_autofree char *gdir = g_build_filename(p->roots, lower, NULL);
     g_assert_cmpint(g_mkdir_with_parents(gdir, 0700), ==, 0);
     g_autofree char *ark_path = g_build_filename(gdir, "ark.pem", NULL);
     g_autofree char *inter_path = g_build_filename(gdir, vlek ? "asvk.pem" : "ask.pem", NULL);
