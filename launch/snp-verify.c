@@ -229,6 +229,13 @@ typedef struct Given {
     GPtrArray *arks;            /* X509, self-issued */
 } Given;
 
+static void given_clear(Given *g)
+{
+    g_clear_pointer(&g->intermediates, g_ptr_array_unref);
+    g_clear_pointer(&g->arks, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Given, given_clear)
+
 static void given_add(Given *g, X509 *x)
 {
     g_ptr_array_add(is_self_issued(x) ? g->arks : g->intermediates, X509_dup(x));
@@ -674,9 +681,8 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     g_autoptr(CcmAmdRoots) roots = ccm_amd_roots_load(o->roots_dir, error);
     if (!roots)
         return NULL;
-    Given given = { g_ptr_array_new_with_free_func((GDestroyNotify) X509_free),
-                    g_ptr_array_new_with_free_func((GDestroyNotify) X509_free) };
-    g_autoptr(GPtrArray) given_inter = given.intermediates, given_arks = given.arks;
+    g_auto(Given) given = { g_ptr_array_new_with_free_func((GDestroyNotify) X509_free),
+                            g_ptr_array_new_with_free_func((GDestroyNotify) X509_free) };
     g_autoptr(X509) vek = NULL;
     g_autofree char *vek_problem = NULL;
     if (!gather(v, o, &given, &vek, &vek_problem, error))
