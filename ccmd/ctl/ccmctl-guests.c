@@ -17,8 +17,6 @@
 #include "json-document.h"
 #include "varlink-client.h"
 
-#define DEFAULT_SOCKET "/run/ccmd/io.ccm.Manager"
-
 typedef struct Command {
     const char *name;
     const char *args;        /* "NAME", "SPEC" or "" */
@@ -200,7 +198,7 @@ int ccmctl_guest_command(int argc, char **argv)
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket,
-          "ccmd's socket (default $CCMD_SOCKET or " DEFAULT_SOCKET ")", "PATH" },
+          "ccmd's socket (default $CCMD_SOCKET or " CCMCTL_DEFAULT_SOCKET ")", "PATH" },
         { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
           "stop: seconds to wait for the power-off before quitting QEMU", "SECONDS" },
         { NULL },
@@ -264,7 +262,7 @@ int ccmctl_guest_command(int argc, char **argv)
     }
 
     const char *path = socket ? socket : g_getenv("CCMD_SOCKET");
-    g_autoptr(CcmVarlinkClient) client = ccm_varlink_client_connect(path ? path : DEFAULT_SOCKET,
+    g_autoptr(CcmVarlinkClient) client = ccm_varlink_client_connect(path ? path : CCMCTL_DEFAULT_SOCKET,
                                                                     &error);
     if (!client) {
         json_object_put(params);

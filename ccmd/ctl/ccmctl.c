@@ -23,6 +23,7 @@ static const struct {
     { "stop", ccmctl_guest_command, "power a guest off" },
     { "kill", ccmctl_guest_command, "end a guest's QEMU now" },
     { "monitor", ccmctl_guest_command, "follow the guests' state changes" },
+    { "drift", ccmctl_drift, "preview which guests' measurements a firmware or QEMU upgrade changes" },
     { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "verify", ccmctl_verify, "compare a TD quote and event log, or a CCA token, with what is expected" },
