@@ -339,9 +339,9 @@ int ccmctl_drift(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "with-firmware", 0, 0, G_OPTION_ARG_FILENAME, &firmware,
-          "Preview this firmware image in place of the guests' image of the same file name "
-          "(or of INSTALLED alone)",
-          "[INSTALLED=]FILE" },
+          "Preview this firmware image (FILE: in place of the guests' image of the same file "
+          "name; INSTALLED=FILE: of that image alone)",
+          "FILE" },
         { "with-qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
           "Preview this QEMU binary in place of the QEMU of the guests of its architecture",
           "FILE" },
