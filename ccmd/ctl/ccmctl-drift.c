@@ -296,7 +296,13 @@ static int detected(const char *socket, gboolean json, int argc, char **argv)
     int status = CCMCTL_EXIT_OK;
     for (size_t i = 0; i < json_object_array_length(records); i++) {
         CcmGuestDriftState state;
-        if (!ccm_guest_drift_read(json_object_array_get_idx(records, i), &state, &error))
+        json_object *rec = json_object_array_get_idx(records, i);
+        if (!string_of(rec, "name")) {
+            g_set_error_literal(&error, CCM_VARLINK_ERROR, CCM_VARLINK_ERROR_PROTOCOL,
+                                "ccmd sent a Guest record without a name");
+            return ccmctl_fail("drift", error);
+        }
+        if (!ccm_guest_drift_read(rec, &state, &error))
             return ccmctl_fail("drift", error);
         if (state == CCM_GUEST_DRIFT_DRIFT || state == CCM_GUEST_DRIFT_REFUSED)
             status = CCMCTL_EXIT_CHANGES;
