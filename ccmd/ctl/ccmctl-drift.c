@@ -27,6 +27,7 @@ typedef struct DriftGuest {
     char *source;       /* "file" or "ccmd" */
     char *spec;         /* the spec file; "libvirt:DOMAIN" for a domain ccmd follows */
     char *registered;   /* ccmd's measurement, or NULL */
+    char *platform;     /* ccmd's platform, or NULL */
     CcmDriftPreview *preview;
     char *note;         /* one sentence to read beside the result, or NULL */
 } DriftGuest;
@@ -38,6 +39,7 @@ static void drift_guest_free(gpointer data)
     g_free(g->source);
     g_free(g->spec);
     g_free(g->registered);
+    g_free(g->platform);
     ccm_drift_preview_free(g->preview);
     g_free(g->note);
     g_free(g);
@@ -123,6 +125,10 @@ static void preview_guest(DriftGuest *g, const CcmPlanReplacement *r, GError **e
         g->preview = g_new0(CcmDriftPreview, 1);
         g->preview->result = CCM_DRIFT_FAILED;
         g->preview->reason = g_strdup(e->message);
+        /* The platform ccmd knows it by, when the spec says nothing. */
+        for (int p = 0; g->platform && p < _CCM_GUEST_PLATFORM_MAX; p++)
+            if (strcmp(g->platform, ccm_guest_platform_to_string((CcmGuestPlatform) p)) == 0)
+                g->preview->platform = (CcmGuestPlatform) p;
         return;
     }
     if (!g->name)
@@ -266,6 +272,7 @@ static int preview(const char *firmware, const char *qemu, const char *socket, g
             g->source = g_strdup("ccmd");
             g->spec = g_strdup(spec);
             g->registered = g_strdup(string_of(rec, "measurement"));
+            g->platform = g_strdup(string_of(rec, "platform"));
             g_ptr_array_add(guests, g);
         }
     }
