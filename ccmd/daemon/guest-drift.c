@@ -17,8 +17,8 @@
  *     for an info line. Different values are a drift, handled per OnDrift=:
  *       register-both  the union of old and new values is registered: a running guest
  *                      keeps attesting with the old, its next boot with the new. A
- *                      guest that is not running gets the same (one rule; its next
- *                      start registers only the new ones anyway);
+ *                      guest that is not running (nothing attests with its old value)
+ *                      is only reported: its next start registers the new value;
  *       alert          reported, the registration is unchanged;
  *       refuse         reported as "refused"; the next start is refused until the
  *                      operator accepts it (Start with accept_drift).
@@ -582,16 +582,21 @@ void ccm_guest_drift_check(CcmGuest *g)
 
     CcmOnDrift policy = ccm_guest_spec(g)->on_drift;
     const char *state = policy == CCM_ON_DRIFT_REFUSE ? "refused" : "drift";
+    /* Only a guest that runs (or may: paused, being ended) attests with the old value;
+     * one that does not gets the new value alone at its next start. */
+    bool register_both = policy == CCM_ON_DRIFT_REGISTER_BOTH && ccm_guest_is_active(g);
     bool again = g_strcmp0(d->state, state) == 0 && same_changes(d->changed, changed) &&
                  g_strcmp0(d->new_measurement, measurement) == 0;
-    if (again && !(policy == CCM_ON_DRIFT_REGISTER_BOTH && !d->both_registered)) {
+    if (again && !(register_both && !d->both_registered)) {
         /* Seen already (another touch of the new file). */
         return;
     }
     if (!again) {
         set_drift(g, state, changed, measurement, values);
-        const char *what = policy == CCM_ON_DRIFT_REGISTER_BOTH
-                               ? "changed: registering the new value beside the old one"
+        const char *what = register_both ? "changed: registering the new value beside the old one"
+                           : policy == CCM_ON_DRIFT_REGISTER_BOTH
+                               ? "changed: the guest is not running; its next start registers "
+                                 "the new value"
                            : policy == CCM_ON_DRIFT_ALERT
                                ? "changed: reported only (OnDrift=alert)"
                                : "changed: the next start is refused until the drift is accepted";
@@ -599,7 +604,7 @@ void ccm_guest_drift_check(CcmGuest *g)
         save(g);
         ccm_manager_guest_changed(ccm_guest_manager(g), g);
     }
-    if (policy == CCM_ON_DRIFT_REGISTER_BOTH) {
+    if (register_both) {
         g_autoptr(GHashTable) both = values_union(d->values, values);
         register_values(g, both, true);
     }
@@ -723,15 +728,19 @@ gboolean ccm_guest_drift_may_start(CcmGuest *g, bool accept, GPtrArray **ret_inp
     return TRUE;
 }
 
+typedef struct Recheck {
+    CcmManager *manager;
+    char *name;
+} Recheck;
+
 static gboolean recheck_later(gpointer userdata)
 {
-    CcmManager *m = ((gpointer *) userdata)[0];
-    char *name = ((gpointer *) userdata)[1];
-    CcmGuest *g = g_hash_table_lookup(m->guests, name);
+    Recheck *r = userdata;
+    CcmGuest *g = g_hash_table_lookup(r->manager->guests, r->name);
     if (g)
         ccm_guest_drift_check(g);
-    g_free(name);
-    g_free(userdata);
+    g_free(r->name);
+    g_free(r);
     return G_SOURCE_REMOVE;
 }
 
@@ -749,10 +758,10 @@ void ccm_guest_drift_started(CcmGuest *g, GPtrArray *inputs, const char *measure
     save(g);
     if (d->recheck) {
         d->recheck = false;
-        gpointer *data = g_new0(gpointer, 2);
-        data[0] = ccm_guest_manager(g);
-        data[1] = g_strdup(ccm_guest_name(g));
-        g_idle_add(recheck_later, data);
+        Recheck *r = g_new0(Recheck, 1);
+        r->manager = ccm_guest_manager(g);
+        r->name = g_strdup(ccm_guest_name(g));
+        g_idle_add(recheck_later, r);
     }
 }
 
