@@ -76,7 +76,61 @@ static bool problem(CcmPlanInput *in, const char *format, ...)
     return false;
 }
 
-bool ccm_plan_input_identify(CcmPlanInput *in)
+typedef struct CachedDigest {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+    char *sha256;
+} CachedDigest;
+
+struct CcmInputCache {
+    GHashTable *by_path;   /* path -> CachedDigest */
+};
+
+static void cached_digest_free(gpointer p)
+{
+    CachedDigest *c = p;
+    g_free(c->sha256);
+    g_free(c);
+}
+
+CcmInputCache *ccm_input_cache_new(void)
+{
+    CcmInputCache *cache = g_new0(CcmInputCache, 1);
+    cache->by_path = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_digest_free);
+    return cache;
+}
+
+void ccm_input_cache_free(CcmInputCache *cache)
+{
+    if (!cache)
+        return;
+    g_hash_table_unref(cache->by_path);
+    g_free(cache);
+}
+
+static bool same_inode(const CachedDigest *c, const struct stat *st)
+{
+    return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
+           c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+           c->ctime.tv_sec == st->st_ctim.tv_sec && c->ctime.tv_nsec == st->st_ctim.tv_nsec;
+}
+
+static void remember(CcmInputCache *cache, const char *path, const struct stat *st,
+                     const char *sha256)
+{
+    CachedDigest *c = g_new0(CachedDigest, 1);
+    c->dev = st->st_dev;
+    c->ino = st->st_ino;
+    c->size = st->st_size;
+    c->mtime = st->st_mtim;
+    c->ctime = st->st_ctim;
+    c->sha256 = g_strdup(sha256);
+    g_hash_table_insert(cache->by_path, g_strdup(path), c);
+}
+
+bool ccm_plan_input_identify(CcmPlanInput *in, CcmInputCache *cache)
 {
     g_clear_pointer(&in->problem, g_free);
     /* Symbolic links are followed on purpose: /usr/share/OVMF names are links. */
@@ -93,6 +147,15 @@ bool ccm_plan_input_identify(CcmPlanInput *in)
         (void) close(fd);
         return problem(in, "%s", S_ISREG(st.st_mode) ? "larger than 4 GiB"
                                                       : "not a regular file");
+    }
+    in->mtime_ns = (int64_t) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    const CachedDigest *known = cache ? g_hash_table_lookup(cache->by_path, in->path) : NULL;
+    if (known && same_inode(known, &st)) {
+        (void) close(fd);
+        g_free(in->sha256);
+        in->sha256 = g_strdup(known->sha256);
+        in->size = (uint64_t) st.st_size;
+        return true;
     }
     g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_autofree guchar *buf = g_malloc(1 << 16);
@@ -115,19 +178,25 @@ bool ccm_plan_input_identify(CcmPlanInput *in)
         }
         g_checksum_update(sum, buf, (gsize) n);
     }
+    /* Written while being read (size changed): the digest is of neither version. */
+    struct stat after;
+    bool stable = fstat(fd, &after) == 0 && (uint64_t) after.st_size == total &&
+                  after.st_mtim.tv_sec == st.st_mtim.tv_sec &&
+                  after.st_mtim.tv_nsec == st.st_mtim.tv_nsec;
     (void) close(fd);
     g_free(in->sha256);
     in->sha256 = g_strdup(g_checksum_get_string(sum));
     in->size = total;
-    in->mtime_ns = (int64_t) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    if (cache && stable)
+        remember(cache, in->path, &st, in->sha256);
     return true;
 }
 
-guint ccm_plan_inputs_identify(GPtrArray *inputs)
+guint ccm_plan_inputs_identify(GPtrArray *inputs, CcmInputCache *cache)
 {
     guint failed = 0;
     for (guint i = 0; i < inputs->len; i++)
-        if (!ccm_plan_input_identify(inputs->pdata[i]))
+        if (!ccm_plan_input_identify(inputs->pdata[i], cache))
             failed++;
     return failed;
 }

@@ -33,16 +33,29 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmPlanInput, ccm_plan_input_free)
 GPtrArray *ccm_plan_inputs(const CcmLaunchPlan *plan);
 
 /*
+ * Digests already computed, by path and the file's inode identity (device, inode, size,
+ * mtime, ctime): a file whose inode did not change since is not read again. Any write,
+ * rename over it or touch changes one of them (ctime cannot be set back by a process),
+ * so a cached digest never hides a change. Many guests share one QEMU binary and
+ * firmware; ccmd hashes each once.
+ */
+typedef struct CcmInputCache CcmInputCache;
+
+CcmInputCache *ccm_input_cache_new(void);
+void ccm_input_cache_free(CcmInputCache *cache);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmInputCache, ccm_input_cache_free)
+
+/*
  * ccm_plan_input_identify() - read the file and record its digest, size and mtime
  *
  * Follows symbolic links (the identity is that of the file the plan would boot). A
  * file that cannot be read leaves sha256 NULL and sets @problem; returns whether the
- * file was identified.
+ * file was identified. With @cache (may be NULL), an unchanged inode is not read again.
  */
-bool ccm_plan_input_identify(CcmPlanInput *input);
+bool ccm_plan_input_identify(CcmPlanInput *input, CcmInputCache *cache);
 
 /* Identifies every input of @inputs; returns how many could not be read. */
-guint ccm_plan_inputs_identify(GPtrArray *inputs);
+guint ccm_plan_inputs_identify(GPtrArray *inputs, CcmInputCache *cache);
 
 /* The input of @role in @inputs, or NULL. */
 const CcmPlanInput *ccm_plan_inputs_find(GPtrArray *inputs, const char *role);

@@ -469,7 +469,7 @@ static void register_values(CcmGuest *g, GHashTable *values, bool both)
 static GPtrArray *identify_now(CcmGuest *g)
 {
     GPtrArray *now = ccm_plan_inputs(ccm_guest_plan(g));
-    (void) ccm_plan_inputs_identify(now);
+    (void) ccm_plan_inputs_identify(now, ccm_guest_manager(g)->input_cache);
     return now;
 }
 
@@ -749,13 +749,17 @@ void ccm_guest_drift_started(CcmGuest *g, GPtrArray *inputs, const char *measure
 {
     CcmGuestDrift *d = ccm_guest_drift(g);
 
-    if (d->state) {
-        report_all(g, LOG_NOTICE, "changed: the guest started with the new value; the old one "
-                                  "is withdrawn");
+    /* inputs NULL: a start recovered after a ccmd restart, whose values were computed by
+     * the ccmd before; the baseline stays, the rescan at start compared with it. */
+    if (inputs && values) {
+        if (d->state) {
+            report_all(g, LOG_NOTICE, "changed: the guest started with the new value; the old "
+                                      "one is withdrawn");
+        }
+        clear_drift(d);
+        set_baseline(d, inputs, measurement, values);
+        save(g);
     }
-    clear_drift(d);
-    set_baseline(d, inputs, measurement, values);
-    save(g);
     if (d->recheck) {
         d->recheck = false;
         Recheck *r = g_new0(Recheck, 1);

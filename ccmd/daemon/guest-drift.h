@@ -39,7 +39,8 @@ gboolean ccm_guest_drift_may_start(CcmGuest *guest, bool accept, GPtrArray **ret
                                    GError **error);
 
 /* The guest started with @values (registered in place of any others) computed from
- * @inputs: they are its baseline now, and its drift is over. */
+ * @inputs: they are its baseline now, and its drift is over. Both NULL for a start that
+ * a restarted ccmd finished: a change seen meanwhile is looked at again. */
 void ccm_guest_drift_started(CcmGuest *guest, GPtrArray *inputs, const char *measurement,
                              GHashTable *values);
 

@@ -45,6 +45,7 @@ void ccm_manager_free(CcmManager *m)
         return;
     g_clear_pointer(&m->guests, g_hash_table_unref);
     ccm_input_watch_free(m->input_watch);
+    ccm_input_cache_free(m->input_cache);
     g_slist_free_full(m->watches, g_free);
     ccm_registration_free(m->registration);
     ccm_store_close(m->store);
@@ -115,6 +116,7 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
                                                       "reference-values.json", NULL);
     m->guests = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) ccm_guest_free);
+    m->input_cache = ccm_input_cache_new();
 
     /* The lock first, before the database or anything in the runtime folder is touched.
      * The runtime folder may hold the Varlink socket: others may traverse it (0711) but

@@ -9,6 +9,7 @@
 #include "caller-access.h"
 #include "guest.h"
 #include "input-watch.h"
+#include "plan-inputs.h"
 #include "qemu-caps-memo.h"
 #include "qemu-probe.h"
 #include "registration-kbs.h"
@@ -58,6 +59,7 @@ struct CcmManager {
     GHashTable *guests;            /* name -> CcmGuest */
     GSList *watches;               /* Watch */
     CcmInputWatch *input_watch;    /* the guests' host files (guest-drift.c); NULL: none */
+    CcmInputCache *input_cache;    /* ... and their digests, by inode */
 };
 
 /* Creates the folders (private modes), takes the state directory's lock, opens the

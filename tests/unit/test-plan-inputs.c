@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-plan-inputs.c - a plan's host inputs and their identity (launch/plan-inputs.c) */
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -58,7 +60,7 @@ static void test_identify(Fixture *f, gconstpointer data)
                                                               "firmware bytes", -1);
     struct stat st;
 
-    g_assert_true(ccm_plan_input_identify(in));
+    g_assert_true(ccm_plan_input_identify(in, NULL));
     g_assert_cmpstr(in->sha256, ==, expected);
     g_assert_cmpuint(in->size, ==, strlen("firmware bytes"));
     g_assert_cmpint(stat(path, &st), ==, 0);
@@ -68,7 +70,7 @@ static void test_identify(Fixture *f, gconstpointer data)
     /* New content (renamed over): a new digest. */
     g_autofree char *other = write_file(f, "fw.new", "firmware bytes, upgraded");
     g_assert_cmpint(g_rename(other, path), ==, 0);
-    g_assert_true(ccm_plan_input_identify(in));
+    g_assert_true(ccm_plan_input_identify(in, NULL));
     g_assert_cmpstr(in->sha256, !=, expected);
     g_assert_cmpuint(in->size, ==, strlen("firmware bytes, upgraded"));
 }
@@ -81,8 +83,8 @@ static void test_symlink(Fixture *f, gconstpointer data)
     g_assert_cmpint(symlink("OVMF_CODE.secboot.fd", link), ==, 0);
     g_autoptr(CcmPlanInput) a = input("firmware", link);
     g_autoptr(CcmPlanInput) b = input("firmware", target);
-    g_assert_true(ccm_plan_input_identify(a));
-    g_assert_true(ccm_plan_input_identify(b));
+    g_assert_true(ccm_plan_input_identify(a, NULL));
+    g_assert_true(ccm_plan_input_identify(b, NULL));
     g_assert_cmpstr(a->sha256, ==, b->sha256);
 }
 
@@ -91,22 +93,57 @@ static void test_unreadable(Fixture *f, gconstpointer data)
 {
     g_autofree char *missing = g_build_filename(f->dir, "gone.fd", NULL);
     g_autoptr(CcmPlanInput) in = input("kernel", missing);
-    g_assert_false(ccm_plan_input_identify(in));
+    g_assert_false(ccm_plan_input_identify(in, NULL));
     g_assert_null(in->sha256);
     g_assert_cmpstr(in->problem, ==, "missing");
 
     g_autoptr(CcmPlanInput) dir = input("initrd", f->dir);
-    g_assert_false(ccm_plan_input_identify(dir));
+    g_assert_false(ccm_plan_input_identify(dir, NULL));
     g_assert_null(dir->sha256);
     g_assert_cmpstr(dir->problem, ==, "not a regular file");
 
     /* A file that was identified and then removed loses its digest. */
     g_autofree char *path = write_file(f, "k", "kernel");
     g_autoptr(CcmPlanInput) k = input("kernel", path);
-    g_assert_true(ccm_plan_input_identify(k));
+    g_assert_true(ccm_plan_input_identify(k, NULL));
     g_unlink(path);
-    g_assert_false(ccm_plan_input_identify(k));
+    g_assert_false(ccm_plan_input_identify(k, NULL));
     g_assert_null(k->sha256);
+}
+
+/* A cached digest is reused only for the same inode, size, mtime and ctime: new content
+ * of the same size with the old mtime put back is still read again. */
+static void test_cache(Fixture *f, gconstpointer data)
+{
+    g_autoptr(CcmInputCache) cache = ccm_input_cache_new();
+    g_autofree char *path = write_file(f, "fw.fd", "AAAA");
+    g_autoptr(CcmPlanInput) in = input("firmware", path);
+    g_autofree char *a = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "AAAA", -1);
+    g_autofree char *b = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "BBBB", -1);
+    struct stat st;
+
+    g_assert_true(ccm_plan_input_identify(in, cache));
+    g_assert_cmpstr(in->sha256, ==, a);
+    g_assert_true(ccm_plan_input_identify(in, cache));
+    g_assert_cmpstr(in->sha256, ==, a);
+
+    /* Rewritten in place, same size, mtime set back: ctime differs. */
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    g_usleep(20000); /* past the file system's timestamp granularity */
+    FILE *fp = fopen(path, "r+");
+    g_assert_nonnull(fp);
+    g_assert_cmpint(fputs("BBBB", fp), >=, 0);
+    g_assert_cmpint(fclose(fp), ==, 0);
+    struct timespec times[2] = { st.st_atim, st.st_mtim };
+    g_assert_cmpint(utimensat(AT_FDCWD, path, times, 0), ==, 0);
+    g_assert_true(ccm_plan_input_identify(in, cache));
+    g_assert_cmpstr(in->sha256, ==, b);
+
+    /* Renamed over with the same content: another inode, read again, same digest. */
+    g_autofree char *other = write_file(f, "fw.new", "BBBB");
+    g_assert_cmpint(g_rename(other, path), ==, 0);
+    g_assert_true(ccm_plan_input_identify(in, cache));
+    g_assert_cmpstr(in->sha256, ==, b);
 }
 
 /* The roles a spec gives, and the stored form read back. */
@@ -135,7 +172,7 @@ static void test_plan_roles_and_json(Fixture *f, gconstpointer data)
     g_assert_null(ccm_plan_inputs_find(inputs, "dtb"));
 
     /* The QEMU named does not exist: one input unreadable. */
-    g_assert_cmpuint(ccm_plan_inputs_identify(inputs), ==, 1);
+    g_assert_cmpuint(ccm_plan_inputs_identify(inputs, NULL), ==, 1);
     json_object *json = ccm_plan_inputs_to_json(inputs);
     g_autoptr(GPtrArray) back = ccm_plan_inputs_from_json(json);
     json_object_put(json);
@@ -165,6 +202,7 @@ int main(int argc, char **argv)
     ADD("/plan-inputs/identify", test_identify);
     ADD("/plan-inputs/symlink", test_symlink);
     ADD("/plan-inputs/unreadable", test_unreadable);
+    ADD("/plan-inputs/cache", test_cache);
     ADD("/plan-inputs/plan-roles-and-json", test_plan_roles_and_json);
     return g_test_run();
 }
