@@ -699,9 +699,15 @@ gboolean ccm_guest_drift_may_start(CcmGuest *g, bool accept, GPtrArray **ret_inp
             if (changed->len)
                 drift_missing(g, changed);
         }
-        g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
-                    "guest '%s' is not started: its %s %s is %s (was a package removed?)",
-                    name, in->role, in->path, in->problem ? in->problem : "unreadable");
+        if (g_strcmp0(in->problem, "missing") == 0)
+            g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                        "guest '%s' is not started: its %s %s is missing (was a package "
+                        "removed?)",
+                        name, in->role, in->path);
+        else
+            g_set_error(error, CCM_GUEST_ERROR, CCM_GUEST_ERROR_INVALID_STATE,
+                        "guest '%s' is not started: its %s %s cannot be read: %s", name,
+                        in->role, in->path, in->problem ? in->problem : "unknown error");
         return FALSE;
     }
     if (d->inputs && ccm_guest_spec(g)->on_drift == CCM_ON_DRIFT_REFUSE && !accept) {
@@ -744,13 +750,13 @@ static gboolean recheck_later(gpointer userdata)
     return G_SOURCE_REMOVE;
 }
 
-void ccm_guest_drift_started(CcmGuest *g, GPtrArray *inputs, const char *measurement,
-                             GHashTable *values)
+void ccm_guest_drift_start_ended(CcmGuest *g, GPtrArray *inputs, const char *measurement,
+                                 GHashTable *values)
 {
     CcmGuestDrift *d = ccm_guest_drift(g);
 
-    /* inputs NULL: a start recovered after a ccmd restart, whose values were computed by
-     * the ccmd before; the baseline stays, the rescan at start compared with it. */
+    /* inputs NULL: a start that failed (nothing of it stays registered), or one recovered
+     * after a ccmd restart, whose values the ccmd before computed: the baseline stays. */
     if (inputs && values) {
         if (d->state) {
             report_all(g, LOG_NOTICE, "changed: the guest started with the new value; the old "

@@ -38,11 +38,12 @@ char **ccm_guest_drift_paths(CcmGuest *guest);
 gboolean ccm_guest_drift_may_start(CcmGuest *guest, bool accept, GPtrArray **ret_inputs,
                                    GError **error);
 
-/* The guest started with @values (registered in place of any others) computed from
- * @inputs: they are its baseline now, and its drift is over. Both NULL for a start that
- * a restarted ccmd finished: a change seen meanwhile is looked at again. */
-void ccm_guest_drift_started(CcmGuest *guest, GPtrArray *inputs, const char *measurement,
-                             GHashTable *values);
+/* A start ended. It succeeded with @values (registered in place of any others)
+ * computed from @inputs: they are its baseline now, and its drift is over. Both NULL for
+ * a start that failed, or one a restarted ccmd finished. Either way a change seen during
+ * the start is looked at now. */
+void ccm_guest_drift_start_ended(CcmGuest *guest, GPtrArray *inputs, const char *measurement,
+                                 GHashTable *values);
 
 /* The Varlink Drift record (io.ccm.Manager), or NULL when the guest has no drift. */
 json_object *ccm_guest_drift_to_json(const CcmGuest *guest);

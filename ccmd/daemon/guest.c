@@ -615,6 +615,7 @@ static void fail_start(CcmGuest *g, GError *error)
     g_clear_pointer(&g->start_argv, g_ptr_array_unref);
     g_clear_pointer(&g->start_inputs, g_ptr_array_unref);
     g_clear_pointer(&g->start_baseline, g_hash_table_unref);
+    ccm_guest_drift_start_ended(g, NULL, NULL, NULL);
 
     /* A QEMU that got this far must not keep running a guest ccmd disowned. */
     if (g->process.pid && ccm_process_alive(&g->process)) {
@@ -645,7 +646,7 @@ static void started(CcmGuest *g)
     /* The values of the inputs as they were at the start are the only ones registered
      * now: they are the drift guard's baseline. (A start recovered after a ccmd restart
      * has no record of them; the rescan at ccmd's start covered its inputs.) */
-    ccm_guest_drift_started(g, g->start_inputs, g->stored->measurement, g->start_baseline);
+    ccm_guest_drift_start_ended(g, g->start_inputs, g->stored->measurement, g->start_baseline);
     g_clear_pointer(&g->start_inputs, g_ptr_array_unref);
     g_clear_pointer(&g->start_baseline, g_hash_table_unref);
     (void) transition(g, CCM_GUEST_RUNNING, "started", NULL);
