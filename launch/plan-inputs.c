@@ -54,9 +54,9 @@ GPtrArray *ccm_plan_inputs(const CcmLaunchPlan *plan)
     if (spec->platform == CCM_GUEST_PLATFORM_CCA)
         add(inputs, "dtb", spec->cca.dtb);
     if (plan->qemu_binary) {
-        g_autofree char *found = strchr(plan->qemu_binary, '/')
-                                     ? NULL
-                                     : g_find_program_in_path(plan->qemu_binary);
+        g_autofree char *found = NULL;
+        if (!strchr(plan->qemu_binary, '/'))
+            found = g_find_program_in_path(plan->qemu_binary);
         add(inputs, "qemu", found ? found : plan->qemu_binary);
     }
     return inputs;
@@ -143,10 +143,13 @@ bool ccm_plan_input_identify(CcmPlanInput *in, CcmInputCache *cache)
         (void) close(fd);
         return problem(in, "%s", g_strerror(e));
     }
-    if (!S_ISREG(st.st_mode) || (uint64_t) st.st_size > INPUT_SIZE_MAX) {
+    if (!S_ISREG(st.st_mode)) {
         (void) close(fd);
-        return problem(in, "%s", S_ISREG(st.st_mode) ? "larger than 4 GiB"
-                                                      : "not a regular file");
+        return problem(in, "not a regular file");
+    }
+    if ((uint64_t) st.st_size > INPUT_SIZE_MAX) {
+        (void) close(fd);
+        return problem(in, "larger than 4 GiB");
     }
     in->mtime_ns = (int64_t) st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     const CachedDigest *known = cache ? g_hash_table_lookup(cache->by_path, in->path) : NULL;

@@ -49,6 +49,15 @@ static const char *json_format(const char *command)
     return "ccm-guest/1";
 }
 
+/* The guest's drift state ("drift", "missing", "refused"), or NULL. */
+static const char *drift_state(json_object *g)
+{
+    json_object *drift = NULL;
+    if (!json_object_object_get_ex(g, "drift", &drift) || !drift)
+        return NULL;
+    return string_of(drift, "state");
+}
+
 static void table_row(GString *s, json_object *g)
 {
     json_object *pid = NULL;
@@ -59,11 +68,8 @@ static void table_row(GString *s, json_object *g)
                                     : g_strdup("-");
     g_autofree char *short_m = m ? g_strndup(m, 16) : g_strdup("-");
     const char *by = string_of(g, "launched_by");
-    json_object *drift = NULL;
-    const char *drift_state = json_object_object_get_ex(g, "drift", &drift) && drift
-                                  ? string_of(drift, "state")
-                                  : NULL;
-    g_autofree char *mark = drift_state ? g_strdup_printf("  [%s]", drift_state) : g_strdup("");
+    const char *drift = drift_state(g);
+    g_autofree char *mark = drift ? g_strdup_printf("  [%s]", drift) : g_strdup("");
     g_string_append_printf(s, "%-20s %-9s %-8s %-8s %-8s %s%s%s\n", string_of(g, "name"),
                            string_of(g, "state"), string_of(g, "platform"), by ? by : "ccmd",
                            pid_text, short_m, m ? "…" : "", mark);
@@ -91,12 +97,11 @@ static void status_drift(GString *s, json_object *drift)
                                string_of(in, "path"), old ? old : "none",
                                new ? new : "missing");
     }
-    if (string_of(drift, "old_measurement") || string_of(drift, "new_measurement"))
-        g_string_append_printf(s, "  expected:  %s -> %s\n",
-                               string_of(drift, "old_measurement")
-                                   ? string_of(drift, "old_measurement") : "none",
-                               string_of(drift, "new_measurement")
-                                   ? string_of(drift, "new_measurement") : "unknown");
+    const char *old_m = string_of(drift, "old_measurement");
+    const char *new_m = string_of(drift, "new_measurement");
+    if (old_m || new_m)
+        g_string_append_printf(s, "  expected:  %s -> %s\n", old_m ? old_m : "none",
+                               new_m ? new_m : "unknown");
     if (string_of(drift, "registration_error"))
         g_string_append_printf(s, "  registration failed: %s\n",
                                string_of(drift, "registration_error"));
@@ -186,15 +191,11 @@ static bool monitor_reply(json_object *params, gpointer userdata)
     } else if (json_object_object_get_ex(params, "guest", &g)) {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
         g_autofree char *t = g_date_time_format(now, "%H:%M:%S");
-        json_object *drift = NULL;
-        const char *drift_state = json_object_object_get_ex(g, "drift", &drift) && drift
-                                      ? string_of(drift, "state")
-                                      : NULL;
-        g_string_append_printf(s, "%s %-20s %-9s %s%s%s%s\n", t, string_of(g, "name"),
+        const char *drift = drift_state(g);
+        g_autofree char *mark = drift ? g_strdup_printf(" [%s]", drift) : g_strdup("");
+        g_string_append_printf(s, "%s %-20s %-9s %s%s\n", t, string_of(g, "name"),
                                string_of(g, "state"),
-                               string_of(g, "reason") ? string_of(g, "reason") : "",
-                               drift_state ? " [" : "", drift_state ? drift_state : "",
-                               drift_state ? "]" : "");
+                               string_of(g, "reason") ? string_of(g, "reason") : "", mark);
     }
     st->first = false;
     return ccmctl_write_stdout(s->str, NULL);

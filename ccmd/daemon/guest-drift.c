@@ -35,6 +35,7 @@
 #include "log.h"
 #include "manager.h"
 #include "plan-inputs.h"
+#include "value-set.h"
 
 typedef struct DriftInput {
     char *role;
@@ -69,22 +70,6 @@ static void drift_input_free(gpointer p)
     g_free(d->old_sha256);
     g_free(d->new_sha256);
     g_free(d);
-}
-
-static GHashTable *values_new(void)
-{
-    return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-}
-
-static GHashTable *values_copy(GHashTable *values)
-{
-    GHashTable *copy = values_new();
-    GHashTableIter iter;
-    gpointer key, value;
-    g_hash_table_iter_init(&iter, values);
-    while (g_hash_table_iter_next(&iter, &key, &value))
-        g_hash_table_insert(copy, g_strdup(key), g_strdup(value));
-    return copy;
 }
 
 static GPtrArray *inputs_copy(GPtrArray *inputs)
@@ -135,29 +120,6 @@ void ccm_guest_drift_free(CcmGuestDrift *d)
 
 /* ---- the record in the state database ------------------------------------------------ */
 
-static json_object *values_to_json(GHashTable *values)
-{
-    json_object *o = json_object_new_object();
-    GHashTableIter iter;
-    gpointer key, value;
-    g_hash_table_iter_init(&iter, values);
-    while (g_hash_table_iter_next(&iter, &key, &value))
-        json_object_object_add(o, key, json_object_new_string(value));
-    return o;
-}
-
-static GHashTable *values_from_json(json_object *o)
-{
-    GHashTable *values = values_new();
-    if (!o || !json_object_is_type(o, json_type_object))
-        return values;
-    json_object_object_foreach(o, key, v) {
-        if (json_object_is_type(v, json_type_string))
-            g_hash_table_insert(values, g_strdup(key), g_strdup(json_object_get_string(v)));
-    }
-    return values;
-}
-
 static void add_string(json_object *o, const char *key, const char *value)
 {
     json_object_object_add(o, key, value ? json_object_new_string(value) : NULL);
@@ -195,7 +157,7 @@ static void save(CcmGuest *g)
     json_object *base = json_object_new_object();
     json_object_object_add(base, "inputs", ccm_plan_inputs_to_json(d->inputs));
     add_string(base, "measurement", d->measurement);
-    json_object_object_add(base, "values", values_to_json(d->values));
+    json_object_object_add(base, "values", ccm_value_set_to_json(d->values));
     json_object *drift = NULL;
     if (d->state) {
         drift = json_object_new_object();
@@ -205,7 +167,7 @@ static void save(CcmGuest *g)
         json_object_object_add(drift, "inputs", changed_to_json(d->changed));
         add_string(drift, "new_measurement", d->new_measurement);
         if (d->new_values)
-            json_object_object_add(drift, "new_values", values_to_json(d->new_values));
+            json_object_object_add(drift, "new_values", ccm_value_set_to_json(d->new_values));
         json_object_object_add(drift, "both_registered",
                                json_object_new_boolean(d->both_registered));
         add_string(drift, "registration_error", d->registration_error);
@@ -237,7 +199,7 @@ static bool restore(CcmGuestDrift *d, const char *baseline, const char *drift)
     d->measurement = g_strdup(get_string(base, "measurement"));
     json_object *values = NULL;
     json_object_object_get_ex(base, "values", &values);
-    d->values = values_from_json(values);
+    d->values = ccm_value_set_from_json(values);
     json_object_put(base);
 
     json_object *o = drift ? json_tokener_parse(drift) : NULL;
@@ -264,7 +226,7 @@ static bool restore(CcmGuestDrift *d, const char *baseline, const char *drift)
     }
     d->new_measurement = g_strdup(get_string(o, "new_measurement"));
     if (json_object_object_get_ex(o, "new_values", &v))
-        d->new_values = values_from_json(v);
+        d->new_values = ccm_value_set_from_json(v);
     if (json_object_object_get_ex(o, "both_registered", &v))
         d->both_registered = json_object_get_boolean(v);
     d->registration_error = g_strdup(get_string(o, "registration_error"));
@@ -305,72 +267,6 @@ static bool same_changes(GPtrArray *a, GPtrArray *b)
             return false;
     }
     return true;
-}
-
-static bool values_equal(GHashTable *a, GHashTable *b)
-{
-    if (g_hash_table_size(a) != g_hash_table_size(b))
-        return false;
-    GHashTableIter iter;
-    gpointer key, value;
-    g_hash_table_iter_init(&iter, a);
-    while (g_hash_table_iter_next(&iter, &key, &value))
-        if (g_strcmp0(value, g_hash_table_lookup(b, key)) != 0)
-            return false;
-    return true;
-}
-
-static int compare_json_strings(const void *a, const void *b)
-{
-    return g_strcmp0(json_object_get_string(*(json_object *const *) a),
-                     json_object_get_string(*(json_object *const *) b));
-}
-
-/* Adds the items of the JSON list @text to @list (no duplicates); a value that is not a
- * list is one item. */
-static void merge_into(json_object *list, const char *text)
-{
-    json_object *v = json_tokener_parse(text);
-    if (!v)
-        return;
-    bool is_list = json_object_is_type(v, json_type_array);
-    size_t n = is_list ? json_object_array_length(v) : 1;
-    for (size_t i = 0; i < n; i++) {
-        json_object *item = is_list ? json_object_array_get_idx(v, i) : v;
-        bool dup = false;
-        for (size_t e = 0; e < json_object_array_length(list) && !dup; e++)
-            dup = json_object_equal(item, json_object_array_get_idx(list, e));
-        if (!dup)
-            json_object_array_add(list, json_object_get(item));
-    }
-    json_object_put(v);
-}
-
-/* name -> JSON list text holding the old and the new values of each name. */
-static GHashTable *values_union(GHashTable *old, GHashTable *new)
-{
-    GHashTable *both = values_new();
-    GHashTable *tables[] = { old, new };
-    for (size_t t = 0; t < G_N_ELEMENTS(tables); t++) {
-        GHashTableIter iter;
-        gpointer key, value;
-        g_hash_table_iter_init(&iter, tables[t]);
-        while (g_hash_table_iter_next(&iter, &key, NULL)) {
-            if (g_hash_table_contains(both, key))
-                continue;
-            json_object *list = json_object_new_array();
-            if ((value = g_hash_table_lookup(old, key)))
-                merge_into(list, value);
-            if ((value = g_hash_table_lookup(new, key)))
-                merge_into(list, value);
-            json_object_array_sort(list, compare_json_strings);
-            g_hash_table_insert(both, g_strdup(key),
-                                g_strdup(json_object_to_json_string_ext(list,
-                                                                        JSON_C_TO_STRING_PLAIN)));
-            json_object_put(list);
-        }
-    }
-    return both;
 }
 
 /* ---- reporting ----------------------------------------------------------------------- */
@@ -500,7 +396,7 @@ static void set_drift(CcmGuest *g, const char *state, GPtrArray *changed,
     d->since = since;
     d->changed = g_ptr_array_ref(changed);
     d->new_measurement = g_strdup(new_measurement);
-    d->new_values = new_values ? values_copy(new_values) : NULL;
+    d->new_values = new_values ? ccm_value_set_copy(new_values) : NULL;
     /* What is registered did not change by recording this drift. */
     d->both_registered = was_both;
 }
@@ -566,7 +462,7 @@ void ccm_guest_drift_check(CcmGuest *g)
         }
         return;
     }
-    if (values_equal(values, d->values)) {
+    if (ccm_value_set_equal(values, d->values)) {
         for (guint i = 0; i < changed->len; i++)
             report(g, LOG_INFO, changed->pdata[i],
                    "changed, but the expected values did not: nothing to register");
@@ -593,19 +489,19 @@ void ccm_guest_drift_check(CcmGuest *g)
     }
     if (!again) {
         set_drift(g, state, changed, measurement, values);
-        const char *what = register_both ? "changed: registering the new value beside the old one"
-                           : policy == CCM_ON_DRIFT_REGISTER_BOTH
-                               ? "changed: the guest is not running; its next start registers "
-                                 "the new value"
-                           : policy == CCM_ON_DRIFT_ALERT
-                               ? "changed: reported only (OnDrift=alert)"
-                               : "changed: the next start is refused until the drift is accepted";
+        const char *what = "changed: the next start is refused until the drift is accepted";
+        if (register_both)
+            what = "changed: registering the new value beside the old one";
+        else if (policy == CCM_ON_DRIFT_REGISTER_BOTH)
+            what = "changed: the guest is not running; its next start registers the new value";
+        else if (policy == CCM_ON_DRIFT_ALERT)
+            what = "changed: reported only (OnDrift=alert)";
         report_all(g, LOG_WARNING, what);
         save(g);
         ccm_manager_guest_changed(ccm_guest_manager(g), g);
     }
     if (register_both) {
-        g_autoptr(GHashTable) both = values_union(d->values, values);
+        g_autoptr(GHashTable) both = ccm_value_set_union(d->values, values);
         register_values(g, both, true);
     }
 }
@@ -620,7 +516,7 @@ static void set_baseline(CcmGuestDrift *d, GPtrArray *inputs, const char *measur
     g_free(d->measurement);
     d->inputs = inputs_copy(inputs);
     d->measurement = g_strdup(measurement);
-    d->values = values ? values_copy(values) : values_new();
+    d->values = values ? ccm_value_set_copy(values) : ccm_value_set_new();
 }
 
 void ccm_guest_drift_establish(CcmGuest *g)

@@ -78,7 +78,8 @@ static void mark(CcmInputWatch *w, const char *folder, const char *path)
         for (guint i = 0; i < files->len; i++) {
             const char *f = files->pdata[i];
             g_autofree char *dir = g_path_get_dirname(f);
-            if ((path && strcmp(f, path) == 0) || (!path && (!folder || strcmp(dir, folder) == 0))) {
+            bool hit = path ? strcmp(f, path) == 0 : !folder || strcmp(dir, folder) == 0;
+            if (hit) {
                 g_hash_table_add(w->pending, g_strdup(key));
                 any = true;
                 break;

@@ -391,7 +391,8 @@ static void method_start(CcmVarlinkCall *call, json_object *params, gpointer use
         reply_error(call, error);
         return;
     }
-    ccm_guest_start_async(g, accept && json_object_get_boolean(accept), operation_done, pending_new(call, api, ccm_guest_name(g)));
+    ccm_guest_start_async(g, accept && json_object_get_boolean(accept), operation_done,
+                          pending_new(call, api, ccm_guest_name(g)));
 }
 
 static void method_stop(CcmVarlinkCall *call, json_object *params, gpointer userdata)
