@@ -43,9 +43,13 @@ GHashTable *ccm_value_set_from_json(json_object *o)
     GHashTable *values = ccm_value_set_new();
     if (!o || !json_object_is_type(o, json_type_object))
         return values;
-    json_object_object_foreach(o, key, v) {
+    struct json_object_iterator it = json_object_iter_begin(o);
+    struct json_object_iterator end = json_object_iter_end(o);
+    for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+        json_object *v = json_object_iter_peek_value(&it);
         if (json_object_is_type(v, json_type_string))
-            g_hash_table_insert(values, g_strdup(key), g_strdup(json_object_get_string(v)));
+            g_hash_table_insert(values, g_strdup(json_object_iter_peek_name(&it)),
+                                g_strdup(json_object_get_string(v)));
     }
     return values;
 }
