@@ -3,6 +3,8 @@
  * guest.c - one supervised guest: its state machine, its QEMU and its QMP connection
  *
  * Theory of operation. Start is a chain, each link failing closed into "failed":
+ *   0. the drift guard (guest-drift.c) identifies the guest's host files: a missing
+ *      one, or a change OnDrift=refuse holds back, refuses the start (state unchanged);
  *   1. state starting;
  *   2. compute the expected measurement from the spec (launch plan);
  *   3. render QEMU's argv (checked against QEMU's capabilities) with -S, -no-shutdown
@@ -17,6 +19,8 @@
  *      (qemu-census.c);
  *   6. connect to QMP, check that the guest is still in prelaunch, read SEV/SEV-ES's
  *      launch measurement where QEMU reports one, then "cont": state running.
+ * Once running, the values of the files identified in step 0 are the drift guard's
+ * baseline, and the only ones registered for the guest.
  * Afterwards QMP events drive the state (STOP/RESUME -> paused/running, SHUTDOWN ->
  * quit QEMU, GUEST_PANICKED -> crashed), and a pidfd tells when QEMU has exited:
  * stopped if a shutdown was seen or asked for, crashed otherwise. Every transition is
