@@ -6,7 +6,7 @@
  * guest of ccmd, whose spec file is read) is computed as it is and as it would be with
  * the new file (launch/drift-preview.h decides and computes; this file gathers the guests
  * and prints). Without them, what ccmd has detected: the "drift" member of each Guest
- * record (ccmd/client/guest-drift.h reads it).
+ * record (ccmd/client/drift-record.h reads it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 #include "ccm-autocleanups.h"
 #include "ccmctl.h"
 #include "drift-preview.h"
-#include "guest-drift.h"
+#include "drift-record.h"
 #include "guest-spec.h"
 #include "json-document.h"
 #include "varlink-client.h"
@@ -302,14 +302,14 @@ static int detected(const char *socket, gboolean json, int argc, char **argv)
 
     int status = CCMCTL_EXIT_OK;
     for (size_t i = 0; i < json_object_array_length(records); i++) {
-        CcmGuestDriftState state;
+        CcmDriftState state;
         json_object *rec = json_object_array_get_idx(records, i);
         if (!string_of(rec, "name")) {
             g_set_error_literal(&error, CCM_VARLINK_ERROR, CCM_VARLINK_ERROR_PROTOCOL,
                                 "ccmd sent a Guest record without a name");
             return ccmctl_fail("drift", error);
         }
-        if (!ccm_guest_drift_read(rec, &state, &error))
+        if (!ccm_drift_record_read(rec, &state, &error))
             return ccmctl_fail("drift", error);
         if (state == CCM_GUEST_DRIFT_DRIFT || state == CCM_GUEST_DRIFT_REFUSED)
             status = CCMCTL_EXIT_CHANGES;
@@ -337,7 +337,7 @@ static int detected(const char *socket, gboolean json, int argc, char **argv)
         g_autoptr(GString) s = g_string_new(NULL);
         g_string_append_printf(s, "%-20s %-8s %s\n", "NAME", "PLATFORM", "DRIFT");
         for (size_t i = 0; i < json_object_array_length(records); i++)
-            ccm_guest_drift_describe(json_object_array_get_idx(records, i), FALSE, s);
+            ccm_drift_record_describe(json_object_array_get_idx(records, i), FALSE, s);
         text = g_string_free(g_steal_pointer(&s), FALSE);
     }
     if (!ccmctl_write_stdout(text, &error))

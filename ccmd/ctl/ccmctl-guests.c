@@ -84,7 +84,7 @@ static void status_drift(GString *s, json_object *drift)
 {
     json_object *since = NULL, *inputs = NULL;
     json_object_object_get_ex(drift, "since", &since);
-    g_autofree char *when = format_time(json_object_get_int64(since) * G_USEC_PER_SEC);
+    g_autofree char *when = format_time(json_object_get_int64(since));
     g_string_append_printf(s, "drift:       %s since %s (OnDrift=%s)\n", string_of(drift, "state"),
                            when, string_of(drift, "policy"));
     json_object_object_get_ex(drift, "inputs", &inputs);

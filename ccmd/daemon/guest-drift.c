@@ -52,7 +52,7 @@ struct CcmGuestDrift {
     /* the drift seen since, if any */
     char *state;                  /* "drift", "missing", "refused"; NULL: none */
     char *policy;
-    int64_t since;                /* Unix seconds */
+    int64_t since;                /* microseconds since the Unix epoch */
     GPtrArray *changed;           /* DriftInput */
     char *new_measurement;
     GHashTable *new_values;       /* what the files hold now (drift only) */
@@ -387,7 +387,7 @@ static void set_drift(CcmGuest *g, const char *state, GPtrArray *changed,
                       const char *new_measurement, GHashTable *new_values)
 {
     CcmGuestDrift *d = ccm_guest_drift(g);
-    int64_t since = d->state ? d->since : g_get_real_time() / G_USEC_PER_SEC;
+    int64_t since = d->state ? d->since : g_get_real_time();
     bool was_both = d->both_registered;
 
     clear_drift(d);

@@ -47,7 +47,7 @@ static const char interface_description[] =
     "\n"
     "# state: \"drift\" (new value registered beside the old, or only reported under alert),\n"
     "#        \"missing\" (an input is gone), \"refused\" (policy refuse: next start refused)\n"
-    "# policy: the guest's OnDrift=; since: Unix time in seconds; the measurements are the\n"
+    "# policy: the guest's OnDrift=; since: microseconds since the Unix epoch (as Transition.time); the measurements are the\n"
     "# guest's primary value (as Guest.measurement) before and with the changed files;\n"
     "# registration_error: registering the new value beside the old failed (tried again).\n"
     "type Drift (state: string, policy: string, since: int, inputs: []DriftInput,\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* guest-drift.h - the drift ccmd reports in a Guest record, read and described */
+/* drift-record.h - the drift ccmd reports in a Guest record, read and described */
 #pragma once
 
 #include <glib.h>
@@ -16,30 +16,30 @@
  *
  * A record without "drift" (a ccmd that does not watch, or nothing changed) has none.
  */
-typedef enum CcmGuestDriftState {
+typedef enum CcmDriftState {
     CCM_GUEST_DRIFT_NONE,     /* no drift member, or null */
     CCM_GUEST_DRIFT_DRIFT,    /* an input changed and the measurement with it */
     CCM_GUEST_DRIFT_MISSING,  /* an input is gone: the measurement cannot be computed */
     CCM_GUEST_DRIFT_REFUSED,  /* the new values were refused by the guest's policy */
     CCM_GUEST_DRIFT_OTHER,    /* a state this ccmctl does not know (a newer ccmd) */
     _CCM_GUEST_DRIFT_MAX,
-} CcmGuestDriftState;
+} CcmDriftState;
 
 /**
- * ccm_guest_drift_read() - the state of @guest's drift member
+ * ccm_drift_record_read() - the state of @guest's drift member
  *
  * FALSE with CCM_VARLINK_ERROR_PROTOCOL when the member is not of the shape above (a
  * Drift without state, a DriftInput without path, a number that is not one ...).
  */
-gboolean ccm_guest_drift_read(json_object *guest, CcmGuestDriftState *ret_state,
+gboolean ccm_drift_record_read(json_object *guest, CcmDriftState *ret_state,
                               GError **error);
 
 /**
- * ccm_guest_drift_describe() - @guest's drift as text lines
+ * ccm_drift_record_describe() - @guest's drift as text lines
  *
  * One line "NAME  PLATFORM  STATE" (with the policy and since when), then one indented
  * line per changed input (input, path, old -> new SHA-256) and one for the measurement.
- * The record must have passed ccm_guest_drift_read(). @since_utc: print the time in UTC
+ * The record must have passed ccm_drift_record_read(). @since_utc: print the time in UTC
  * rather than local time.
  */
-void ccm_guest_drift_describe(json_object *guest, gboolean since_utc, GString *out);
+void ccm_drift_record_describe(json_object *guest, gboolean since_utc, GString *out);

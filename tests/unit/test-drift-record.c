@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * test-guest-drift.c - the drift member of ccmd's Guest record (ccmd/client/guest-drift.c):
+ * test-drift-record.c - the drift member of ccmd's Guest record (ccmd/client/drift-record.c):
  * its states, the text `ccmctl drift` prints for it, and the shapes it refuses
  */
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "guest-drift.h"
+#include "drift-record.h"
 #include "varlink-client.h"
 
 #define OLD_FW "1111111111111111111111111111111111111111111111111111111111111111"
@@ -39,19 +39,19 @@ static const char full[] =
 static void test_none(void)
 {
     g_autoptr(GError) error = NULL;
-    CcmGuestDriftState state = CCM_GUEST_DRIFT_OTHER;
+    CcmDriftState state = CCM_GUEST_DRIFT_OTHER;
     json_object *g = guest(NULL);
-    g_assert_true(ccm_guest_drift_read(g, &state, &error));
+    g_assert_true(ccm_drift_record_read(g, &state, &error));
     g_assert_cmpint(state, ==, CCM_GUEST_DRIFT_NONE);
     g_autoptr(GString) s = g_string_new(NULL);
-    ccm_guest_drift_describe(g, TRUE, s);
+    ccm_drift_record_describe(g, TRUE, s);
     g_assert_cmpstr(s->str, ==, "td1                  tdx      none\n");
     json_object_put(g);
 
     /* A null drift (an optional field sent as null) is none too. */
     g = guest("null");
     state = CCM_GUEST_DRIFT_OTHER;
-    g_assert_true(ccm_guest_drift_read(g, &state, &error));
+    g_assert_true(ccm_drift_record_read(g, &state, &error));
     g_assert_cmpint(state, ==, CCM_GUEST_DRIFT_NONE);
     json_object_put(g);
 }
@@ -59,13 +59,13 @@ static void test_none(void)
 static void test_describe(void)
 {
     g_autoptr(GError) error = NULL;
-    CcmGuestDriftState state;
+    CcmDriftState state;
     json_object *g = guest(full);
-    g_assert_true(ccm_guest_drift_read(g, &state, &error));
+    g_assert_true(ccm_drift_record_read(g, &state, &error));
     g_assert_no_error(error);
     g_assert_cmpint(state, ==, CCM_GUEST_DRIFT_DRIFT);
     g_autoptr(GString) s = g_string_new(NULL);
-    ccm_guest_drift_describe(g, TRUE, s);
+    ccm_drift_record_describe(g, TRUE, s);
     g_assert_cmpstr(s->str, ==,
                     "td1                  tdx      drift (policy warn, since 2026-12-07 21:00:00)\n"
                     "  firmware     /usr/share/ovmf/OVMF.fd\n"
@@ -81,7 +81,7 @@ static void test_states(void)
 {
     static const struct {
         const char *state;
-        CcmGuestDriftState want;
+        CcmDriftState want;
     } cases[] = {
         { "drift", CCM_GUEST_DRIFT_DRIFT },
         { "missing", CCM_GUEST_DRIFT_MISSING },
@@ -93,13 +93,13 @@ static void test_states(void)
                                              "\"since\": 0, \"inputs\": []}",
                                              cases[i].state);
         g_autoptr(GError) error = NULL;
-        CcmGuestDriftState state;
+        CcmDriftState state;
         json_object *g = guest(d);
-        g_assert_true(ccm_guest_drift_read(g, &state, &error));
+        g_assert_true(ccm_drift_record_read(g, &state, &error));
         g_assert_cmpint(state, ==, cases[i].want);
         /* Without measurements: the header line alone. */
         g_autoptr(GString) s = g_string_new(NULL);
-        ccm_guest_drift_describe(g, TRUE, s);
+        ccm_drift_record_describe(g, TRUE, s);
         g_autofree char *want = g_strdup_printf(
             "td1                  tdx      %s (policy refuse, since 1970-01-01 00:00:00)\n",
             cases[i].state);
@@ -130,10 +130,10 @@ static void test_refused_shapes(void)
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
         g_autoptr(GError) error = NULL;
-        CcmGuestDriftState state = CCM_GUEST_DRIFT_NONE;
+        CcmDriftState state = CCM_GUEST_DRIFT_NONE;
         json_object *g = guest(bad[i]);
         g_test_message("%s", bad[i]);
-        g_assert_false(ccm_guest_drift_read(g, &state, &error));
+        g_assert_false(ccm_drift_record_read(g, &state, &error));
         g_assert_error(error, CCM_VARLINK_ERROR, CCM_VARLINK_ERROR_PROTOCOL);
         g_assert_nonnull(strstr(error->message, "ccmd's"));
         json_object_put(g);
@@ -143,9 +143,9 @@ static void test_refused_shapes(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/guest-drift/none", test_none);
-    g_test_add_func("/guest-drift/describe", test_describe);
-    g_test_add_func("/guest-drift/states", test_states);
-    g_test_add_func("/guest-drift/refused-shapes", test_refused_shapes);
+    g_test_add_func("/drift-record/none", test_none);
+    g_test_add_func("/drift-record/describe", test_describe);
+    g_test_add_func("/drift-record/states", test_states);
+    g_test_add_func("/drift-record/refused-shapes", test_refused_shapes);
     return g_test_run();
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * guest-drift.c - the drift ccmd reports in a Guest record, read and described
+ * drift-record.c - the drift ccmd reports in a Guest record, read and described
  *
  * ccmd's replies are checked here, in one place, before anything prints them: a Drift
  * member must have the documented shape, or the reply is refused as a protocol error.
@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "guest-drift.h"
+#include "drift-record.h"
 #include "varlink-client.h"
 
 static json_object *member(json_object *o, const char *key)
@@ -36,16 +36,16 @@ static gboolean check_string(json_object *o, const char *what, const char *key, 
     return FALSE;
 }
 
-static CcmGuestDriftState state_from_string(const char *s)
+static CcmDriftState state_from_string(const char *s)
 {
     static const char *const names[] = { "drift", "missing", "refused" };
     for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
         if (strcmp(s, names[i]) == 0)
-            return (CcmGuestDriftState) (CCM_GUEST_DRIFT_DRIFT + i);
+            return (CcmDriftState) (CCM_GUEST_DRIFT_DRIFT + i);
     return CCM_GUEST_DRIFT_OTHER;
 }
 
-gboolean ccm_guest_drift_read(json_object *guest, CcmGuestDriftState *ret_state,
+gboolean ccm_drift_record_read(json_object *guest, CcmDriftState *ret_state,
                               GError **error)
 {
     json_object *d = member(guest, "drift");
@@ -101,7 +101,7 @@ static const char *or_dash(const char *s)
     return s ? s : "-";
 }
 
-void ccm_guest_drift_describe(json_object *guest, gboolean since_utc, GString *out)
+void ccm_drift_record_describe(json_object *guest, gboolean since_utc, GString *out)
 {
     json_object *d = member(guest, "drift");
     const char *name = or_dash(string_member(guest, "name"));
