@@ -24,6 +24,7 @@ static const struct {
     { "kill", ccmctl_guest_command, "end a guest's QEMU now" },
     { "monitor", ccmctl_guest_command, "follow the guests' state changes" },
     { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
+    { "host", ccmctl_host, "show this host's TEE state, check it, export its SNP certificates" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "verify", ccmctl_verify, "compare a TD quote and event log, or a CCA token, with what is expected" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },
