@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* host-export.c - `ccmctl host export`: the SEV-SNP certificates this host holds, as files */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "host-export.h"
 
@@ -88,12 +90,17 @@ static gboolean check_destination(const char *dir, GError **error)
                     "'%s' is not a folder", dir);
         return FALSE;
     }
-    if (access(dir, W_OK | X_OK) != 0) {
+    /* Try it: permissions alone do not say (root, read-only mounts, pseudo file systems). */
+    g_autofree char *probe = g_build_filename(dir, ".ccm-export-XXXXXX", NULL);
+    int fd = g_mkstemp_full(probe, O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
         int e = errno;
         g_set_error(error, CCM_HOST_EXPORT_ERROR, CCM_HOST_EXPORT_ERROR_DESTINATION,
                     "cannot write into '%s': %s", dir, g_strerror(e));
         return FALSE;
     }
+    close(fd);
+    (void) unlink(probe);
     return TRUE;
 }
 
