@@ -39,6 +39,11 @@
 
 G_DEFINE_QUARK(ccm-host-probe-error-quark, ccm_host_probe_error)
 
+/* Our numbers are the kernel's where the installed headers know the command. */
+G_STATIC_ASSERT((int) CCM_SEV_PLATFORM_STATUS == SEV_PLATFORM_STATUS);
+G_STATIC_ASSERT((int) CCM_SEV_GET_ID2 == SEV_GET_ID2);
+G_STATIC_ASSERT(sizeof(struct sev_user_data_status) == 12);
+
 struct CcmHostProbe {
     char *root;
     char *recording;   /* ROOT/.ccm-recorded, or NULL for a live host */

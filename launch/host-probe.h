@@ -24,7 +24,7 @@ typedef enum CcmHostProbeErrorCode {
 typedef enum CcmSevCommand {
     CCM_SEV_PLATFORM_STATUS = 1,
     CCM_SEV_GET_ID2 = 8,
-    CCM_SNP_PLATFORM_STATUS = 0x101,
+    CCM_SNP_PLATFORM_STATUS = 0x100,
 } CcmSevCommand;
 
 /* The name of @command as recordings are named ("SNP_PLATFORM_STATUS"). */
