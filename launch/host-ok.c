@@ -175,8 +175,15 @@ static void check_tdx(CcmHostOk *ok, const CcmHostTdx *tdx, const char *vendor)
     else
         add(ok, "tdx-module", "TDX module", CCM_CHECK_PASS, true, "version %s",
             tdx->version ? tdx->version : "unknown");
-    add(ok, "tdx-qgs", "quote generation service", pass_if(tdx->qgs_reachable), false, "%s",
-        tdx->qgs_reachable ? tdx->qgs_socket : tdx->qgs_error);
+    if (tdx->qgs_socket_reachable)
+        add(ok, "tdx-qgs", "quote generation service", CCM_CHECK_PASS, false, "%s answers",
+            tdx->qgs_socket);
+    else if (tdx->qgs_vsock_reachable)
+        add(ok, "tdx-qgs", "quote generation service", CCM_CHECK_PASS, false,
+            "vsock port %d answers", CCM_TDX_QGS_VSOCK_PORT);
+    else
+        add(ok, "tdx-qgs", "quote generation service", CCM_CHECK_FAIL, false, "%s",
+            tdx->qgs_error);
 }
 
 unsigned ccm_host_ok_default_platforms(const CcmHostView *view)

@@ -14,6 +14,7 @@
  *   .ccm-recorded/ioctl/NAME.errno    or how it fails: "ERRNO [FIRMWARE-STATUS]"
  *   .ccm-recorded/blob/NAME.bin       a blob the host holds (SNP_CERT_TABLE)
  *   .ccm-recorded/msr/0xMSR           an MSR of CPU 0, as hex text
+ *   .ccm-recorded/vsock/PORT          a vsock port something listens on (empty file)
  *
  * A command with neither file fails with ENOTTY, as on a kernel that lacks it. The
  * recorded bytes are the raw structs of the kernel's uapi, so the decoders above this
@@ -22,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,6 +32,7 @@
 #include <unistd.h>
 
 #include <linux/psp-sev.h>
+#include <linux/vm_sockets.h>
 
 #include <gio/gio.h>
 
@@ -524,5 +527,46 @@ gboolean ccm_host_probe_connect_unix(CcmHostProbe *probe, const char *path, GErr
         return FALSE;
     }
     close(fd);
+    return TRUE;
+}
+
+gboolean ccm_host_probe_connect_vsock(CcmHostProbe *probe, unsigned port, int timeout_ms,
+                                      GError **error)
+{
+    if (probe->recording) {
+        g_autofree char *name = g_strdup_printf("%u", port);
+        g_autofree char *path = g_build_filename(probe->recording, "vsock", name, NULL);
+        if (g_file_test(path, G_FILE_TEST_EXISTS))
+            return TRUE;
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED,
+                    "cannot connect to vsock port %u: %s", port, g_strerror(ECONNREFUSED));
+        return FALSE;
+    }
+
+    struct sockaddr_vm sa = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_LOCAL,
+                              .svm_port = port };
+    int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int e = 0;
+    if (fd < 0) {
+        e = errno;
+    } else if (connect(fd, (struct sockaddr *) &sa, sizeof(sa)) < 0) {
+        e = errno;
+        if (e == EINPROGRESS) {
+            struct pollfd p = { .fd = fd, .events = POLLOUT };
+            socklen_t len = sizeof(e);
+            int n = poll(&p, 1, timeout_ms);
+            if (n == 0)
+                e = ETIMEDOUT;
+            else if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+                e = errno;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    if (e) {
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e),
+                    "cannot connect to vsock port %u: %s", port, g_strerror(e));
+        return FALSE;
+    }
     return TRUE;
 }

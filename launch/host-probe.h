@@ -122,3 +122,9 @@ gboolean ccm_host_probe_read_msr(CcmHostProbe *probe, uint32_t msr, uint64_t *re
 /* Whether something listens on the UNIX stream socket @path below the root: connects
  * and closes at once. */
 gboolean ccm_host_probe_connect_unix(CcmHostProbe *probe, const char *path, GError **error);
+
+/* Whether something listens on vsock @port of this host (VMADDR_CID_LOCAL, which needs
+ * the vsock_loopback module), waiting at most @timeout_ms for the connection. A recorded
+ * host listens on the ports .ccm-recorded/vsock/PORT names. */
+gboolean ccm_host_probe_connect_vsock(CcmHostProbe *probe, unsigned port, int timeout_ms,
+                                      GError **error);

@@ -7,7 +7,8 @@
  * seamldr_version, num_remaining_updates) and Intel's TDX kernels
  * (/sys/firmware/tdx/tdx_module: status, attributes, vendor_id, build_date, build_num,
  * major_version, minor_version, update_version). Whichever exists is read. The quote
- * generation service is reachable when its UNIX socket accepts a connection.
+ * generation service is reachable when its UNIX socket or its vsock port (4050, asked
+ * on the local CID) accepts a connection.
  */
 #include <string.h>
 
@@ -124,9 +125,17 @@ CcmHostTdx *ccm_host_tdx_read(CcmHostProbe *probe)
     tdx->kvm_tdx = ccm_host_probe_module_param(probe, "kvm_intel", "tdx");
     read_module(tdx, probe);
     tdx->qgs_socket = ccm_host_probe_path(probe, CCM_TDX_QGS_SOCKET);
-    tdx->qgs_reachable = ccm_host_probe_connect_unix(probe, CCM_TDX_QGS_SOCKET, &error);
+    g_autoptr(GError) vsock_error = NULL;
+    tdx->qgs_socket_reachable = ccm_host_probe_connect_unix(probe, CCM_TDX_QGS_SOCKET, &error);
+    /* Only where TDX may be: a vsock connect can wait for its timeout. */
+    if (tdx->intel)
+        tdx->qgs_vsock_reachable = ccm_host_probe_connect_vsock(probe, CCM_TDX_QGS_VSOCK_PORT,
+                                                                1000, &vsock_error);
+    tdx->qgs_reachable = tdx->qgs_socket_reachable || tdx->qgs_vsock_reachable;
     if (!tdx->qgs_reachable)
-        tdx->qgs_error = g_strdup(error->message);
+        tdx->qgs_error = vsock_error ? g_strdup_printf("%s; %s", error->message,
+                                                       vsock_error->message)
+                                     : g_strdup(error->message);
     tdx->present = tdx->intel && ccm_host_param_on(tdx->kvm_tdx);
     if (!tdx->present)
         tdx->absent = absent_reason(tdx, cpu);
@@ -178,6 +187,11 @@ json_object *ccm_host_tdx_to_json(const CcmHostTdx *tdx)
         json_object_object_add(o, "module", NULL);
     }
     json_object_object_add(qgs, "socket", json_object_new_string(tdx->qgs_socket));
+    json_object_object_add(qgs, "socket_reachable",
+                           json_object_new_boolean(tdx->qgs_socket_reachable));
+    json_object_object_add(qgs, "vsock_port", json_object_new_int(CCM_TDX_QGS_VSOCK_PORT));
+    json_object_object_add(qgs, "vsock_reachable",
+                           json_object_new_boolean(tdx->qgs_vsock_reachable));
     json_object_object_add(qgs, "reachable", json_object_new_boolean(tdx->qgs_reachable));
     json_object_object_add(qgs, "error", string_or_null(tdx->qgs_error));
     json_object_object_add(o, "qgs", qgs);

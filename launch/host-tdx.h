@@ -11,6 +11,8 @@
 
 /* Where the quote generation service listens by convention (libvirt's default). */
 #define CCM_TDX_QGS_SOCKET "var/run/tdx-qgs/qgs.socket"
+/* ... or the vsock port guests reach it on. */
+#define CCM_TDX_QGS_VSOCK_PORT 4050
 
 typedef struct CcmHostTdx {
     bool intel;               /* the CPU is Intel's (or unknown) */
@@ -26,8 +28,9 @@ typedef struct CcmHostTdx {
     int major, minor, update; /* -1 when unknown */
     char *seamldr_version, *num_remaining_updates;
     char *qgs_socket;         /* ROOT/var/run/tdx-qgs/qgs.socket */
-    bool qgs_reachable;
-    char *qgs_error;
+    bool qgs_reachable;       /* on its UNIX socket or its vsock port */
+    bool qgs_socket_reachable, qgs_vsock_reachable;
+    char *qgs_error;          /* why neither answers */
 } CcmHostTdx;
 
 void ccm_host_tdx_free(CcmHostTdx *tdx);

@@ -217,7 +217,12 @@ static void tdx_text(GString *s, const CcmHostTdx *tdx)
     } else {
         line(s, "TDX module", "not described in sysfs");
     }
-    line(s, "QGS", "%s", tdx->qgs_reachable ? tdx->qgs_socket : tdx->qgs_error);
+    if (tdx->qgs_socket_reachable)
+        line(s, "QGS", "%s answers", tdx->qgs_socket);
+    else if (tdx->qgs_vsock_reachable)
+        line(s, "QGS", "vsock port %d answers", CCM_TDX_QGS_VSOCK_PORT);
+    else
+        line(s, "QGS", "%s", tdx->qgs_error);
 }
 
 char *ccm_host_view_to_text(const CcmHostView *view)

@@ -605,8 +605,9 @@ static void test_tdx(void)
     JQ(r.out, ".tdx.module | [.status, .attributes, .vendor_id, .build_date, .build_num]",
        "[\"initialized\",\"0x0\",\"0x8086\",\"20240407\",\"744\"]");
     JQ(r.out, ".tdx.module | [.seamldr_version, .num_remaining_updates]", "[\"1.5.02\",\"14\"]");
-    g_autofree char *socket = g_strdup_printf("{\"socket\":\"%s\",\"reachable\":true,"
-                                              "\"error\":null}", qgs);
+    g_autofree char *socket = g_strdup_printf("{\"socket\":\"%s\",\"socket_reachable\":true,"
+                                              "\"vsock_port\":4050,\"vsock_reachable\":false,"
+                                              "\"reachable\":true,\"error\":null}", qgs);
     JQ(r.out, ".tdx.qgs", socket);
 
     g_auto(CcmctlResult) ok = HOST(root, "ok", "--json");
@@ -624,6 +625,14 @@ static void test_tdx(void)
        "[\"kvm-tdx\",\"tdx-module\",\"tdx-qgs\"]");
     g_auto(CcmctlResult) show = HOST(root, "show", "--json");
     JQ(show.out, ".tdx.absent_reason", "\"kvm_intel.tdx=N\"");
+    JQ(show.out, ".tdx.qgs.error | test(\"^cannot connect to .*qgs.socket: .*; cannot connect to "
+                 "vsock port 4050: \")", "true");
+
+    /* The QGS on its vsock port instead. */
+    put_text(root, ".ccm-recorded/vsock/4050", "");
+    g_auto(CcmctlResult) vsock = HOST(root, "show", "--json");
+    JQ(vsock.out, ".tdx.qgs | [.socket_reachable, .vsock_reachable, .reachable, .error]",
+       "[false,true,true,null]");
     ccm_test_rm_tree(root);
 }
 
