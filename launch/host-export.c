@@ -113,51 +113,111 @@ static char *where_to_get(const CcmHostSev *sev)
                     "(ccmctl host show prints the addresses on an SEV-SNP host)");
 }
 
-gboolean ccm_host_export(CcmHostProbe *probe, const CcmHostSev *sev, const char *dir,
-                         GPtrArray **ret_written, GError **error)
+static gboolean write_file(const char *dir, const char *name, const uint8_t *data, size_t size,
+                           GPtrArray *written, GError **error)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    g_ptr_array_add(written, path);
+    return g_file_set_contents_full(path, (const char *) data, (gssize) size,
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+/* The SNP certificate table's entries into @dir; FALSE with @ret_missing set (and no
+ * @error) when the host holds none. */
+static gboolean export_snp(CcmHostProbe *probe, const CcmHostSev *sev, const char *dir,
+                           GPtrArray *written, char **ret_missing, GError **error)
 {
     g_autoptr(GError) blob_error = NULL;
-
-    if (!check_destination(dir, error))
-        return FALSE;
     g_autoptr(GBytes) blob = ccm_host_probe_sev_blob(probe, "SNP_CERT_TABLE",
                                                      CCM_SNP_CERT_TABLE_MAX, &blob_error);
+    g_autofree char *hint = where_to_get(sev);
+
     if (!blob) {
         if (!g_error_matches(blob_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED) &&
             !g_error_matches(blob_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
             g_propagate_error(error, g_steal_pointer(&blob_error));
             return FALSE;
         }
-        g_autofree char *hint = where_to_get(sev);
-        g_set_error(error, CCM_HOST_EXPORT_ERROR, CCM_HOST_EXPORT_ERROR_NONE_HELD,
-                    "no SEV-SNP certificates are installed on this host (%s); %s",
-                    blob_error->message, hint);
+        *ret_missing = g_strdup_printf("no SEV-SNP certificates are installed on this host "
+                                       "(%s); %s", blob_error->message, hint);
         return FALSE;
     }
-
     size_t size;
     const uint8_t *data = g_bytes_get_data(blob, &size);
     g_autoptr(GArray) entries = ccm_snp_cert_table_parse(data, size, error);
     if (!entries)
         return FALSE;
     if (entries->len == 0) {
-        g_autofree char *hint = where_to_get(sev);
-        g_set_error(error, CCM_HOST_EXPORT_ERROR, CCM_HOST_EXPORT_ERROR_NONE_HELD,
-                    "the host's SEV-SNP certificate table is empty; %s", hint);
+        *ret_missing = g_strdup_printf("the host's SEV-SNP certificate table is empty; %s",
+                                       hint);
         return FALSE;
     }
-    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < entries->len; i++) {
         const CcmSnpCertEntry *e = &g_array_index(entries, CcmSnpCertEntry, i);
         g_autofree char *file = e->name ? g_strconcat(e->name, ".der", NULL)
                                         : g_strconcat(e->guid, ".bin", NULL);
-        char *path = g_build_filename(dir, file, NULL);
-        g_ptr_array_add(written, path);
-        if (!g_file_set_contents_full(path, (const char *) data + e->offset, e->length,
-                                      G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+        if (!write_file(dir, file, data + e->offset, e->length, written, error))
             return FALSE;
     }
-    if (ret_written)
-        *ret_written = g_steal_pointer(&written);
+    return TRUE;
+}
+
+/* The SEV platform's PDH and chain into @dir; FALSE with @ret_missing set (and no
+ * @error) when it cannot be had. */
+static gboolean export_pdh(CcmHostProbe *probe, const CcmHostSev *sev, const char *dir,
+                           GPtrArray *written, char **ret_missing, GError **error)
+{
+    static const char *const names[] = { "pdh.cert", "pek.cert", "oca.cert", "cek.cert" };
+    g_autoptr(GError) e = NULL;
+    uint32_t fw;
+
+    if (!sev->have_status) {
+        *ret_missing = g_strdup("no SEV platform to export a PDH chain from");
+        return FALSE;
+    }
+    if (sev->status.state == 0) {
+        *ret_missing = g_strdup("the SEV platform is uninitialized, and exporting its PDH "
+                                "would initialise it");
+        return FALSE;
+    }
+    g_autofree uint8_t *buffer = g_malloc(CCM_SEV_PDH_EXPORT_SIZE);
+    size_t size = CCM_SEV_PDH_EXPORT_SIZE;
+    if (!ccm_host_probe_sev_command(probe, CCM_SEV_PDH_CERT_EXPORT, buffer, &size, &fw, &e)) {
+        if (g_error_matches(e, CCM_HOST_PROBE_ERROR, CCM_HOST_PROBE_ERROR_RECORDING)) {
+            g_propagate_error(error, g_steal_pointer(&e));
+            return FALSE;
+        }
+        *ret_missing = g_strdup_printf("no SEV PDH chain: %s", e->message);
+        return FALSE;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (!write_file(dir, names[i], buffer + i * CCM_SEV_CERT_SIZE, CCM_SEV_CERT_SIZE,
+                        written, error))
+            return FALSE;
+    return TRUE;
+}
+
+gboolean ccm_host_export(CcmHostProbe *probe, const CcmHostSev *sev, const char *dir,
+                         GPtrArray **ret_written, char **ret_note, GError **error)
+{
+    g_autofree char *snp_missing = NULL, *pdh_missing = NULL;
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+
+    if (!check_destination(dir, error))
+        return FALSE;
+    bool snp = export_snp(probe, sev, dir, written, &snp_missing, error);
+    if (!snp && !snp_missing)
+        return FALSE;
+    bool pdh = export_pdh(probe, sev, dir, written, &pdh_missing, error);
+    if (!pdh && !pdh_missing)
+        return FALSE;
+    if (!snp && !pdh) {
+        g_set_error(error, CCM_HOST_EXPORT_ERROR, CCM_HOST_EXPORT_ERROR_NONE_HELD, "%s; %s",
+                    snp_missing, pdh_missing);
+        return FALSE;
+    }
+    if (ret_note)
+        *ret_note = g_steal_pointer(&snp_missing);
+    *ret_written = g_steal_pointer(&written);
     return TRUE;
 }

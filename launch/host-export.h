@@ -42,11 +42,15 @@ GArray *ccm_snp_cert_table_parse(const uint8_t *data, size_t size, GError **erro
 
 /**
  * ccm_host_export() - writes the certificates the host holds into @dir
- * @ret_written: (optional) the paths written, in table order
+ * @ret_written: the paths written, SNP table order first
+ * @ret_note: (optional) what was not there and where to get it, when something was
  *
- * One file per entry: vcek.der, vlek.der, ask.der, ark.der, or GUID.bin. When the host
- * holds none, CCM_HOST_EXPORT_ERROR_NONE_HELD with a message that says where to get
- * them (AMD's key server addresses from @sev, when known).
+ * The SEV-SNP certificate table, one file per entry: vcek.der, vlek.der, ask.der,
+ * ark.der, or GUID.bin; and the SEV platform's own chain (SEV_PDH_CERT_EXPORT): pdh.cert,
+ * pek.cert, oca.cert, cek.cert, asked only of an initialised platform (the kernel would
+ * initialise an uninitialised one to answer). When the host holds neither,
+ * CCM_HOST_EXPORT_ERROR_NONE_HELD with a message that says where to get the SEV-SNP
+ * certificates (AMD's key server addresses from @sev, when known).
  */
 gboolean ccm_host_export(CcmHostProbe *probe, const CcmHostSev *sev, const char *dir,
-                         GPtrArray **ret_written, GError **error);
+                         GPtrArray **ret_written, char **ret_note, GError **error);

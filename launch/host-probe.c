@@ -45,6 +45,7 @@ G_DEFINE_QUARK(ccm-host-probe-error-quark, ccm_host_probe_error)
 /* Our numbers are the kernel's where the installed headers know the command. */
 G_STATIC_ASSERT((int) CCM_SEV_PLATFORM_STATUS == SEV_PLATFORM_STATUS);
 G_STATIC_ASSERT((int) CCM_SEV_GET_ID2 == SEV_GET_ID2);
+G_STATIC_ASSERT((int) CCM_SEV_PDH_CERT_EXPORT == SEV_PDH_CERT_EXPORT);
 G_STATIC_ASSERT(sizeof(struct sev_user_data_status) == 12);
 
 struct CcmHostProbe {
@@ -61,6 +62,7 @@ static const struct {
     const char *name;
 } command_names[] = {
     { CCM_SEV_PLATFORM_STATUS, "SEV_PLATFORM_STATUS" },
+    { CCM_SEV_PDH_CERT_EXPORT, "SEV_PDH_CERT_EXPORT" },
     { CCM_SEV_GET_ID2, "SEV_GET_ID2" },
     { CCM_SNP_PLATFORM_STATUS, "SNP_PLATFORM_STATUS" },
 };
@@ -262,6 +264,8 @@ static size_t fixed_size(CcmSevCommand command)
         return 12;
     case CCM_SNP_PLATFORM_STATUS:
         return 32;
+    case CCM_SEV_PDH_CERT_EXPORT:
+        return CCM_SEV_PDH_EXPORT_SIZE;
     default:
         return 0;
     }
@@ -401,6 +405,7 @@ static gboolean live_command(CcmHostProbe *probe, CcmSevCommand command, void *b
 {
     struct sev_issue_cmd cmd = { .cmd = (uint32_t) command };
     struct sev_user_data_get_id2 id = { 0 };
+    struct sev_user_data_pdh_cert_export pdh = { 0 };
     g_autofree char *dev = ccm_host_probe_path(probe, "dev/sev");
     size_t want = fixed_size(command);
 
@@ -414,6 +419,13 @@ static gboolean live_command(CcmHostProbe *probe, CcmSevCommand command, void *b
         id.address = (uintptr_t) buffer;
         id.length = (uint32_t) MIN(*size, G_MAXUINT32);
         cmd.data = (uintptr_t) &id;
+    } else if (command == CCM_SEV_PDH_CERT_EXPORT) {
+        /* Two buffers: the PDH certificate, and the chain behind it. */
+        pdh.pdh_cert_address = (uintptr_t) buffer;
+        pdh.pdh_cert_len = CCM_SEV_CERT_SIZE;
+        pdh.cert_chain_address = (uintptr_t) buffer + CCM_SEV_CERT_SIZE;
+        pdh.cert_chain_len = CCM_SEV_PDH_EXPORT_SIZE - CCM_SEV_CERT_SIZE;
+        cmd.data = (uintptr_t) &pdh;
     } else {
         cmd.data = (uintptr_t) buffer;
     }
@@ -421,6 +433,15 @@ static gboolean live_command(CcmHostProbe *probe, CcmSevCommand command, void *b
         int e = errno;
         *ret_fw_error = cmd.error;
         set_command_error(error, dev, command, e, cmd.error);
+        return FALSE;
+    }
+    if (command == CCM_SEV_PDH_CERT_EXPORT &&
+        (pdh.pdh_cert_len != CCM_SEV_CERT_SIZE ||
+         pdh.cert_chain_len != CCM_SEV_PDH_EXPORT_SIZE - CCM_SEV_CERT_SIZE)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                    "SEV_PDH_CERT_EXPORT on %s answered a %u-byte PDH and a %u-byte chain, "
+                    "not %d and %d", dev, pdh.pdh_cert_len, pdh.cert_chain_len,
+                    CCM_SEV_CERT_SIZE, CCM_SEV_PDH_EXPORT_SIZE - CCM_SEV_CERT_SIZE);
         return FALSE;
     }
     *size = command == CCM_SEV_GET_ID2 ? MIN(id.length, *size) : want;

@@ -23,9 +23,15 @@ typedef enum CcmHostProbeErrorCode {
  * with Linux 6.11 and are not in every distribution's headers, hence our own table. */
 typedef enum CcmSevCommand {
     CCM_SEV_PLATFORM_STATUS = 1,
+    CCM_SEV_PDH_CERT_EXPORT = 5,
     CCM_SEV_GET_ID2 = 8,
     CCM_SNP_PLATFORM_STATUS = 0x100,
 } CcmSevCommand;
+
+/* SEV_PDH_CERT_EXPORT's answer as the probe returns it: the PDH certificate, then the
+ * chain (PEK, OCA, CEK), each certificate 2084 bytes (SEV API: the SEV certificate). */
+#define CCM_SEV_CERT_SIZE 2084
+#define CCM_SEV_PDH_EXPORT_SIZE (4 * CCM_SEV_CERT_SIZE)
 
 /* The name of @command as recordings are named ("SNP_PLATFORM_STATUS"). */
 const char *ccm_sev_command_name(CcmSevCommand command);

@@ -157,8 +157,11 @@ static int export(int argc, char **argv)
     if (!view)
         return ccmctl_fail("host export", error);
     g_autoptr(GPtrArray) written = NULL;
-    if (!ccm_host_export(probe, view->sev, argv[1], &written, &error))
+    g_autofree char *note = NULL;
+    if (!ccm_host_export(probe, view->sev, argv[1], &written, &note, &error))
         return ccmctl_fail("host export", error);
+    if (note)
+        fprintf(stderr, "ccmctl host export: note: %s\n", note);
 
     if (a.json) {
         json_object *o = json_object_new_object();

@@ -71,6 +71,7 @@ typedef struct AmdHost {
     const char *chip_id;                      /* hex, 64 bytes */
     const char *syscfg;                       /* MSR text, or NULL for none */
     bool certs;                               /* a certificate table */
+    bool pdh;                                 /* SEV_PDH_CERT_EXPORT answers */
 } AmdHost;
 
 static const char milan_cpuinfo[] =
@@ -84,7 +85,7 @@ static AmdHost milan(void)
         .api_major = 1, .api_minor = 52, .build = 4, .sev_state = 1, .sev_flags = 0x100,
         .guests = 2, .snp_state = 1, .rmp = 1, .build_id = 4, .masks = 0,
         .current_tcb = MILAN_TCB, .reported_tcb = MILAN_TCB, .chip_id = milan_chip_id,
-        .syscfg = "0x0000000003840000", .certs = true,
+        .syscfg = "0x0000000003840000", .certs = true, .pdh = true,
     };
 }
 
@@ -180,6 +181,15 @@ static char *amd_host(const AmdHost *h)
     }
     if (h->syscfg)
         put_text(root, ".ccm-recorded/msr/0xc0010010", h->syscfg);
+    if (h->pdh) {
+        /* PDH, PEK, OCA, CEK: 2084 bytes each, filled with 'P', 'K', 'O', 'C'. */
+        g_autofree uint8_t *chain = g_malloc(4 * 2084);
+        memset(chain, 'P', 2084);
+        memset(chain + 2084, 'K', 2084);
+        memset(chain + 2 * 2084, 'O', 2084);
+        memset(chain + 3 * 2084, 'C', 2084);
+        put(root, ".ccm-recorded/ioctl/SEV_PDH_CERT_EXPORT.bin", chain, 4 * 2084);
+    }
     if (h->certs) {
         g_autoptr(GByteArray) t = cert_table();
         put(root, ".ccm-recorded/blob/SNP_CERT_TABLE.bin", t->data, t->len);
@@ -428,12 +438,24 @@ static void test_export(void)
     g_auto(CcmctlResult) r = HOST(root, "export", out, "--json");
 
     g_assert_cmpint(r.status, ==, 0);
-    g_autofree char *files = g_strdup_printf("[\"%s/vcek.der\",\"%s/ask.der\",\"%s/ark.der\"]",
-                                             out, out, out);
+    g_autofree char *files = g_strdup_printf("[\"%s/vcek.der\",\"%s/ask.der\",\"%s/ark.der\","
+                                             "\"%s/pdh.cert\",\"%s/pek.cert\",\"%s/oca.cert\","
+                                             "\"%s/cek.cert\"]", out, out, out, out, out, out,
+                                             out);
     JQ(r.out, ".files", files);
+    g_assert_cmpstr(r.err, ==, "");
     check_file(out, "vcek.der", vcek_bytes);
     check_file(out, "ask.der", ask_bytes);
     check_file(out, "ark.der", ark_bytes);
+    static const struct {
+        const char *name;
+        char fill;
+    } sev_certs[] = { { "pdh.cert", 'P' }, { "pek.cert", 'K' }, { "oca.cert", 'O' },
+                      { "cek.cert", 'C' } };
+    for (size_t i = 0; i < G_N_ELEMENTS(sev_certs); i++) {
+        g_autofree char *cert = g_strnfill(2084, sev_certs[i].fill);
+        check_file(out, sev_certs[i].name, cert);
+    }
 
     /* Refusals: a missing folder, a file, a folder nothing can be written into. */
     g_autofree char *missing = g_build_filename(out, "missing", NULL);
@@ -449,8 +471,29 @@ static void test_export(void)
     g_assert_cmpint(c.status, ==, 1);
     g_assert_true(g_str_has_prefix(c.err, "ccmctl host export: cannot write into '/proc': "));
 
-    /* No certificate table: say so, and where to get them. */
+    /* The SEV chain alone: written, with a note on the SNP certificates. */
     h.certs = false;
+    g_autofree char *sev_only = amd_host(&h);
+    g_autofree char *out2 = g_dir_make_tmp("ccm-host-out-XXXXXX", NULL);
+    g_auto(CcmctlResult) e = HOST(sev_only, "export", out2);
+    g_assert_cmpint(e.status, ==, 0);
+    g_autofree char *e_out = g_strdup_printf("%s/pdh.cert\n%s/pek.cert\n%s/oca.cert\n"
+                                             "%s/cek.cert\n", out2, out2, out2, out2);
+    g_assert_cmpstr(e.out, ==, e_out);
+    g_assert_true(g_str_has_prefix(e.err, "ccmctl host export: note: no SEV-SNP certificates "
+                                          "are installed on this host"));
+
+    /* An uninitialised SEV platform is not asked for its PDH (that would initialise it). */
+    h.sev_state = 0;
+    g_autofree char *uninit = amd_host(&h);
+    g_auto(CcmctlResult) f = HOST(uninit, "export", out2);
+    g_assert_cmpint(f.status, ==, 1);
+    g_assert_true(g_str_has_suffix(f.err, "; the SEV platform is uninitialized, and exporting "
+                                          "its PDH would initialise it\n"));
+
+    /* Neither: say so, and where to get them. */
+    h.sev_state = 1;
+    h.pdh = false;
     g_autofree char *bare = amd_host(&h);
     g_auto(CcmctlResult) d = HOST(bare, "export", out);
     g_assert_cmpint(d.status, ==, 1);
@@ -460,11 +503,30 @@ static void test_export(void)
     g_autofree char *url = g_strdup_printf("get the VCEK from https://kdsintf.amd.com/vcek/v1/"
                                            "Milan/%s?blSPL=03&teeSPL=00&snpSPL=08&ucodeSPL=115 "
                                            "and the ASK and ARK from https://kdsintf.amd.com/"
-                                           "vcek/v1/Milan/cert_chain\n", milan_chip_id);
-    g_assert_true(g_str_has_suffix(d.err, url));
+                                           "vcek/v1/Milan/cert_chain; no SEV PDH chain: ",
+                                           milan_chip_id);
+    g_assert_nonnull(strstr(d.err, url));
+
+    /* Malformed: a short PDH export, a table entry pointing past its end. */
+    put_text(root, ".ccm-recorded/ioctl/SEV_PDH_CERT_EXPORT.bin", "short");
+    g_auto(CcmctlResult) g = HOST(root, "export", out2);
+    g_assert_cmpint(g.status, ==, 1);
+    g_assert_true(g_str_has_suffix(g.err, "SEV_PDH_CERT_EXPORT.bin holds 5 bytes; "
+                                          "SEV_PDH_CERT_EXPORT answers exactly 8336\n"));
+    put(root, ".ccm-recorded/blob/SNP_CERT_TABLE.bin", "0123456789abcdefghijklmnopqrstuvwxyz",
+        36);
+    g_auto(CcmctlResult) t = HOST(root, "export", out2);
+    g_assert_cmpint(t.status, ==, 1);
+    g_assert_true(g_str_has_prefix(t.err, "ccmctl host export: certificate table entry 0 "
+                                          "(33323130-3534-3736-3839-616263646566) points at "));
+    g_assert_true(g_str_has_suffix(t.err, " of 36\n"));
+
     ccm_test_rm_tree(root);
+    ccm_test_rm_tree(sev_only);
+    ccm_test_rm_tree(uninit);
     ccm_test_rm_tree(bare);
     ccm_test_rm_tree(out);
+    ccm_test_rm_tree(out2);
 }
 
 /* ---- malformed recordings and firmware errors -------------------------------------------- */
