@@ -102,7 +102,7 @@ static void check_syscfg(CcmHostOk *ok, CcmHostProbe *probe)
 static void check_sev(CcmHostOk *ok, CcmHostProbe *probe, const CcmHostSev *sev,
                       const char *vendor)
 {
-    add(ok, "amd-cpu", "AMD CPU", pass_if(sev->amd), true, "%s",
+    add(ok, "amd-cpu", "AMD CPU", pass_if(sev->amd_known), true, "%s",
         vendor ? vendor : "vendor unknown");
     check_flag(ok, "cpu-sme", "sme", sev->cpu_sme, false);
     check_flag(ok, "cpu-sev", "sev", sev->cpu_sev, true);
@@ -164,7 +164,7 @@ static void check_sev(CcmHostOk *ok, CcmHostProbe *probe, const CcmHostSev *sev,
 
 static void check_tdx(CcmHostOk *ok, const CcmHostTdx *tdx, const char *vendor)
 {
-    add(ok, "intel-cpu", "Intel CPU", pass_if(tdx->intel), true, "%s",
+    add(ok, "intel-cpu", "Intel CPU", pass_if(tdx->intel_known), true, "%s",
         vendor ? vendor : "vendor unknown");
     check_flag(ok, "cpu-tdx-host", "tdx_host_platform", tdx->cpu_tdx_host, true);
     check_param(ok, "kvm-tdx", "kvm_intel", "tdx", tdx->kvm_tdx);

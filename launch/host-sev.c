@@ -173,7 +173,8 @@ CcmHostSev *ccm_host_sev_read(CcmHostProbe *probe, GError **error)
     g_autoptr(CcmHostSev) sev = g_new0(CcmHostSev, 1);
     const CcmHostCpu *cpu = ccm_host_probe_cpu(probe);
 
-    sev->amd = cpu->vendor == CCM_CPU_AMD || cpu->vendor == CCM_CPU_UNKNOWN;
+    sev->amd_known = cpu->vendor == CCM_CPU_AMD;
+    sev->amd = sev->amd_known || cpu->vendor == CCM_CPU_UNKNOWN;
     sev->cpu_sme = ccm_host_cpu_has(cpu, "sme");
     sev->cpu_sev = ccm_host_cpu_has(cpu, "sev");
     sev->cpu_sev_es = ccm_host_cpu_has(cpu, "sev_es");

@@ -48,6 +48,7 @@ const char *ccm_sev_state_to_string(uint8_t state, bool snp);
 
 typedef struct CcmHostSev {
     bool amd;                 /* the CPU is AMD's (or unknown) */
+    bool amd_known;           /* /proc/cpuinfo says AMD (or Hygon) */
     bool present;             /* /dev/sev answers SEV_PLATFORM_STATUS */
     char *absent;             /* why SEV is not present, one sentence; NULL when it is */
     bool cpu_sme, cpu_sev, cpu_sev_es, cpu_sev_snp;

@@ -119,7 +119,8 @@ CcmHostTdx *ccm_host_tdx_read(CcmHostProbe *probe)
     const CcmHostCpu *cpu = ccm_host_probe_cpu(probe);
     g_autoptr(GError) error = NULL;
 
-    tdx->intel = cpu->vendor == CCM_CPU_INTEL || cpu->vendor == CCM_CPU_UNKNOWN;
+    tdx->intel_known = cpu->vendor == CCM_CPU_INTEL;
+    tdx->intel = tdx->intel_known || cpu->vendor == CCM_CPU_UNKNOWN;
     tdx->cpu_tdx_host = ccm_host_cpu_has(cpu, "tdx_host_platform");
     tdx->cpu_tdx_guest = ccm_host_cpu_has(cpu, "tdx_guest");
     tdx->kvm_tdx = ccm_host_probe_module_param(probe, "kvm_intel", "tdx");

@@ -16,6 +16,7 @@
 
 typedef struct CcmHostTdx {
     bool intel;               /* the CPU is Intel's (or unknown) */
+    bool intel_known;         /* /proc/cpuinfo says Intel */
     bool present;             /* kvm_intel.tdx is on */
     char *absent;             /* why TDX is not present, one sentence; NULL when it is */
     bool cpu_tdx_host, cpu_tdx_guest;   /* flags tdx_host_platform, tdx_guest */
