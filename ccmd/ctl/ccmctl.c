@@ -25,6 +25,7 @@ static const struct {
     { "monitor", ccmctl_guest_command, "follow the guests' state changes" },
     { "drift", ccmctl_drift, "preview which guests' measurements a firmware or QEMU upgrade changes" },
     { "host-check", ccmctl_host_check, "show which confidential guests this host can run" },
+    { "host", ccmctl_host, "show this host's TEE state, check it, export its SNP certificates" },
     { "measure", ccmctl_measure, "compute a guest's expected launch measurement" },
     { "verify", ccmctl_verify, "compare a TD quote and event log, or a CCA token, with what is expected" },
     { "render", ccmctl_render, "print the QEMU command line or libvirt XML of a guest spec" },

@@ -22,6 +22,7 @@ enum {
 int ccmctl_guest_command(int argc, char **argv);
 int ccmctl_drift(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
+int ccmctl_host(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_cca(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);
