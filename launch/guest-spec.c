@@ -28,6 +28,17 @@ const char *ccm_guest_platform_to_string(CcmGuestPlatform platform)
     return platform < _CCM_GUEST_PLATFORM_MAX ? platform_names[platform] : NULL;
 }
 
+static const char *const on_drift_names[_CCM_ON_DRIFT_MAX] = {
+    [CCM_ON_DRIFT_REGISTER_BOTH] = "register-both",
+    [CCM_ON_DRIFT_ALERT] = "alert",
+    [CCM_ON_DRIFT_REFUSE] = "refuse",
+};
+
+const char *ccm_on_drift_to_string(CcmOnDrift policy)
+{
+    return policy < _CCM_ON_DRIFT_MAX ? on_drift_names[policy] : NULL;
+}
+
 typedef enum ValueKind {
     VALUE_NAME,       /* guest name */
     VALUE_STRING,     /* any text without control characters */
@@ -44,6 +55,7 @@ typedef enum ValueKind {
     VALUE_HEX,        /* exactly `bytes` bytes */
     VALUE_DIGEST_ALG,
     VALUE_QGS,        /* quote generation socket */
+    VALUE_ON_DRIFT,
 } ValueKind;
 
 typedef struct KeySpec {
@@ -73,6 +85,7 @@ static const KeySpec keys[] = {
     { "Guest", "QEMU", VALUE_PATH, FIELD(qemu) },
     { "Guest", "Accelerator", VALUE_ACCEL, FIELD(accelerator) },
     { "Guest", "Machine", VALUE_STRING, FIELD(machine) },
+    { "Guest", "OnDrift", VALUE_ON_DRIFT, FIELD(on_drift) },
     /* Disk= and Network= are parsed by parse_disks() and parse_network(). */
 
     { "SEV", "Policy", VALUE_U32, FIELD(sev.policy), 0, UINT32_MAX },
@@ -367,6 +380,15 @@ static gboolean parse_value(const char *where, const char *v, const KeySpec *k,
                               "unknown platform '%s'; expected sev, sev-es, sev-snp, tdx, cca or "
                               "none",
                               v);
+        return FALSE;
+    case VALUE_ON_DRIFT:
+        for (int i = 0; i < _CCM_ON_DRIFT_MAX; i++)
+            if (strcmp(v, on_drift_names[i]) == 0) {
+                *(CcmOnDrift *) field = (CcmOnDrift) i;
+                return TRUE;
+            }
+        value_error(error, where, "unknown policy '%s'; expected register-both, alert or refuse",
+                    v);
         return FALSE;
     case VALUE_ACCEL:
         if (strcmp(v, "kvm") != 0 && strcmp(v, "tcg") != 0) {

@@ -27,6 +27,17 @@ typedef enum CcmOnOffAuto {
     CCM_OFF,
 } CcmOnOffAuto;
 
+/* [Guest] OnDrift=: what ccmd does when a file the guest's expectation depends on changes
+ * (ccmd.guest(5)). */
+typedef enum CcmOnDrift {
+    CCM_ON_DRIFT_REGISTER_BOTH,  /* register the new values beside the old ones (default) */
+    CCM_ON_DRIFT_ALERT,          /* report only */
+    CCM_ON_DRIFT_REFUSE,         /* report, and refuse the next start until accepted */
+    _CCM_ON_DRIFT_MAX,
+} CcmOnDrift;
+
+const char *ccm_on_drift_to_string(CcmOnDrift policy);
+
 typedef enum CcmNetworkKind {
     CCM_NETWORK_NONE,
     CCM_NETWORK_USER,
@@ -63,6 +74,7 @@ typedef struct CcmGuestSpec {
     char *qemu;                 /* QEMU binary; NULL: the platform's default */
     char *accelerator;          /* kvm or tcg */
     char *machine;              /* q35 (x86) or virt (Arm) unless set */
+    CcmOnDrift on_drift;        /* OnDrift= (ccmd only) */
     GPtrArray *resources;       /* [Broker] Resource=: "TYPE/TAG" strings */
 
     /* [SEV] (sev and sev-es) */

@@ -9,7 +9,8 @@
  * was skipped; the first such item, in the order the items were made, is the reason.
  * Items are made in the order they are worth fixing (KVM, then the CPU's support, then
  * QEMU, then firmware), and a caller that knows more (the QMP probe) appends items and
- * summarises again. Everything is read below an optional root, so tests can build a
+ * summarises again. Everything is read through the host probe (host-probe.h), below an
+ * optional root, the probe `ccmctl host` reads with, so tests can build a
  * fake /dev, /sys, /proc and firmware folder.
  */
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include "ccm-autocleanups.h"
 #include "firmware-descriptor.h"
 #include "host-check.h"
+#include "host-probe.h"
 #include "json-document.h"
 #include "json-text.h"
 
@@ -119,18 +121,13 @@ const CcmCheckItem *ccm_host_check_find(const CcmHostCheck *check, const char *i
     return NULL;
 }
 
-static char *path_in(const char *root, const char *path)
-{
-    return g_build_filename(root ? root : "/", path, NULL);
-}
-
 /* ---- KVM ------------------------------------------------------------------------------ */
 
-static void check_kvm(CcmHostCheck *check, const char *root)
+static void check_kvm(CcmHostCheck *check, CcmHostProbe *probe)
 {
     const unsigned needs = CCM_PLATFORMS_CONFIDENTIAL;
-    g_autofree char *dev = path_in(root, "dev/kvm");
-    g_autofree char *pvm = path_in(root, "sys/module/kvm_pvm");
+    g_autofree char *dev = ccm_host_probe_path(probe, "dev/kvm");
+    g_autofree char *pvm = ccm_host_probe_path(probe, "sys/module/kvm_pvm");
     g_autofree char *api = NULL;
     struct stat st;
     int fd = open(dev, O_RDWR | O_CLOEXEC);
@@ -181,71 +178,14 @@ static void check_kvm(CcmHostCheck *check, const char *root)
 
 /* ---- CPU and its kernel support ------------------------------------------------------- */
 
-typedef enum CpuVendor {
-    CPU_UNKNOWN,
-    CPU_AMD,
-    CPU_INTEL,
-    CPU_ARM,
-    CPU_OTHER,
-} CpuVendor;
-
-typedef struct CpuInfo {
-    CpuVendor vendor;
-    char *vendor_name;
-    GHashTable *flags;
-} CpuInfo;
-
-static void cpu_info_clear(CpuInfo *cpu)
+/* The first processor's vendor and flags, as the probe read them from /proc/cpuinfo. */
+static const CcmHostCpu *check_cpu(CcmHostCheck *check, CcmHostProbe *probe)
 {
-    g_free(cpu->vendor_name);
-    g_clear_pointer(&cpu->flags, g_hash_table_unref);
-}
+    const CcmHostCpu *cpu = ccm_host_probe_cpu(probe);
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CpuInfo, cpu_info_clear)
-
-/* The first processor's vendor and flags ("Features" on Arm) from /proc/cpuinfo. */
-static void check_cpu(CcmHostCheck *check, const char *root, CpuInfo *cpu)
-{
-    g_autofree char *path = path_in(root, "proc/cpuinfo");
-    g_autofree char *text = NULL;
-    g_autoptr(GError) error = NULL;
-
-    cpu->flags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    if (!g_file_get_contents(path, &text, NULL, &error)) {
-        ccm_host_check_add(check, "cpu", "CPU", CCM_CHECK_INFO, 0, "%s", error->message);
-        return;
-    }
-    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-    bool have_flags = false;
-    for (size_t i = 0; lines[i]; i++) {
-        char *colon = strchr(lines[i], ':');
-        if (!colon)
-            continue;
-        *colon = '\0';
-        const char *key = g_strstrip(lines[i]);
-        char *value = g_strstrip(colon + 1);
-        if (!cpu->vendor_name && strcmp(key, "vendor_id") == 0) {
-            cpu->vendor_name = g_strdup(value);
-        } else if (!cpu->vendor_name && strcmp(key, "CPU implementer") == 0) {
-            cpu->vendor_name = g_strdup_printf("Arm (implementer %s)", value);
-            cpu->vendor = CPU_ARM;
-        } else if (!have_flags && (strcmp(key, "flags") == 0 || strcmp(key, "Features") == 0)) {
-            g_auto(GStrv) f = g_strsplit(value, " ", -1);
-            for (size_t k = 0; f[k]; k++)
-                if (f[k][0])
-                    g_hash_table_add(cpu->flags, g_strdup(f[k]));
-            have_flags = true;
-        }
-    }
-    if (cpu->vendor == CPU_ARM) {
-        /* set above */
-    } else if (g_strcmp0(cpu->vendor_name, "AuthenticAMD") == 0 ||
-               g_strcmp0(cpu->vendor_name, "HygonGenuine") == 0) {
-        cpu->vendor = CPU_AMD;
-    } else if (g_strcmp0(cpu->vendor_name, "GenuineIntel") == 0) {
-        cpu->vendor = CPU_INTEL;
-    } else if (cpu->vendor_name) {
-        cpu->vendor = CPU_OTHER;
+    if (cpu->error) {
+        ccm_host_check_add(check, "cpu", "CPU", CCM_CHECK_INFO, 0, "%s", cpu->error);
+        return cpu;
     }
 
     static const char *const interesting[] = {
@@ -253,51 +193,34 @@ static void check_cpu(CcmHostCheck *check, const char *root, CpuInfo *cpu)
     };
     g_autoptr(GString) cc = g_string_new(NULL);
     for (size_t i = 0; i < G_N_ELEMENTS(interesting); i++)
-        if (g_hash_table_contains(cpu->flags, interesting[i]))
+        if (ccm_host_cpu_has(cpu, interesting[i]))
             g_string_append_printf(cc, "%s%s", cc->len ? " " : "", interesting[i]);
     ccm_host_check_add(check, "cpu", "CPU", CCM_CHECK_INFO, 0,
                        "%s; virtualisation and confidential-computing flags: %s",
                        cpu->vendor_name ? cpu->vendor_name : "unknown vendor",
                        cc->len ? cc->str : "none");
-}
-
-/* A kvm module parameter, stripped; NULL when the module or the parameter is absent. */
-static char *read_param(const char *root, const char *module, const char *name)
-{
-    g_autofree char *rel = g_strdup_printf("sys/module/%s/parameters/%s", module, name);
-    g_autofree char *path = path_in(root, rel);
-    g_autofree char *text = NULL;
-
-    if (!g_file_get_contents(path, &text, NULL, NULL))
-        return NULL;
-    return g_strdup(g_strstrip(text));
-}
-
-/* Boolean module parameters read "Y"/"N"; some kernels used int parameters ("1"/"0"). */
-static bool param_on(const char *value)
-{
-    return strcmp(value, "Y") == 0 || strcmp(value, "y") == 0 || strcmp(value, "1") == 0;
+    return cpu;
 }
 
 /* The vendor is known and is another one: the check does not apply. */
-static bool other_vendor(const CpuInfo *cpu, CpuVendor vendor)
+static bool other_vendor(const CcmHostCpu *cpu, CcmCpuVendor vendor)
 {
-    return cpu->vendor != CPU_UNKNOWN && cpu->vendor != vendor;
+    return cpu->vendor != CCM_CPU_UNKNOWN && cpu->vendor != vendor;
 }
 
 /* The platforms another vendor's CPU cannot run: they do not apply here. */
-static void set_applicable(CcmHostCheck *check, const CpuInfo *cpu)
+static void set_applicable(CcmHostCheck *check, const CcmHostCpu *cpu)
 {
     static const struct {
         CcmGuestPlatform platform;
-        CpuVendor vendor;
+        CcmCpuVendor vendor;
         const char *title, *vendor_name;
     } needs[] = {
-        { CCM_GUEST_PLATFORM_SEV, CPU_AMD, "AMD SEV", "AMD" },
-        { CCM_GUEST_PLATFORM_SEV_ES, CPU_AMD, "AMD SEV-ES", "AMD" },
-        { CCM_GUEST_PLATFORM_SEV_SNP, CPU_AMD, "AMD SEV-SNP", "AMD" },
-        { CCM_GUEST_PLATFORM_TDX, CPU_INTEL, "Intel TDX", "Intel" },
-        { CCM_GUEST_PLATFORM_CCA, CPU_ARM, "Arm CCA", "Arm" },
+        { CCM_GUEST_PLATFORM_SEV, CCM_CPU_AMD, "AMD SEV", "AMD" },
+        { CCM_GUEST_PLATFORM_SEV_ES, CCM_CPU_AMD, "AMD SEV-ES", "AMD" },
+        { CCM_GUEST_PLATFORM_SEV_SNP, CCM_CPU_AMD, "AMD SEV-SNP", "AMD" },
+        { CCM_GUEST_PLATFORM_TDX, CCM_CPU_INTEL, "Intel TDX", "Intel" },
+        { CCM_GUEST_PLATFORM_CCA, CCM_CPU_ARM, "Arm CCA", "Arm" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(needs); i++) {
         CcmGuestPlatform p = needs[i].platform;
@@ -310,7 +233,7 @@ static void set_applicable(CcmHostCheck *check, const CpuInfo *cpu)
     }
 }
 
-static void check_amd(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
+static void check_amd(CcmHostCheck *check, CcmHostProbe *probe, const CcmHostCpu *cpu)
 {
     static const struct {
         const char *id, *title, *param;
@@ -321,26 +244,26 @@ static void check_amd(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
         { "amd-sev-snp", "AMD SEV-SNP", "sev_snp", BIT(SEV_SNP) },
     };
     const unsigned all = BIT(SEV) | BIT(SEV_ES) | BIT(SEV_SNP);
-    g_autofree char *sev_dev = path_in(root, "dev/sev");
+    g_autofree char *sev_dev = ccm_host_probe_path(probe, "dev/sev");
 
     for (size_t i = 0; i < G_N_ELEMENTS(levels); i++) {
         const char *id = levels[i].id, *title = levels[i].title, *param = levels[i].param;
         unsigned needs = levels[i].platforms;
         g_autofree char *value = NULL;
 
-        if (other_vendor(cpu, CPU_AMD)) {
+        if (other_vendor(cpu, CCM_CPU_AMD)) {
             ccm_host_check_add(check, id, title, CCM_CHECK_SKIP, needs, "not an AMD CPU (%s)",
                                cpu->vendor_name);
             continue;
         }
-        value = read_param(root, "kvm_amd", param);
+        value = ccm_host_probe_module_param(probe, "kvm_amd", param);
         if (!value)
             ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, needs,
                                "kvm_amd is not loaded or has no '%s' parameter%s", param,
-                               g_hash_table_contains(cpu->flags, param)
+                               ccm_host_cpu_has(cpu, param)
                                    ? ""
                                    : "; the CPU does not report it either");
-        else if (!param_on(value))
+        else if (!ccm_host_param_on(value))
             ccm_host_check_add(check, id, title, CCM_CHECK_FAIL, needs,
                                "kvm_amd.%s=%s: disabled (by the firmware/BIOS, the platform "
                                "firmware version, or the module parameter)", param, value);
@@ -349,7 +272,7 @@ static void check_amd(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
                                param, value);
     }
 
-    if (other_vendor(cpu, CPU_AMD))
+    if (other_vendor(cpu, CCM_CPU_AMD))
         ccm_host_check_add(check, "amd-sev-device", "AMD SEV device", CCM_CHECK_SKIP, all,
                            "not an AMD CPU (%s)", cpu->vendor_name);
     else if (g_file_test(sev_dev, G_FILE_TEST_EXISTS))
@@ -361,22 +284,22 @@ static void check_amd(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
                            sev_dev);
 }
 
-static void check_intel(CcmHostCheck *check, const char *root, const CpuInfo *cpu)
+static void check_intel(CcmHostCheck *check, CcmHostProbe *probe, const CcmHostCpu *cpu)
 {
     const unsigned needs = BIT(TDX);
     g_autofree char *value = NULL;
 
-    if (other_vendor(cpu, CPU_INTEL)) {
+    if (other_vendor(cpu, CCM_CPU_INTEL)) {
         ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_SKIP, needs,
                            "not an Intel CPU (%s)", cpu->vendor_name);
         return;
     }
-    value = read_param(root, "kvm_intel", "tdx");
+    value = ccm_host_probe_module_param(probe, "kvm_intel", "tdx");
     if (!value)
         ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL, needs,
                            "kvm_intel is not loaded or has no 'tdx' parameter (host kernel "
                            "without TDX)");
-    else if (!param_on(value))
+    else if (!ccm_host_param_on(value))
         ccm_host_check_add(check, "intel-tdx", "Intel TDX", CCM_CHECK_FAIL, needs,
                            "kvm_intel.tdx=%s: disabled (TDX module not initialised, or "
                            "kvm_intel.tdx=0)", value);
@@ -385,9 +308,9 @@ static void check_intel(CcmHostCheck *check, const char *root, const CpuInfo *cp
                            "kvm_intel.tdx=%s", value);
 }
 
-static void check_arm(CcmHostCheck *check, const CpuInfo *cpu)
+static void check_arm(CcmHostCheck *check, const CcmHostCpu *cpu)
 {
-    if (other_vendor(cpu, CPU_ARM))
+    if (other_vendor(cpu, CCM_CPU_ARM))
         ccm_host_check_add(check, "arm-cca", "Arm CCA", CCM_CHECK_SKIP, BIT(CCA),
                            "not an Arm CPU (%s)", cpu->vendor_name);
     else
@@ -766,16 +689,16 @@ CcmHostCheck *ccm_host_check_run(const CcmHostCheckOptions *o)
 {
     const CcmHostCheckOptions defaults = { 0 };
     CcmHostCheck *check = ccm_host_check_new();
-    g_auto(CpuInfo) cpu = { 0 };
 
     if (!o)
         o = &defaults;
-    check_kvm(check, o->root);
-    check_cpu(check, o->root, &cpu);
-    set_applicable(check, &cpu);
-    check_amd(check, o->root, &cpu);
-    check_intel(check, o->root, &cpu);
-    check_arm(check, &cpu);
+    g_autoptr(CcmHostProbe) probe = ccm_host_probe_new(o->root);
+    check_kvm(check, probe);
+    const CcmHostCpu *cpu = check_cpu(check, probe);
+    set_applicable(check, cpu);
+    check_amd(check, probe, cpu);
+    check_intel(check, probe, cpu);
+    check_arm(check, cpu);
     check_qemu(check, o);
     check_firmware(check, o);
     ccm_host_check_summarise(check);

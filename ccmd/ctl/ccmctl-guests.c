@@ -17,8 +17,6 @@
 #include "json-document.h"
 #include "varlink-client.h"
 
-#define DEFAULT_SOCKET "/run/ccmd/io.ccm.Manager"
-
 typedef struct Command {
     const char *name;
     const char *args;        /* "NAME", "SPEC" or "" */
@@ -49,6 +47,15 @@ static const char *json_format(const char *command)
     return "ccm-guest/1";
 }
 
+/* The guest's drift state ("drift", "missing", "refused"), or NULL. */
+static const char *drift_state(json_object *g)
+{
+    json_object *drift = NULL;
+    if (!json_object_object_get_ex(g, "drift", &drift) || !drift)
+        return NULL;
+    return string_of(drift, "state");
+}
+
 static void table_row(GString *s, json_object *g)
 {
     json_object *pid = NULL;
@@ -59,15 +66,43 @@ static void table_row(GString *s, json_object *g)
                                     : g_strdup("-");
     g_autofree char *short_m = m ? g_strndup(m, 16) : g_strdup("-");
     const char *by = string_of(g, "launched_by");
-    g_string_append_printf(s, "%-20s %-9s %-8s %-8s %-8s %s%s\n", string_of(g, "name"),
+    const char *drift = drift_state(g);
+    g_autofree char *mark = drift ? g_strdup_printf("  [%s]", drift) : g_strdup("");
+    g_string_append_printf(s, "%-20s %-9s %-8s %-8s %-8s %s%s%s\n", string_of(g, "name"),
                            string_of(g, "state"), string_of(g, "platform"), by ? by : "ccmd",
-                           pid_text, short_m, m ? "…" : "");
+                           pid_text, short_m, m ? "…" : "", mark);
 }
 
 static char *format_time(int64_t usec)
 {
     g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(usec / G_USEC_PER_SEC);
     return t ? g_date_time_format(t, "%Y-%m-%d %H:%M:%S") : g_strdup("?");
+}
+
+/* "drift:       drift since ... (OnDrift=register-both)" and a line per changed input. */
+static void status_drift(GString *s, json_object *drift)
+{
+    json_object *since = NULL, *inputs = NULL;
+    json_object_object_get_ex(drift, "since", &since);
+    g_autofree char *when = format_time(json_object_get_int64(since));
+    g_string_append_printf(s, "drift:       %s since %s (OnDrift=%s)\n", string_of(drift, "state"),
+                           when, string_of(drift, "policy"));
+    json_object_object_get_ex(drift, "inputs", &inputs);
+    for (size_t i = 0; inputs && i < json_object_array_length(inputs); i++) {
+        json_object *in = json_object_array_get_idx(inputs, i);
+        const char *old = string_of(in, "old_sha256"), *new = string_of(in, "new_sha256");
+        g_string_append_printf(s, "  changed:   %s %s: sha256 %s -> %s\n", string_of(in, "input"),
+                               string_of(in, "path"), old ? old : "none",
+                               new ? new : "missing");
+    }
+    const char *old_m = string_of(drift, "old_measurement");
+    const char *new_m = string_of(drift, "new_measurement");
+    if (old_m || new_m)
+        g_string_append_printf(s, "  expected:  %s -> %s\n", old_m ? old_m : "none",
+                               new_m ? new_m : "unknown");
+    if (string_of(drift, "registration_error"))
+        g_string_append_printf(s, "  registration failed: %s\n",
+                               string_of(drift, "registration_error"));
 }
 
 static char *human(const char *command, json_object *reply)
@@ -99,6 +134,9 @@ static char *human(const char *command, json_object *reply)
             g_string_append_printf(s, "measurement: %s\n", string_of(g, "measurement"));
         if (string_of(g, "identity"))
             g_string_append_printf(s, "identity:    %s\n", string_of(g, "identity"));
+        json_object *drift = NULL;
+        if (json_object_object_get_ex(g, "drift", &drift) && drift)
+            status_drift(s, drift);
         json_object *resources = NULL;
         json_object_object_get_ex(g, "resources", &resources);
         for (size_t i = 0; resources && i < json_object_array_length(resources); i++)
@@ -151,9 +189,11 @@ static bool monitor_reply(json_object *params, gpointer userdata)
     } else if (json_object_object_get_ex(params, "guest", &g)) {
         g_autoptr(GDateTime) now = g_date_time_new_now_local();
         g_autofree char *t = g_date_time_format(now, "%H:%M:%S");
-        g_string_append_printf(s, "%s %-20s %-9s %s\n", t, string_of(g, "name"),
+        const char *drift = drift_state(g);
+        g_autofree char *mark = drift ? g_strdup_printf(" [%s]", drift) : g_strdup("");
+        g_string_append_printf(s, "%s %-20s %-9s %s%s\n", t, string_of(g, "name"),
                                string_of(g, "state"),
-                               string_of(g, "reason") ? string_of(g, "reason") : "");
+                               string_of(g, "reason") ? string_of(g, "reason") : "", mark);
     }
     st->first = false;
     return ccmctl_write_stdout(s->str, NULL);
@@ -189,6 +229,7 @@ int ccmctl_guest_command(int argc, char **argv)
     const Command *cmd = NULL;
     gboolean json = FALSE;
     gint timeout = -1;
+    gboolean accept_drift = FALSE;
     g_autofree char *socket = NULL;
     g_autoptr(GError) error = NULL;
 
@@ -200,13 +241,19 @@ int ccmctl_guest_command(int argc, char **argv)
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
         { "socket", 0, 0, G_OPTION_ARG_FILENAME, &socket,
-          "ccmd's socket (default $CCMD_SOCKET or " DEFAULT_SOCKET ")", "PATH" },
+          "ccmd's socket (default $CCMD_SOCKET or " CCMCTL_DEFAULT_SOCKET ")", "PATH" },
         { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
           "stop: seconds to wait for the power-off before quitting QEMU", "SECONDS" },
         { NULL },
+        { NULL },
     };
-    if (strcmp(command, "stop") != 0)
-        entries[2] = (GOptionEntry) { NULL }; /* --timeout is stop's alone */
+    /* --timeout is stop's alone, --accept-drift start's. */
+    if (strcmp(command, "start") == 0)
+        entries[2] = (GOptionEntry) { "accept-drift", 0, 0, G_OPTION_ARG_NONE, &accept_drift,
+                                      "start even though OnDrift=refuse holds the guest back",
+                                      NULL };
+    else if (strcmp(command, "stop") != 0)
+        entries[2] = (GOptionEntry) { NULL };
     g_autofree char *prgname = g_strdup_printf("ccmctl %s", command);
     g_set_prgname(prgname);
     g_autofree char *param = g_strdup_printf("%s - %s", cmd->args, cmd->summary);
@@ -252,6 +299,8 @@ int ccmctl_guest_command(int argc, char **argv)
         json_object_object_add(params, "name", json_object_new_string(argv[1]));
     if (strcmp(command, "stop") == 0 && timeout >= 0)
         json_object_object_add(params, "timeout", json_object_new_int(timeout));
+    if (accept_drift)
+        json_object_object_add(params, "accept_drift", json_object_new_boolean(TRUE));
     if (strcmp(command, "add") == 0) {
         g_autofree char *text = NULL;
         g_autofree char *abs = g_canonicalize_filename(argv[1], NULL);
@@ -264,7 +313,7 @@ int ccmctl_guest_command(int argc, char **argv)
     }
 
     const char *path = socket ? socket : g_getenv("CCMD_SOCKET");
-    g_autoptr(CcmVarlinkClient) client = ccm_varlink_client_connect(path ? path : DEFAULT_SOCKET,
+    g_autoptr(CcmVarlinkClient) client = ccm_varlink_client_connect(path ? path : CCMCTL_DEFAULT_SOCKET,
                                                                     &error);
     if (!client) {
         json_object_put(params);

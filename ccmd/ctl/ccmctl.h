@@ -11,11 +11,18 @@ enum {
     CCMCTL_EXIT_OK = 0,
     CCMCTL_EXIT_FAILURE = 1, /* the input was understood but the job failed */
     CCMCTL_EXIT_USAGE = 2,   /* bad option, value or combination */
-    CCMCTL_EXIT_INCOMPLETE = 3, /* measure: printed, but a register could not be predicted */
+    CCMCTL_EXIT_INCOMPLETE = 3, /* measure: printed, but a register could not be predicted;
+                                 * drift: printed, but a guest's values could not be told */
+    CCMCTL_EXIT_CHANGES = 4,    /* drift: printed; at least one guest's values change */
 };
 
+/* ccmd's socket when neither --socket nor $CCMD_SOCKET names one. */
+#define CCMCTL_DEFAULT_SOCKET "/run/ccmd/io.ccm.Manager"
+
 int ccmctl_guest_command(int argc, char **argv);
+int ccmctl_drift(int argc, char **argv);
 int ccmctl_host_check(int argc, char **argv);
+int ccmctl_host(int argc, char **argv);
 int ccmctl_measure(int argc, char **argv);
 int ccmctl_measure_cca(int argc, char **argv);
 int ccmctl_measure_tdx(int argc, char **argv);

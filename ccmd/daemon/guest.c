@@ -3,6 +3,8 @@
  * guest.c - one supervised guest: its state machine, its QEMU and its QMP connection
  *
  * Theory of operation. Start is a chain, each link failing closed into "failed":
+ *   0. the drift guard (guest-drift.c) identifies the guest's host files: a missing
+ *      one, or a change OnDrift=refuse holds back, refuses the start (state unchanged);
  *   1. state starting;
  *   2. compute the expected measurement from the spec (launch plan);
  *   3. render QEMU's argv (checked against QEMU's capabilities) with -S, -no-shutdown
@@ -17,6 +19,8 @@
  *      (qemu-census.c);
  *   6. connect to QMP, check that the guest is still in prelaunch, read SEV/SEV-ES's
  *      launch measurement where QEMU reports one, then "cont": state running.
+ * Once running, the values of the files identified in step 0 are the drift guard's
+ * baseline, and the only ones registered for the guest.
  * Afterwards QMP events drive the state (STOP/RESUME -> paused/running, SHUTDOWN ->
  * quit QEMU, GUEST_PANICKED -> crashed), and a pidfd tells when QEMU has exited:
  * stopped if a shutdown was seen or asked for, crashed otherwise. Every transition is
@@ -113,6 +117,9 @@ struct CcmGuest {
     CcmEventLimiter *events;    /* STOP/RESUME and log-only events */
     guint recover_timer;        /* recovery: looking again for an initialising QEMU */
     guint recover_polls;
+    CcmGuestDrift *drift;       /* the drift guard's baseline and record */
+    GPtrArray *start_inputs;    /* during a start: the inputs its values come from */
+    GHashTable *start_baseline; /* during a start: those values (kept past registration) */
 };
 
 const char *ccm_guest_name(const CcmGuest *g)
@@ -128,6 +135,21 @@ CcmGuestState ccm_guest_state(const CcmGuest *g)
 const CcmStoredGuest *ccm_guest_stored(const CcmGuest *g)
 {
     return g->stored;
+}
+
+const CcmLaunchPlan *ccm_guest_plan(const CcmGuest *g)
+{
+    return g->plan;
+}
+
+CcmManager *ccm_guest_manager(const CcmGuest *g)
+{
+    return g->manager;
+}
+
+CcmGuestDrift *ccm_guest_drift(CcmGuest *g)
+{
+    return g->drift;
 }
 
 bool ccm_guest_is_active(const CcmGuest *g)
@@ -236,6 +258,7 @@ CcmGuest *ccm_guest_new(CcmManager *manager, CcmStoredGuest *stored, GError **er
     g->process.start_time = g->stored->pid_start;
     g->stop_tasks = g_ptr_array_new();
     g->events = ccm_event_limiter_new(g->stored->name, apply_vcpu_state, g);
+    g->drift = ccm_guest_drift_new();
     return g;
 }
 
@@ -266,6 +289,9 @@ void ccm_guest_free(CcmGuest *g)
     g_ptr_array_unref(g->stop_tasks);
     g_clear_pointer(&g->start_values, g_hash_table_unref);
     g_clear_pointer(&g->start_argv, g_ptr_array_unref);
+    g_clear_pointer(&g->start_inputs, g_ptr_array_unref);
+    g_clear_pointer(&g->start_baseline, g_hash_table_unref);
+    ccm_guest_drift_free(g->drift);
     ccm_launch_plan_free(g->plan);
     ccm_stored_guest_free(g->stored);
     g_free(g->dir);
@@ -300,6 +326,9 @@ json_object *ccm_guest_to_json(const CcmGuest *g)
     json_object_object_add(o, "spec", json_object_new_string(s->spec_path));
     json_object_object_add(o, "launched_by",
                            json_object_new_string(ccm_guest_is_libvirt(g) ? "libvirt" : "ccmd"));
+    json_object *drift = ccm_guest_drift_to_json(g);
+    if (drift)
+        json_object_object_add(o, "drift", drift);
     g_autofree char *scope = ccm_guest_scope(g);
     if (scope && g->manager->registration->ops->needs_scope) {
         /* Where the operator puts the guest's secrets: its repository at the broker. */
@@ -588,6 +617,9 @@ static void fail_start(CcmGuest *g, GError *error)
 
     g_clear_pointer(&g->start_values, g_hash_table_unref);
     g_clear_pointer(&g->start_argv, g_ptr_array_unref);
+    g_clear_pointer(&g->start_inputs, g_ptr_array_unref);
+    g_clear_pointer(&g->start_baseline, g_hash_table_unref);
+    ccm_guest_drift_start_ended(g, NULL, NULL, NULL);
 
     /* A QEMU that got this far must not keep running a guest ccmd disowned. */
     if (g->process.pid && ccm_process_alive(&g->process)) {
@@ -615,6 +647,12 @@ static void started(CcmGuest *g)
 {
     GTask *task = g_steal_pointer(&g->start_task);
     g->start_registered = false;
+    /* The values of the inputs as they were at the start are the only ones registered
+     * now: they are the drift guard's baseline. (A start recovered after a ccmd restart
+     * has no record of them; the rescan at ccmd's start covered its inputs.) */
+    ccm_guest_drift_start_ended(g, g->start_inputs, g->stored->measurement, g->start_baseline);
+    g_clear_pointer(&g->start_inputs, g_ptr_array_unref);
+    g_clear_pointer(&g->start_baseline, g_hash_table_unref);
     (void) transition(g, CCM_GUEST_RUNNING, "started", NULL);
     if (task) {
         g_task_return_boolean(task, TRUE);
@@ -892,7 +930,8 @@ static void launch_qemu(CcmGuest *g)
     ccm_qemu_probe_async(g->plan->qemu_binary, &g->manager->probe, NULL, probed, g);
 }
 
-void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer userdata)
+void ccm_guest_start_async(CcmGuest *g, bool accept_drift, GAsyncReadyCallback callback,
+                           gpointer userdata)
 {
     GTask *task = g_task_new(NULL, NULL, callback, userdata);
     GError *error = NULL;
@@ -923,6 +962,13 @@ void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer u
         g_object_unref(task);
         return;
     }
+    /* A missing input, or a drift that OnDrift=refuse holds back, stops it here. */
+    g_autoptr(GPtrArray) inputs = NULL;
+    if (!ccm_guest_drift_may_start(g, accept_drift, &inputs, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
     g->start_task = task;
     g->shutdown_seen = g->stop_requested = g->crash_recorded = false;
     if (!transition(g, CCM_GUEST_STARTING, "computing the expected measurement", NULL)) {
@@ -946,6 +992,8 @@ void ccm_guest_start_async(CcmGuest *g, GAsyncReadyCallback callback, gpointer u
                                   "cannot record the measurement in the state database"));
         return;
     }
+    g->start_inputs = g_steal_pointer(&inputs);
+    g->start_baseline = g_hash_table_ref(values);
     g->start_values = g_steal_pointer(&values);
     launch_qemu(g);
 }

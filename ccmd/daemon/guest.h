@@ -7,7 +7,9 @@
 #include <gio/gio.h>
 #include <json-c/json.h>
 
+#include "guest-drift.h"
 #include "guest-spec.h"
+#include "launch-plan.h"
 #include "state-store.h"
 
 #define CCM_GUEST_ERROR (ccm_guest_error_quark())
@@ -58,6 +60,11 @@ const CcmStoredGuest *ccm_guest_stored(const CcmGuest *guest);
 /* The guest's spec (for a libvirt guest: read from its domain XML). */
 const CcmGuestSpec *ccm_guest_spec(const CcmGuest *guest);
 
+/* The guest's launch plan, its manager, and its drift guard (guest-drift.c). */
+const CcmLaunchPlan *ccm_guest_plan(const CcmGuest *guest);
+CcmManager *ccm_guest_manager(const CcmGuest *guest);
+CcmGuestDrift *ccm_guest_drift(CcmGuest *guest);
+
 /* Whether libvirt launches the guest (its hook reports it; ccmd follows, never runs it). */
 bool ccm_guest_is_libvirt(const CcmGuest *guest);
 
@@ -74,7 +81,9 @@ char *ccm_guest_scope(const CcmGuest *guest);
 /* The guest as the API shows it. */
 json_object *ccm_guest_to_json(const CcmGuest *guest);
 
-void ccm_guest_start_async(CcmGuest *guest, GAsyncReadyCallback callback, gpointer userdata);
+/* @accept_drift: start even though OnDrift=refuse refused the guest's changed inputs. */
+void ccm_guest_start_async(CcmGuest *guest, bool accept_drift, GAsyncReadyCallback callback,
+                           gpointer userdata);
 /* Stop: ACPI power-down, then quit after @timeout_ms. Kill: quit (or SIGKILL) at once. */
 void ccm_guest_stop_async(CcmGuest *guest, guint timeout_ms, GAsyncReadyCallback callback,
                           gpointer userdata);

@@ -9,7 +9,9 @@
  */
 #include <stdio.h>
 #include <unistd.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <systemd/sd-journal.h>
 
@@ -54,4 +56,40 @@ void ccm_log(int priority, const char *guest, const char *format, ...)
         fprintf(stderr, "ccmd: [%s] %s\n", guest, message);
     else
         fprintf(stderr, "ccmd: %s\n", message);
+}
+
+void ccm_log_fields(int priority, const char *guest, const char *const *fields,
+                    const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *message = g_strdup_vprintf(format, ap);
+    va_end(ap);
+
+    if (use_journal) {
+        g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(texts, g_strconcat("MESSAGE=", message, NULL));
+        g_ptr_array_add(texts, g_strdup_printf("PRIORITY=%d", priority));
+        g_ptr_array_add(texts, g_strdup("SYSLOG_IDENTIFIER=ccmd"));
+        if (guest)
+            g_ptr_array_add(texts, g_strconcat("GUEST=", guest, NULL));
+        for (size_t i = 0; fields && fields[i]; i++)
+            g_ptr_array_add(texts, g_strdup(fields[i]));
+        g_autofree struct iovec *iov = g_new0(struct iovec, texts->len);
+        for (guint i = 0; i < texts->len; i++) {
+            iov[i].iov_base = texts->pdata[i];
+            iov[i].iov_len = strlen(texts->pdata[i]);
+        }
+        (void) sd_journal_sendv(iov, (int) texts->len);
+        return;
+    }
+    g_autoptr(GString) line = g_string_new("ccmd: ");
+    if (guest)
+        g_string_append_printf(line, "[%s] ", guest);
+    g_string_append(line, message);
+    for (size_t i = 0; fields && fields[i]; i++)
+        g_string_append_printf(line, "%s%s", i ? " " : " (", fields[i]);
+    if (fields && fields[0])
+        g_string_append_c(line, ')');
+    fprintf(stderr, "%s\n", line->str);
 }

@@ -36,8 +36,23 @@ static const char interface_description[] =
     "  pid: ?int,\n"
     "  spec: string,\n"
     "  # ccmd, or libvirt (its hook reports the guest; ccmd never runs its QEMU)\n"
-    "  launched_by: string\n"
+    "  launched_by: string,\n"
+    "  # the drift guard: absent or null when the guest's host files are as registered\n"
+    "  drift: ?Drift\n"
     ")\n"
+    "\n"
+    "# One host file of a guest's expectation that changed: its role (firmware, varstore,\n"
+    "# kernel, initrd, dtb, qemu), path, and SHA-256 before and now (null: missing).\n"
+    "type DriftInput (input: string, path: string, old_sha256: ?string, new_sha256: ?string)\n"
+    "\n"
+    "# state: \"drift\" (new value registered beside the old, or only reported under alert),\n"
+    "#        \"missing\" (an input is gone), \"refused\" (policy refuse: next start refused)\n"
+    "# policy: the guest's OnDrift=; since: microseconds since the Unix epoch (as Transition.time); the measurements are the\n"
+    "# guest's primary value (as Guest.measurement) before and with the changed files;\n"
+    "# registration_error: registering the new value beside the old failed (tried again).\n"
+    "type Drift (state: string, policy: string, since: int, inputs: []DriftInput,\n"
+    "            old_measurement: ?string, new_measurement: ?string,\n"
+    "            registration_error: ?string)\n"
     "\n"
     "type Transition (time: int, state: string, reason: ?string)\n"
     "\n"
@@ -45,7 +60,8 @@ static const char interface_description[] =
     "method Status(name: string) -> (guest: Guest, history: []Transition)\n"
     "method Add(path: string, spec: string) -> (guest: Guest)\n"
     "method Remove(name: string) -> ()\n"
-    "method Start(name: string) -> (guest: Guest)\n"
+    "# accept_drift: start a guest that OnDrift=refuse holds back, with its new values.\n"
+    "method Start(name: string, accept_drift: ?bool) -> (guest: Guest)\n"
     "method Stop(name: string, timeout: ?int) -> (guest: Guest)\n"
     "method Kill(name: string) -> (guest: Guest)\n"
     "method Measure(name: string) -> (platform: string, measurement: ?string,\n"
@@ -359,14 +375,24 @@ static void method_start(CcmVarlinkCall *call, json_object *params, gpointer use
     CcmGuest *g = lookup(api, call, params);
     CcmCaller caller;
     g_autoptr(GError) error = NULL;
+    json_object *accept = NULL;
 
-    if (!g || !may_change(api, call, &caller))
+    if (!g)
+        return;
+    if (json_object_object_get_ex(params, "accept_drift", &accept) &&
+        !json_object_is_type(accept, json_type_null) &&
+        !json_object_is_type(accept, json_type_boolean)) {
+        invalid_parameter(call, "accept_drift");
+        return;
+    }
+    if (!may_change(api, call, &caller))
         return;
     if (!ccm_manager_authorize_start(api->manager, g, &caller, &error)) {
         reply_error(call, error);
         return;
     }
-    ccm_guest_start_async(g, operation_done, pending_new(call, api, ccm_guest_name(g)));
+    ccm_guest_start_async(g, accept && json_object_get_boolean(accept), operation_done,
+                          pending_new(call, api, ccm_guest_name(g)));
 }
 
 static void method_stop(CcmVarlinkCall *call, json_object *params, gpointer userdata)

@@ -44,6 +44,8 @@ void ccm_manager_free(CcmManager *m)
     if (!m)
         return;
     g_clear_pointer(&m->guests, g_hash_table_unref);
+    ccm_input_watch_free(m->input_watch);
+    ccm_input_cache_free(m->input_cache);
     g_slist_free_full(m->watches, g_free);
     ccm_registration_free(m->registration);
     ccm_store_close(m->store);
@@ -85,6 +87,25 @@ static void end_unknown_qemus(CcmManager *m, GHashTable *unloaded)
     }
 }
 
+/* Debounce of the drift guard's file events: an upgrade's several events are one look. */
+#define INPUT_DEBOUNCE_MS 200
+
+static void inputs_changed(const char *name, gpointer userdata)
+{
+    CcmManager *m = userdata;
+    CcmGuest *g = g_hash_table_lookup(m->guests, name);
+    if (g)
+        ccm_guest_drift_check(g);
+}
+
+void ccm_manager_watch_inputs(CcmManager *m, CcmGuest *g)
+{
+    if (!m->input_watch || ccm_guest_is_libvirt(g))
+        return;
+    g_auto(GStrv) paths = ccm_guest_drift_paths(g);
+    ccm_input_watch_set(m->input_watch, ccm_guest_name(g), (const char *const *) paths);
+}
+
 CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
 {
     g_autoptr(CcmManager) m = g_new0(CcmManager, 1);
@@ -95,6 +116,7 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
                                                       "reference-values.json", NULL);
     m->guests = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) ccm_guest_free);
+    m->input_cache = ccm_input_cache_new();
 
     /* The lock first, before the database or anything in the runtime folder is touched.
      * The runtime folder may hold the Varlink socket: others may traverse it (0711) but
@@ -149,6 +171,19 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     while (g_hash_table_iter_next(&iter, NULL, &value))
         ccm_guest_recover(value);
     end_unknown_qemus(m, unloaded);
+
+    /* The drift guard: watch every guest's host files, and look at them now for what
+     * changed while ccmd was not running. Without inotify, only that rescan is left. */
+    g_autoptr(GError) e = NULL;
+    m->input_watch = ccm_input_watch_new(INPUT_DEBOUNCE_MS, inputs_changed, m, &e);
+    if (!m->input_watch)
+        ccm_log_warning(NULL, "cannot watch the guests' host files (%s); drift is seen only "
+                        "at ccmd's start and at each guest's start", e->message);
+    g_hash_table_iter_init(&iter, m->guests);
+    while (g_hash_table_iter_next(&iter, NULL, &value)) {
+        ccm_manager_watch_inputs(m, value);
+        ccm_guest_drift_load(value);
+    }
     return g_steal_pointer(&m);
 }
 
@@ -250,6 +285,8 @@ CcmGuest *ccm_manager_add(CcmManager *m, const char *path, const char *text,
     }
     g_hash_table_insert(m->guests, (gpointer) ccm_guest_name(g), g);
     ccm_log_info(ccm_guest_name(g), "added from %s", path);
+    ccm_guest_drift_establish(g);
+    ccm_manager_watch_inputs(m, g);
     ccm_manager_guest_changed(m, g);
     return g;
 }
@@ -279,6 +316,8 @@ static void withdrawn(GObject *source, GAsyncResult *res, gpointer userdata)
         return;
     }
     ccm_log_info(d->name, "removed");
+    if (d->manager->input_watch)
+        ccm_input_watch_remove(d->manager->input_watch, d->name);
     g_hash_table_remove(d->manager->guests, d->name);
     g_task_return_boolean(task, TRUE);
     g_object_unref(task);

@@ -8,6 +8,8 @@
 
 #include "caller-access.h"
 #include "guest.h"
+#include "input-watch.h"
+#include "plan-inputs.h"
 #include "qemu-caps-memo.h"
 #include "qemu-probe.h"
 #include "registration-kbs.h"
@@ -56,6 +58,8 @@ struct CcmManager {
     CcmQemuCapsMemo *caps_memo;    /* ... and the parsed capabilities in memory */
     GHashTable *guests;            /* name -> CcmGuest */
     GSList *watches;               /* Watch */
+    CcmInputWatch *input_watch;    /* the guests' host files (guest-drift.c); NULL: none */
+    CcmInputCache *input_cache;    /* ... and their digests, by inode */
 };
 
 /* Creates the folders (private modes), takes the state directory's lock, opens the
@@ -84,6 +88,9 @@ gboolean ccm_manager_remove_finish(GAsyncResult *result, GError **error);
 
 guint ccm_manager_watch(CcmManager *manager, CcmManagerWatchFunc func, gpointer userdata);
 void ccm_manager_unwatch(CcmManager *manager, guint id);
+
+/* Watches the guest's host files for the drift guard (again after they may have moved). */
+void ccm_manager_watch_inputs(CcmManager *manager, CcmGuest *guest);
 
 /* For guests: record a state change and tell the watchers. */
 void ccm_manager_guest_changed(CcmManager *manager, CcmGuest *guest);

@@ -53,6 +53,12 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (guest, name));",
     /* 1 -> 2: who launches the guest: ccmd itself, or libvirt (its hook tells ccmd). */
     "ALTER TABLE guests ADD COLUMN origin TEXT NOT NULL DEFAULT 'ccmd';",
+    /* 2 -> 3: the drift guard (guest-drift.c): the identity of the host files the guest's
+     * registered expectation was computed from, and the drift seen since (JSON). */
+    "CREATE TABLE guest_inputs ("
+    "  guest TEXT PRIMARY KEY NOT NULL REFERENCES guests(name) ON DELETE CASCADE,"
+    "  baseline TEXT NOT NULL,"
+    "  drift TEXT);",
 };
 
 static gboolean db_error(CcmStore *s, GError **error, const char *what)
@@ -519,4 +525,61 @@ GPtrArray *ccm_store_all_reference_values(CcmStore *s, GError **error)
         return NULL;
     }
     return all;
+}
+
+/* ---- the drift guard's record ---------------------------------------------------------- */
+
+typedef struct SetInputs {
+    const char *guest, *baseline, *drift;
+} SetInputs;
+
+static gboolean set_inputs_body(CcmStore *s, gpointer data, GError **error)
+{
+    const SetInputs *v = data;
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO guest_inputs (guest, baseline, drift) "
+                                  "VALUES (?, ?, ?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, error, "cannot store a guest's inputs");
+    sqlite3_bind_text(st, 1, v->guest, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, v->baseline, -1, SQLITE_TRANSIENT);
+    if (v->drift)
+        sqlite3_bind_text(st, 3, v->drift, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, 3);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return db_error(s, error, "cannot store a guest's inputs");
+    return TRUE;
+}
+
+gboolean ccm_store_set_inputs(CcmStore *s, const char *guest, const char *baseline,
+                              const char *drift, GError **error)
+{
+    SetInputs v = { guest, baseline, drift };
+    return transaction(s, set_inputs_body, &v, error);
+}
+
+gboolean ccm_store_get_inputs(CcmStore *s, const char *guest, char **ret_baseline,
+                              char **ret_drift, GError **error)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT baseline, drift FROM guest_inputs WHERE guest = ?", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_error(s, error, "cannot read a guest's inputs");
+    sqlite3_bind_text(st, 1, guest, -1, SQLITE_TRANSIENT);
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *ret_baseline = column_text(st, 0);
+        *ret_drift = column_text(st, 1);
+    } else {
+        *ret_baseline = *ret_drift = NULL;
+    }
+    sqlite3_finalize(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return db_error(s, error, "cannot read a guest's inputs");
+    return TRUE;
 }

@@ -87,6 +87,17 @@ gboolean ccm_store_set_reference_values(CcmStore *store, const char *guest, GHas
 /* name -> JSON text of every value of every guest, as (guest, name, value) triples. */
 GPtrArray *ccm_store_all_reference_values(CcmStore *store, GError **error);
 
+/*
+ * The drift guard's record of a guest (guest-drift.c): @baseline, JSON of the inputs and
+ * values its registration was computed from; @drift, JSON of the drift seen since, or
+ * NULL. Removed with the guest.
+ */
+gboolean ccm_store_set_inputs(CcmStore *store, const char *guest, const char *baseline,
+                              const char *drift, GError **error);
+/* Both NULL when the guest has no record (added by a ccmd before the drift guard). */
+gboolean ccm_store_get_inputs(CcmStore *store, const char *guest, char **ret_baseline,
+                              char **ret_drift, GError **error);
+
 typedef struct CcmStoredValue {
     char *guest;
     char *name;

@@ -50,6 +50,29 @@ static void test_minimal_defaults(void)
     g_assert_cmpstr(spec->firmware, ==, "/etc/ccmd/guests/OVMF.fd"); /* relative to the spec */
     g_assert_cmpint(spec->network, ==, CCM_NETWORK_NONE);
     g_assert_cmpuint(spec->disks->len, ==, 0);
+    g_assert_cmpint(spec->on_drift, ==, CCM_ON_DRIFT_REGISTER_BOTH);
+}
+
+static void test_on_drift(void)
+{
+    static const struct {
+        const char *value;
+        CcmOnDrift policy;
+    } cases[] = {
+        { "register-both", CCM_ON_DRIFT_REGISTER_BOTH },
+        { "alert", CCM_ON_DRIFT_ALERT },
+        { "refuse", CCM_ON_DRIFT_REFUSE },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = g_strdup_printf("[Guest]\nOnDrift=%s\n", cases[i].value);
+        g_autoptr(CcmGuestSpec) spec = parse(text, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(spec->on_drift, ==, cases[i].policy);
+        g_assert_cmpstr(ccm_on_drift_to_string(spec->on_drift), ==, cases[i].value);
+    }
+    expect_error("[Guest]\nOnDrift=ignore\n", SPEC_PATH ":2: [Guest] OnDrift=:",
+                 "expected register-both, alert or refuse");
 }
 
 /* A spec named by a relative path resolves its own relative paths against its folder
@@ -271,6 +294,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/guest-spec/minimal-defaults", test_minimal_defaults);
+    g_test_add_func("/guest-spec/on-drift", test_on_drift);
     g_test_add_func("/guest-spec/full-snp", test_full_snp);
     g_test_add_func("/guest-spec/relative-spec-path", test_relative_spec_path);
     g_test_add_func("/guest-spec/sev-defaults", test_sev_defaults);

@@ -61,7 +61,7 @@ static void test_create_and_reopen(Fixture *f, gconstpointer data)
     {
         g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
         g_assert_no_error(error);
-        g_assert_cmpint(ccm_store_schema_version(s), ==, 2);
+        g_assert_cmpint(ccm_store_schema_version(s), ==, 3);
         g_autoptr(CcmStoredGuest) g = guest("web1");
         g_assert_true(ccm_store_add_guest(s, g, &error));
         g_assert_true(ccm_store_transition(s, "web1", "running", "started", 4242, 99, "ab12",
@@ -302,7 +302,7 @@ static void test_migrate_from_empty(Fixture *f, gconstpointer data)
     sql(f->path, "PRAGMA user_version = 0;");
     g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
     g_assert_no_error(error);
-    g_assert_cmpint(ccm_store_schema_version(s), ==, 2);
+    g_assert_cmpint(ccm_store_schema_version(s), ==, 3);
 }
 
 /* A version-1 database (before libvirt guests) keeps its guests, launched by ccmd; a
@@ -325,7 +325,7 @@ static void test_migrate_origin(Fixture *f, gconstpointer data)
         "PRAGMA user_version = 1;");
     g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
     g_assert_no_error(error);
-    g_assert_cmpint(ccm_store_schema_version(s), ==, 2);
+    g_assert_cmpint(ccm_store_schema_version(s), ==, 3);
     g_autoptr(CcmStoredGuest) old = ccm_store_get_guest(s, "old", &error);
     g_assert_no_error(error);
     g_assert_cmpstr(old->origin, ==, "ccmd");
