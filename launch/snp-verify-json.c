@@ -20,7 +20,7 @@ static void add_u64_hex(json_object *o, const char *key, uint64_t v)
 static json_object *tcb_json(const uint8_t raw[8], bool turin)
 {
     CcmSnpTcb t;
-    ccm_snp_tcb_decode(raw, turin, &t);
+    ccm_snp_tcb_unpack(raw, turin, &t);
     json_object *o = json_object_new_object();
     add_hex(o, "raw", raw, 8);
     if (turin)

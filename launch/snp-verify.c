@@ -113,7 +113,7 @@ char *ccm_snp_kds_vcek_url(const CcmSnpReport *report, const uint8_t reported_tc
         return NULL;
     bool turin = gen == CCM_AMD_TURIN;
     CcmSnpTcb t;
-    ccm_snp_tcb_decode(reported_tcb, turin, &t);
+    ccm_snp_tcb_unpack(reported_tcb, turin, &t);
     g_autofree char *hwid = ccm_hex_encode(report->chip_id, turin ? 8 : 64);
     g_autofree char *url = g_strdup_printf(KDS_BASE "/vcek/v1/%s/%s?blSPL=%02u&teeSPL=%02u"
                                            "&snpSPL=%02u&ucodeSPL=%02u",
@@ -426,7 +426,7 @@ static void check_tcb(CcmSnpVerification *v, const uint8_t raw_tcb[8], bool turi
 {
     const CcmSnpVekExtensions *e = &v->vek;
     CcmSnpTcb t;
-    ccm_snp_tcb_decode(raw_tcb, turin, &t);
+    ccm_snp_tcb_unpack(raw_tcb, turin, &t);
     struct {
         const char *name;
         unsigned reported;

@@ -27,8 +27,8 @@ typedef struct CcmSnpTcb {
 #define CCM_SNP_CPUID_FAMILY_TURIN 0x1a
 
 /* The patch levels of the 8 bytes @raw, in Turin's layout when @turin, else Milan's. */
-void ccm_snp_tcb_decode(const uint8_t raw[CCM_SNP_TCB_SIZE], bool turin, CcmSnpTcb *ret);
-void ccm_snp_tcb_encode(const CcmSnpTcb *tcb, bool turin, uint8_t ret[CCM_SNP_TCB_SIZE]);
+void ccm_snp_tcb_unpack(const uint8_t raw[CCM_SNP_TCB_SIZE], bool turin, CcmSnpTcb *ret);
+void ccm_snp_tcb_pack(const CcmSnpTcb *tcb, bool turin, uint8_t ret[CCM_SNP_TCB_SIZE]);
 
 typedef struct CcmSnpReport {
     uint32_t version;

@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();    /* version to signature_algo have no reserved bytes */
     CcmSnpTcb tcb;
     uint8_t raw[CCM_SNP_TCB_SIZE];
-    ccm_snp_tcb_decode(data + 0x180, ccm_snp_report_turin_tcb(&r), &tcb);
-    ccm_snp_tcb_encode(&tcb, ccm_snp_report_turin_tcb(&r), raw);
+    ccm_snp_tcb_unpack(data + 0x180, ccm_snp_report_turin_tcb(&r), &tcb);
+    ccm_snp_tcb_pack(&tcb, ccm_snp_report_turin_tcb(&r), raw);
     if (memcmp(&tcb, &r.reported_tcb, sizeof(tcb)) != 0)
         abort();
     if (key && ccm_snp_report_verify(data, key, &err) == 0)

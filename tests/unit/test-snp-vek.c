@@ -116,13 +116,13 @@ static void test_tcb_layouts(void)
 {
     static const uint8_t raw[8] = { 1, 2, 3, 4, 0, 0, 6, 7 };
     CcmSnpTcb t;
-    ccm_snp_tcb_decode(raw, true, &t);
+    ccm_snp_tcb_unpack(raw, true, &t);
     g_assert_cmpuint(t.fmc, ==, 1);
     g_assert_cmpuint(t.bootloader, ==, 2);
     g_assert_cmpuint(t.tee, ==, 3);
     g_assert_cmpuint(t.snp, ==, 4);
     g_assert_cmpuint(t.microcode, ==, 7);
-    ccm_snp_tcb_decode(raw, false, &t);
+    ccm_snp_tcb_unpack(raw, false, &t);
     g_assert_cmpuint(t.fmc, ==, 0);
     g_assert_cmpuint(t.bootloader, ==, 1);
     g_assert_cmpuint(t.tee, ==, 2);
