@@ -11,36 +11,22 @@
 #include "ccm-autocleanups.h"
 #include "launch-plan.h"
 
-static const char *const gen_names[_CCM_AMD_GENERATION_MAX] = { "Milan", "Genoa", "Turin" };
-static const char *const gen_dirs[_CCM_AMD_GENERATION_MAX] = { "milan", "genoa", "turin" };
+static const char *const gen_dirs[_CCM_SNP_GENERATION_MAX] = {
+    [CCM_SNP_GENERATION_MILAN] = "milan",
+    [CCM_SNP_GENERATION_GENOA] = "genoa",
+    [CCM_SNP_GENERATION_TURIN] = "turin",
+};
 
-const char *ccm_amd_generation_to_string(CcmAmdGeneration gen)
+CcmSnpGeneration ccm_snp_generation_from_product(const char *product_name)
 {
-    return gen >= 0 && gen < _CCM_AMD_GENERATION_MAX ? gen_names[gen] : NULL;
-}
-
-CcmAmdGeneration ccm_amd_generation_from_cpuid(unsigned family, unsigned model)
-{
-    if (family == 0x1a)
-        return CCM_AMD_TURIN;
-    if (family != 0x19)
-        return _CCM_AMD_GENERATION_INVALID;
-    if (model <= 0x0f)
-        return CCM_AMD_MILAN;
-    if ((model >= 0x10 && model <= 0x1f) || (model >= 0xa0 && model <= 0xaf))
-        return CCM_AMD_GENOA;
-    return _CCM_AMD_GENERATION_INVALID;
-}
-
-CcmAmdGeneration ccm_amd_generation_from_product(const char *product_name)
-{
-    for (int g = 0; product_name && g < _CCM_AMD_GENERATION_MAX; g++) {
-        size_t n = strlen(gen_names[g]);
-        if (g_ascii_strncasecmp(product_name, gen_names[g], n) == 0 &&
+    for (int g = CCM_SNP_GENERATION_MILAN; product_name && g < _CCM_SNP_GENERATION_MAX; g++) {
+        const char *name = ccm_snp_generation_to_string((CcmSnpGeneration) g);
+        size_t n = strlen(name);
+        if (g_ascii_strncasecmp(product_name, name, n) == 0 &&
             (product_name[n] == '\0' || product_name[n] == '-'))
-            return (CcmAmdGeneration) g;
+            return (CcmSnpGeneration) g;
     }
-    return _CCM_AMD_GENERATION_INVALID;
+    return CCM_SNP_GENERATION_UNKNOWN;
 }
 
 GPtrArray *ccm_x509_list_from_bytes(const void *data, size_t size, const char *name,
@@ -82,7 +68,7 @@ static X509 *first_cert(GBytes *bytes, const char *name, GError **error)
 static gboolean load_builtin(CcmAmdRoots *roots, GError **error)
 {
     GResource *res = ccm_amd_roots_get_resource();
-    for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
+    for (int g = CCM_SNP_GENERATION_MILAN; g < _CCM_SNP_GENERATION_MAX; g++) {
         static const char *const files[] = { "ark", "ask", "asvk" };
         X509 **slots[] = { &roots->ark[g], &roots->ask[g], &roots->asvk[g] };
         for (size_t f = 0; f < G_N_ELEMENTS(files); f++) {
@@ -112,7 +98,7 @@ static gboolean load_file(const char *path, GPtrArray **ret, GError **error)
 static gboolean load_dir(CcmAmdRoots *roots, const char *dir, GError **error)
 {
     gboolean any = FALSE;
-    for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
+    for (int g = CCM_SNP_GENERATION_MILAN; g < _CCM_SNP_GENERATION_MAX; g++) {
         static const char *const files[] = { "ark.pem", "ask.pem", "asvk.pem" };
         X509 **slots[] = { &roots->ark[g], &roots->ask[g], &roots->asvk[g] };
         for (size_t f = 0; f < G_N_ELEMENTS(files); f++) {
@@ -158,7 +144,7 @@ void ccm_amd_roots_free(CcmAmdRoots *roots)
 {
     if (!roots)
         return;
-    for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
+    for (int g = CCM_SNP_GENERATION_MILAN; g < _CCM_SNP_GENERATION_MAX; g++) {
         X509_free(roots->ark[g]);
         X509_free(roots->ask[g]);
         X509_free(roots->asvk[g]);

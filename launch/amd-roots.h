@@ -12,28 +12,18 @@
 #include <glib.h>
 #include <openssl/x509.h>
 
-typedef enum CcmAmdGeneration {
-    CCM_AMD_MILAN,
-    CCM_AMD_GENOA,
-    CCM_AMD_TURIN,
-    _CCM_AMD_GENERATION_MAX,
-    _CCM_AMD_GENERATION_INVALID = -1,
-} CcmAmdGeneration;
+#include "snp-tcb.h"
 
+/* Indexed by CcmSnpGeneration (snp-tcb.h); [CCM_SNP_GENERATION_UNKNOWN] stays NULL. */
 typedef struct CcmAmdRoots {
-    X509 *ark[_CCM_AMD_GENERATION_MAX];     /* NULL: this generation is not available */
-    X509 *ask[_CCM_AMD_GENERATION_MAX];
-    X509 *asvk[_CCM_AMD_GENERATION_MAX];
+    X509 *ark[_CCM_SNP_GENERATION_MAX];     /* NULL: this generation is not available */
+    X509 *ask[_CCM_SNP_GENERATION_MAX];
+    X509 *asvk[_CCM_SNP_GENERATION_MAX];
     char *source;                           /* "built-in" or the folder */
 } CcmAmdRoots;
 
-/* "Milan", "Genoa", "Turin" (KDS's spelling). */
-const char *ccm_amd_generation_to_string(CcmAmdGeneration gen);
-/* From a CPUID family/model (SNP report version 3 and later): family 0x19 models
- * 0x00-0x0f Milan, 0x10-0x1f and 0xa0-0xaf Genoa; family 0x1a Turin. */
-CcmAmdGeneration ccm_amd_generation_from_cpuid(unsigned family, unsigned model);
-/* From a VEK's productName ("Milan-B0" is Milan). */
-CcmAmdGeneration ccm_amd_generation_from_product(const char *product_name);
+/* From a VEK's productName ("Milan-B0" is Milan); CCM_SNP_GENERATION_UNKNOWN otherwise. */
+CcmSnpGeneration ccm_snp_generation_from_product(const char *product_name);
 
 /* The built-in roots (@dir NULL) or those in @dir. CCM_LAUNCH_ERROR_INPUT when @dir holds
  * no generation's ARK or a file there is not a certificate. */

@@ -35,8 +35,6 @@
 #include "launch-plan.h"
 #include "snp-verify.h"
 
-#define KDS_BASE "https://kdsintf.amd.com"
-
 const char *ccm_snp_check_result_to_string(CcmSnpCheckResult result)
 {
     switch (result) {
@@ -108,20 +106,12 @@ GBytes *ccm_snp_report_load(const char *path, GError **error)
 char *ccm_snp_kds_vcek_url(const CcmSnpReport *report, const uint8_t reported_tcb[8],
                            const char *generation)
 {
-    CcmAmdGeneration gen = ccm_amd_generation_from_product(generation);
-    if (gen < 0)
-        return NULL;
-    bool turin = gen == CCM_AMD_TURIN;
-    CcmSnpTcb t;
-    ccm_snp_tcb_unpack(reported_tcb, turin, &t);
-    g_autofree char *hwid = ccm_hex_encode(report->chip_id, turin ? 8 : 64);
-    g_autofree char *url = g_strdup_printf(KDS_BASE "/vcek/v1/%s/%s?blSPL=%02u&teeSPL=%02u"
-                                           "&snpSPL=%02u&ucodeSPL=%02u",
-                                           ccm_amd_generation_to_string(gen), hwid,
-                                           t.bootloader, t.tee, t.snp, t.microcode);
-    if (turin)
-        return g_strdup_printf("%s&fmcSPL=%02u", url, t.fmc);
-    return g_steal_pointer(&url);
+    CcmSnpGeneration gen = ccm_snp_generation_from_product(generation);
+    uint64_t raw = 0;
+    for (int i = 7; i >= 0; i--)
+        raw = raw << 8 | reported_tcb[i];
+    CcmSnpTcbVersion tcb = ccm_snp_tcb_decode(raw, gen);
+    return ccm_snp_vcek_url(gen, report->chip_id, &tcb);
 }
 
 static const char *signing_key_name(uint32_t flags)
@@ -267,18 +257,18 @@ static char *unix_text(gint64 at)
 
 /* The chain's outcome for one generation. */
 typedef struct Chain {
-    CcmAmdGeneration gen;
+    CcmSnpGeneration gen;
     X509 *intermediate;     /* borrowed */
     X509 *ark;              /* borrowed */
     const char *inter_what; /* "ASK" or "ASVK" */
     char *why;              /* NULL: verified */
 } Chain;
 
-static void try_chain(X509 *vek, CcmSnpVekKind kind, CcmAmdGeneration gen,
+static void try_chain(X509 *vek, CcmSnpVekKind kind, CcmSnpGeneration gen,
                       const CcmAmdRoots *roots, const Given *given, Chain *ret)
 {
     *ret = (Chain) { .gen = gen, .inter_what = kind == CCM_SNP_VEK_VLEK ? "ASVK" : "ASK" };
-    const char *gname = ccm_amd_generation_to_string(gen);
+    const char *gname = ccm_snp_generation_to_string(gen);
     const char *vek_what = kind == CCM_SNP_VEK_VLEK ? "VLEK" : "VCEK";
     X509 *ark = roots->ark[gen];
     if (!ark) {
@@ -397,7 +387,7 @@ static void check_crl(CcmSnpVerification *v, const char *crl_path, const Chain *
     ERR_clear_error();
     if (!ok) {
         add_check(v, "crl", CCM_SNP_CHECK_FAILED, "%s is not signed by the %s ARK", crl_path,
-                  ccm_amd_generation_to_string(chain->gen));
+                  ccm_snp_generation_to_string(chain->gen));
         return;
     }
     time_t t = (time_t) at;
@@ -563,16 +553,16 @@ static gboolean vek_extensions(CcmSnpVerification *v, X509 *vek, char **ret_prob
 }
 
 /* The "vek" row when there is no usable VEK, with the KDS URL of a VCEK report's. */
-static void missing_vek(CcmSnpVerification *v, const char *problem, CcmAmdGeneration gen)
+static void missing_vek(CcmSnpVerification *v, const char *problem, CcmSnpGeneration gen)
 {
     if (problem) {
         add_check(v, "vek", CCM_SNP_CHECK_FAILED, "%s", problem);
     } else if (strcmp(v->signing_key, "VCEK") == 0) {
-        const char *g = gen >= 0 ? ccm_amd_generation_to_string(gen) : "Milan";
+        const char *g = gen != CCM_SNP_GENERATION_UNKNOWN ? ccm_snp_generation_to_string(gen) : "Milan";
         v->kds_url = ccm_snp_kds_vcek_url(&v->report, v->raw + 0x180, g);
         add_check(v, "vek", CCM_SNP_CHECK_FAILED,
                   "no VCEK given; AMD's KDS serves this chip's at its reported TCB: %s%s",
-                  v->kds_url, gen >= 0 ? "" : " (the report does not name its "
+                  v->kds_url, gen != CCM_SNP_GENERATION_UNKNOWN ? "" : " (the report does not name its "
                                               "generation: Milan assumed, Genoa otherwise)");
     } else {
         add_check(v, "vek", CCM_SNP_CHECK_FAILED, "no %s given%s", v->signing_key,
@@ -580,31 +570,31 @@ static void missing_vek(CcmSnpVerification *v, const char *problem, CcmAmdGenera
                                                         "provider, not from AMD's KDS)"
                                                       : "");
     }
-    v->generation = g_strdup(ccm_amd_generation_to_string(gen));
+    v->generation = g_strdup(ccm_snp_generation_to_string(gen));
     v->verified = false;
 }
 
 /* The "generation" and "chain" rows: the chain of the generation CPUID names (@gen), else
  * the VEK's productName (@product), else the first generation whose chain verifies. */
-static void check_generation_and_chain(CcmSnpVerification *v, X509 *vek, CcmAmdGeneration gen,
-                                       bool has_cpuid, CcmAmdGeneration product,
+static void check_generation_and_chain(CcmSnpVerification *v, X509 *vek, CcmSnpGeneration gen,
+                                       bool has_cpuid, CcmSnpGeneration product,
                                        const CcmAmdRoots *roots, const Given *given,
                                        Chain *chain)
 {
     const char *gen_from = NULL;
-    *chain = (Chain) { .gen = _CCM_AMD_GENERATION_INVALID };
-    if (gen >= 0) {
+    *chain = (Chain) { .gen = CCM_SNP_GENERATION_UNKNOWN };
+    if (gen != CCM_SNP_GENERATION_UNKNOWN) {
         gen_from = "CPUID";
         try_chain(vek, v->vek.kind, gen, roots, given, chain);
-    } else if (product >= 0) {
+    } else if (product != CCM_SNP_GENERATION_UNKNOWN) {
         gen_from = "the VEK's productName";
         try_chain(vek, v->vek.kind, product, roots, given, chain);
     } else {
         gen_from = "the chain";
-        for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
+        for (int g = CCM_SNP_GENERATION_MILAN; g < _CCM_SNP_GENERATION_MAX; g++) {
             Chain c;
-            try_chain(vek, v->vek.kind, (CcmAmdGeneration) g, roots, given, &c);
-            if (!c.why || g == 0) {
+            try_chain(vek, v->vek.kind, (CcmSnpGeneration) g, roots, given, &c);
+            if (!c.why || g == CCM_SNP_GENERATION_MILAN) {
                 g_free(chain->why);
                 *chain = c;
             } else {
@@ -614,12 +604,12 @@ static void check_generation_and_chain(CcmSnpVerification *v, X509 *vek, CcmAmdG
                 break;
         }
     }
-    if (gen >= 0 && product >= 0 && gen != product) {
+    if (gen != CCM_SNP_GENERATION_UNKNOWN && product != CCM_SNP_GENERATION_UNKNOWN && gen != product) {
         add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID says %s, the VEK's productName "
-                  "%s", ccm_amd_generation_to_string(gen), v->vek.product_name);
-    } else if (chain->gen >= 0 && (!chain->why || gen >= 0 || product >= 0)) {
-        v->generation = g_strdup(ccm_amd_generation_to_string(chain->gen));
-        if (has_cpuid && gen < 0)
+                  "%s", ccm_snp_generation_to_string(gen), v->vek.product_name);
+    } else if (chain->gen != CCM_SNP_GENERATION_UNKNOWN && (!chain->why || gen != CCM_SNP_GENERATION_UNKNOWN || product != CCM_SNP_GENERATION_UNKNOWN)) {
+        v->generation = g_strdup(ccm_snp_generation_to_string(chain->gen));
+        if (has_cpuid && gen == CCM_SNP_GENERATION_UNKNOWN)
             add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID family 0x%02x model 0x%02x "
                       "is no SNP generation ccm knows", v->report.cpuid_family,
                       v->report.cpuid_model);
@@ -691,9 +681,9 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     /* The generation from CPUID, when the report has it (version 3 and later; a zero
      * family is read as "not given"). */
     bool has_cpuid = v->report.version >= 3 && v->report.cpuid_family != 0;
-    CcmAmdGeneration gen = has_cpuid ? ccm_amd_generation_from_cpuid(v->report.cpuid_family,
+    CcmSnpGeneration gen = has_cpuid ? ccm_snp_generation_from_cpuid(v->report.cpuid_family,
                                                                      v->report.cpuid_model)
-                                     : _CCM_AMD_GENERATION_INVALID;
+                                     : CCM_SNP_GENERATION_UNKNOWN;
 
     if (vek && !vek_extensions(v, vek, &vek_problem))
         g_clear_pointer(&vek, X509_free);
@@ -705,7 +695,7 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
               ccm_snp_vek_kind_to_string(v->vek.kind), v->vek_source,
               v->vek.product_name[0] ? v->vek.product_name : "(none)");
 
-    CcmAmdGeneration product = ccm_amd_generation_from_product(v->vek.product_name);
+    CcmSnpGeneration product = ccm_snp_generation_from_product(v->vek.product_name);
     Chain chain;
     check_generation_and_chain(v, vek, gen, has_cpuid, product, roots, &given, &chain);
     g_clear_pointer(&chain.why, g_free);
@@ -718,7 +708,7 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
 
     check_signature(v, vek);
 
-    bool turin = chain.gen == CCM_AMD_TURIN || gen == CCM_AMD_TURIN || product == CCM_AMD_TURIN;
+    bool turin = chain.gen == CCM_SNP_GENERATION_TURIN || gen == CCM_SNP_GENERATION_TURIN || product == CCM_SNP_GENERATION_TURIN;
     check_tcb(v, v->raw + 0x180, turin);
     check_chip_id(v);
 

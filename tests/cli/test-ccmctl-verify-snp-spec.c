@@ -468,8 +468,8 @@ static void test_turin_vcek(void)
     g_assert_cmpint(ccmctl_run_status(&out, NULL, args), ==, 1);
     json_object *d = json_tokener_parse(out);
     g_assert_cmpstr(get(d, "kds_url"), ==,
-                    "https://kdsintf.amd.com/vcek/v1/Turin/1122334455667788?blSPL=03&teeSPL=04"
-                    "&snpSPL=05&ucodeSPL=154&fmcSPL=02");
+                    "https://kdsintf.amd.com/vcek/v1/Turin/1122334455667788?fmcSPL=02&blSPL=03"
+                    "&teeSPL=04&snpSPL=05&ucodeSPL=154");
     json_object_put(d);
 }
 
