@@ -110,6 +110,7 @@ static void test_bad_option(void)
         { "measure", "--platform", "tdx" },      { "measure", "--platform", "cca" },
         { "measure", "--platform", "tpm" },      { "verify", "--platform", "cca" },
         { "verify", "--platform", "tpm" },       { "verify", "--manifest", "m.json" },
+        { "verify", "--platform", "sev-snp" },
         { "snp-policy", "decode", "0x30000" }, { "snp-policy", "encode", "--smt" },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(platforms); i++) {
@@ -140,7 +141,8 @@ static void test_help_lists_every_platform(void)
     g_auto(CcmctlResult) v = run("verify", "--help");
     g_assert_cmpint(v.status, ==, 0);
     static const char *const verify_options[] = {
-        "--quote", "Options of --platform cca", "--cpak", "--token",
+        "--quote", "Options of --platform sev-snp", "--vcek", "--roots", "--at",
+        "Options of --platform cca", "--cpak", "--token",
         "Options of --platform tpm", "--pcrs", "--edk2-release",
         "Options of --manifest", "--no-acpi", "--allow-unchecked",
     };
