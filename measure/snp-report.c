@@ -16,25 +16,46 @@ static uint64_t load_le64(const uint8_t *p)
     return (uint64_t) ccm_load_le32(p) | (uint64_t) ccm_load_le32(p + 4) << 32;
 }
 
-static void store_tcb(uint8_t *p, const CcmSnpTcb *tcb)
+void ccm_snp_tcb_encode(const CcmSnpTcb *tcb, bool turin, uint8_t p[CCM_SNP_TCB_SIZE])
 {
-    memset(p, 0, 8);
-    p[0] = tcb->bootloader;
-    p[1] = tcb->tee;
-    p[6] = tcb->snp;
+    memset(p, 0, CCM_SNP_TCB_SIZE);
+    if (turin) {
+        p[0] = tcb->fmc;
+        p[1] = tcb->bootloader;
+        p[2] = tcb->tee;
+        p[3] = tcb->snp;
+    } else {
+        p[0] = tcb->bootloader;
+        p[1] = tcb->tee;
+        p[6] = tcb->snp;
+    }
     p[7] = tcb->microcode;
 }
 
-static void load_tcb(const uint8_t *p, CcmSnpTcb *tcb)
+void ccm_snp_tcb_decode(const uint8_t p[CCM_SNP_TCB_SIZE], bool turin, CcmSnpTcb *tcb)
 {
-    tcb->bootloader = p[0];
-    tcb->tee = p[1];
-    tcb->snp = p[6];
-    tcb->microcode = p[7];
+    *tcb = (CcmSnpTcb) { .microcode = p[7] };
+    if (turin) {
+        tcb->fmc = p[0];
+        tcb->bootloader = p[1];
+        tcb->tee = p[2];
+        tcb->snp = p[3];
+    } else {
+        tcb->bootloader = p[0];
+        tcb->tee = p[1];
+        tcb->snp = p[6];
+    }
+}
+
+bool ccm_snp_report_turin_tcb(const CcmSnpReport *r)
+{
+    return r->version >= 3 && r->cpuid_family == CCM_SNP_CPUID_FAMILY_TURIN;
 }
 
 void ccm_snp_report_serialize(const CcmSnpReport *r, uint8_t out[CCM_SNP_REPORT_SIZE])
 {
+    bool turin = ccm_snp_report_turin_tcb(r);
+
     memset(out, 0, CCM_SNP_REPORT_SIZE);
     ccm_store_le32(out + 0x000, r->version);
     ccm_store_le32(out + 0x004, r->guest_svn);
@@ -43,7 +64,7 @@ void ccm_snp_report_serialize(const CcmSnpReport *r, uint8_t out[CCM_SNP_REPORT_
     memcpy(out + 0x020, r->image_id, 16);
     ccm_store_le32(out + 0x030, r->vmpl);
     ccm_store_le32(out + 0x034, r->signature_algo);
-    store_tcb(out + 0x038, &r->current_tcb);
+    ccm_snp_tcb_encode(&r->current_tcb, turin, out + 0x038);
     ccm_store_le64(out + 0x040, r->platform_info);
     ccm_store_le32(out + 0x048, r->flags);
     memcpy(out + 0x050, r->report_data, 64);
@@ -53,21 +74,25 @@ void ccm_snp_report_serialize(const CcmSnpReport *r, uint8_t out[CCM_SNP_REPORT_
     memcpy(out + 0x110, r->author_key_digest, CCM_SHA384_SIZE);
     memcpy(out + 0x140, r->report_id, 32);
     memcpy(out + 0x160, r->report_id_ma, 32);
-    store_tcb(out + 0x180, &r->reported_tcb);
+    ccm_snp_tcb_encode(&r->reported_tcb, turin, out + 0x180);
     if (r->version >= 3) {
         out[0x188] = r->cpuid_family;
         out[0x189] = r->cpuid_model;
         out[0x18a] = r->cpuid_stepping;
     }
     memcpy(out + 0x1a0, r->chip_id, 64);
-    store_tcb(out + 0x1e0, &r->committed_tcb);
+    ccm_snp_tcb_encode(&r->committed_tcb, turin, out + 0x1e0);
     out[0x1e8] = r->current_build;
     out[0x1e9] = r->current_minor;
     out[0x1ea] = r->current_major;
     out[0x1ec] = r->committed_build;
     out[0x1ed] = r->committed_minor;
     out[0x1ee] = r->committed_major;
-    store_tcb(out + 0x1f0, &r->launch_tcb);
+    ccm_snp_tcb_encode(&r->launch_tcb, turin, out + 0x1f0);
+    if (r->version >= 5) {
+        ccm_store_le64(out + 0x1f8, r->launch_mit_vector);
+        ccm_store_le64(out + 0x200, r->current_mit_vector);
+    }
     memcpy(out + 0x2a0, r->signature_r, CCM_SNP_SIGNATURE_COMPONENT);
     memcpy(out + 0x2a0 + CCM_SNP_SIGNATURE_COMPONENT, r->signature_s,
            CCM_SNP_SIGNATURE_COMPONENT);
@@ -94,12 +119,18 @@ int ccm_snp_report_parse(const void *data, size_t size, const char *name, CcmSnp
         return ccm_error_set(reterr, -EBADMSG,
                              "%s: signature algorithm %u; expected 1 (ECDSA P-384 with SHA-384)",
                              name, r->signature_algo);
+    if (r->version >= 3) {
+        r->cpuid_family = in[0x188];
+        r->cpuid_model = in[0x189];
+        r->cpuid_stepping = in[0x18a];
+    }
+    bool turin = ccm_snp_report_turin_tcb(r);
     r->guest_svn = ccm_load_le32(in + 0x004);
     r->policy = load_le64(in + 0x008);
     memcpy(r->family_id, in + 0x010, 16);
     memcpy(r->image_id, in + 0x020, 16);
     r->vmpl = ccm_load_le32(in + 0x030);
-    load_tcb(in + 0x038, &r->current_tcb);
+    ccm_snp_tcb_decode(in + 0x038, turin, &r->current_tcb);
     r->platform_info = load_le64(in + 0x040);
     r->flags = ccm_load_le32(in + 0x048);
     memcpy(r->report_data, in + 0x050, 64);
@@ -109,21 +140,20 @@ int ccm_snp_report_parse(const void *data, size_t size, const char *name, CcmSnp
     memcpy(r->author_key_digest, in + 0x110, CCM_SHA384_SIZE);
     memcpy(r->report_id, in + 0x140, 32);
     memcpy(r->report_id_ma, in + 0x160, 32);
-    load_tcb(in + 0x180, &r->reported_tcb);
-    if (r->version >= 3) {
-        r->cpuid_family = in[0x188];
-        r->cpuid_model = in[0x189];
-        r->cpuid_stepping = in[0x18a];
-    }
+    ccm_snp_tcb_decode(in + 0x180, turin, &r->reported_tcb);
     memcpy(r->chip_id, in + 0x1a0, 64);
-    load_tcb(in + 0x1e0, &r->committed_tcb);
+    ccm_snp_tcb_decode(in + 0x1e0, turin, &r->committed_tcb);
     r->current_build = in[0x1e8];
     r->current_minor = in[0x1e9];
     r->current_major = in[0x1ea];
     r->committed_build = in[0x1ec];
     r->committed_minor = in[0x1ed];
     r->committed_major = in[0x1ee];
-    load_tcb(in + 0x1f0, &r->launch_tcb);
+    ccm_snp_tcb_decode(in + 0x1f0, turin, &r->launch_tcb);
+    if (r->version >= 5) {
+        r->launch_mit_vector = load_le64(in + 0x1f8);
+        r->current_mit_vector = load_le64(in + 0x200);
+    }
     memcpy(r->signature_r, in + 0x2a0, CCM_SNP_SIGNATURE_COMPONENT);
     memcpy(r->signature_s, in + 0x2a0 + CCM_SNP_SIGNATURE_COMPONENT, CCM_SNP_SIGNATURE_COMPONENT);
     return 0;

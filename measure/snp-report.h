@@ -15,10 +15,20 @@
 /* R and S: little-endian, zero-extended to 72 bytes each. */
 #define CCM_SNP_SIGNATURE_COMPONENT 72
 
-/* TCB_VERSION as Milan and Genoa lay it out (bytes 0, 1, 6, 7). */
+/* A TCB_VERSION's security patch levels. Milan and Genoa lay them out at bytes 0 (boot
+ * loader), 1 (TEE), 6 (SNP), 7 (microcode); Turin (CPUID family 0x1A) at 0 (FMC), 1 (boot
+ * loader), 2 (TEE), 3 (SNP), 7 (microcode). @fmc is zero outside Turin. */
 typedef struct CcmSnpTcb {
     uint8_t bootloader, tee, snp, microcode;
+    uint8_t fmc;
 } CcmSnpTcb;
+
+#define CCM_SNP_TCB_SIZE 8
+#define CCM_SNP_CPUID_FAMILY_TURIN 0x1a
+
+/* The patch levels of the 8 bytes @raw, in Turin's layout when @turin, else Milan's. */
+void ccm_snp_tcb_decode(const uint8_t raw[CCM_SNP_TCB_SIZE], bool turin, CcmSnpTcb *ret);
+void ccm_snp_tcb_encode(const CcmSnpTcb *tcb, bool turin, uint8_t ret[CCM_SNP_TCB_SIZE]);
 
 typedef struct CcmSnpReport {
     uint32_t version;
@@ -45,14 +55,20 @@ typedef struct CcmSnpReport {
     uint8_t current_build, current_minor, current_major;
     uint8_t committed_build, committed_minor, committed_major;
     CcmSnpTcb launch_tcb;
+    uint64_t launch_mit_vector, current_mit_vector;    /* version 5 and later */
     uint8_t signature_r[CCM_SNP_SIGNATURE_COMPONENT];
     uint8_t signature_s[CCM_SNP_SIGNATURE_COMPONENT];
 } CcmSnpReport;
 
+/* Whether @report lays its TCB_VERSIONs out as Turin does (version 3 or later with CPUID
+ * family 0x1A; a version-2 report cannot say). */
+bool ccm_snp_report_turin_tcb(const CcmSnpReport *report);
+
 /* Lays @report out in AMD's format; reserved bytes are zero. */
 void ccm_snp_report_serialize(const CcmSnpReport *report, uint8_t ret[CCM_SNP_REPORT_SIZE]);
 
-/* Reads @size bytes as a report. -EBADMSG (naming @name) for a wrong size, a version
+/* Reads @size bytes as a report (versions 2, 3 and 5 as AMD defines them; a later version
+ * is read with version 5's fields). -EBADMSG (naming @name) for a wrong size, a version
  * below 2 or an unknown signature algorithm. */
 int ccm_snp_report_parse(const void *data, size_t size, const char *name, CcmSnpReport *ret,
                          CcmError *reterr);

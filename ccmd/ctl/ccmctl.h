@@ -48,6 +48,7 @@ char *ccmctl_libvirt_xml(struct CcmGuestSpec *owned_spec, const char *host_id,
 struct CcmGuestSpec *ccmctl_domain_spec(const char *uri, const char *name, GError **error);
 int ccmctl_verify(int argc, char **argv);
 int ccmctl_verify_cca(int argc, char **argv);
+int ccmctl_verify_snp(int argc, char **argv);
 int ccmctl_verify_tpm(int argc, char **argv);
 int ccmctl_verify_manifest(int argc, char **argv);
 int ccmctl_map(int argc, char **argv);
