@@ -36,7 +36,8 @@ static EVP_PKEY *p256_key(const guint8 *xy)
     guint8 point[65] = { 0x04 };
     memcpy(point + 1, xy, 64);
     g_autoptr(OSSL_PARAM_BLD) bld = OSSL_PARAM_BLD_new();
-    if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
+    if (!bld ||
+        !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
         !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point)))
         return NULL;
     g_autoptr(OSSL_PARAM) params = OSSL_PARAM_BLD_to_param(bld);

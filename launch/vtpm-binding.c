@@ -337,7 +337,8 @@ static char *selection_text(const CcmTpmQuote *q)
             g_string_append_printf(s, "0x%04x:", sel->hash_alg);
         int first = -1;
         for (int pcr = 0; pcr <= sel->size_of_select * 8; pcr++) {
-            gboolean on = pcr < sel->size_of_select * 8 && ccm_tpm_pcr_selected(sel, (unsigned) pcr);
+            gboolean on = pcr < sel->size_of_select * 8 &&
+                          ccm_tpm_pcr_selected(sel, (unsigned) pcr);
             if (on && first < 0)
                 first = pcr;
             if (!on && first >= 0) {
@@ -464,6 +465,7 @@ CcmVtpmVerification *ccm_vtpm_verify(const CcmVtpmEvidence *e, const CcmVtpmOpti
                                      GError **error)
 {
     g_return_val_if_fail(o->nonce != NULL, NULL);
+    g_return_val_if_fail(e->quote_message != NULL && e->quote_signature != NULL, NULL);
     const CcmVtpmBindingKind *kind = NULL;
     for (size_t i = 0; kinds[i] && !kind; i++)
         if (kinds[i]->applies(e))

@@ -9,7 +9,6 @@
  * the same hex JSON or as Rust bincode. Every member is checked for type and size here;
  * what the bytes mean is checked by the verifier (vtpm-binding.c).
  */
-#include <errno.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -21,6 +20,8 @@
 #include "vtpm-evidence.h"
 
 #define PCR_SIZE 32
+#define BASE64URL_ALPHABET \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 #define MAX_PCRS 64
 
 
@@ -46,22 +47,25 @@ void ccm_vtpm_evidence_free(CcmVtpmEvidence *e)
 
 GBytes *ccm_vtpm_read_file(const char *path, GError **error)
 {
+    /* Read at most one byte more than allowed, so a pipe or device cannot grow it. */
     g_autoptr(GFile) file = g_file_new_for_path(path);
-    g_autoptr(GFileInfo) info = g_file_query_info(file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                                  G_FILE_QUERY_INFO_NONE, NULL, error);
-    if (!info)
+    g_autoptr(GFileInputStream) in = g_file_read(file, NULL, error); /* names @path */
+    if (!in)
         return NULL;
-    if (g_file_info_get_size(info) > CCM_VTPM_EVIDENCE_MAX) {
-        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
-                    "%s: %" G_GOFFSET_FORMAT " bytes; vTPM evidence files are at most %u",
-                    path, g_file_info_get_size(info), CCM_VTPM_EVIDENCE_MAX);
+    g_autofree guint8 *buf = g_malloc(CCM_VTPM_EVIDENCE_MAX + 1);
+    gsize size = 0;
+    if (!g_input_stream_read_all(G_INPUT_STREAM(in), buf, CCM_VTPM_EVIDENCE_MAX + 1, &size,
+                                 NULL, error)) {
+        g_prefix_error(error, "%s: ", path);
         return NULL;
     }
-    g_autofree char *data = NULL;
-    gsize size = 0;
-    if (!g_file_get_contents(path, &data, &size, error))
+    if (size > CCM_VTPM_EVIDENCE_MAX) {
+        g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,
+                    "%s: more than %u bytes; vTPM evidence files are smaller", path,
+                    CCM_VTPM_EVIDENCE_MAX);
         return NULL;
-    return g_bytes_new_take(g_steal_pointer(&data), size);
+    }
+    return g_bytes_new(buf, size);
 }
 
 static gboolean bad(GError **error, const char *path, const char *member, const char *what)
@@ -83,7 +87,6 @@ static GBytes *from_byte_list(json_object *o, const char *path, const char *memb
     g_autoptr(GByteArray) b = g_byte_array_sized_new((guint) n);
     for (size_t i = 0; i < n; i++) {
         json_object *v = json_object_array_get_idx(o, i);
-        errno = 0;
         int64_t x = json_object_get_int64(v);
         if (!json_object_is_type(v, json_type_int) || x < 0 || x > 255) {
             bad(error, path, member, "a list of byte values (integers 0 to 255)");
@@ -114,8 +117,9 @@ static GBytes *from_base64url(json_object *o, const char *path, const char *memb
     size_t len = s ? strlen(s) : 0;
     while (len && s[len - 1] == '=')
         len--;
-    if (!s || len == 0 || len % 4 == 1 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != len ||
-        (s[len] && strspn(s + len, "=") != strlen(s + len)) || strlen(s) - len > 2) {
+    /* @len stops before the trailing '=': at most two, and nothing but the alphabet before */
+    if (!s || len == 0 || len % 4 == 1 || strlen(s) - len > 2 ||
+        strspn(s, BASE64URL_ALPHABET) != len) {
         bad(error, path, member, "base64url text");
         return NULL;
     }
@@ -154,8 +158,8 @@ static gboolean quote_from_json(CcmVtpmEvidence *e, json_object *q, Decoder deco
         !(e->quote_message = member(q, "message", decode, path, error)))
         return FALSE;
     json_object *pcrs = NULL;
-    if (!json_object_object_get_ex(q, "pcrs", &pcrs) || !json_object_is_type(pcrs, json_type_array) ||
-        json_object_array_length(pcrs) > MAX_PCRS)
+    if (!json_object_object_get_ex(q, "pcrs", &pcrs) ||
+        !json_object_is_type(pcrs, json_type_array) || json_object_array_length(pcrs) > MAX_PCRS)
         return bad(error, path, "pcrs", "a list of up to 64 PCR values");
     e->pcrs = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
     for (size_t i = 0; i < json_object_array_length(pcrs); i++) {
