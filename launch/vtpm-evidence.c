@@ -331,8 +331,12 @@ GPtrArray *ccm_vtpm_expected_pcrs_load(const char *path, GError **error)
     g_autoptr(GPtrArray) pcrs = g_ptr_array_new_full(CCM_VTPM_EXPECTED_PCRS,
                                                      (GDestroyNotify) g_bytes_unref);
     g_ptr_array_set_size(pcrs, CCM_VTPM_EXPECTED_PCRS);
-    json_object_object_foreach(bank, key, val)
-    {
+    /* the iterator: json_object_object_foreach is a GNU statement expression */
+    struct json_object_iterator it = json_object_iter_begin(bank);
+    struct json_object_iterator it_end = json_object_iter_end(bank);
+    for (; !json_object_iter_equal(&it, &it_end); json_object_iter_next(&it)) {
+        const char *key = json_object_iter_peek_name(&it);
+        json_object *val = json_object_iter_peek_value(&it);
         char *end = NULL;
         guint64 pcr = g_ascii_strtoull(key, &end, 10);
         if (!*key || *end || pcr >= CCM_VTPM_EXPECTED_PCRS) {
