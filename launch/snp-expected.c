@@ -185,7 +185,10 @@ static gboolean number_field(json_object *v, const char *key, uint64_t max, uint
 static gboolean fields_from_object(CcmSnpExpected *e, json_object *o, const char *source,
                                    GError **error)
 {
-    json_object_object_foreach(o, key, val) {
+    struct json_object_iterator it = json_object_iter_begin(o), end = json_object_iter_end(o);
+    for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+        const char *key = json_object_iter_peek_name(&it);
+        json_object *val = json_object_iter_peek_value(&it);
         int f = -1;
         for (int i = 0; i < _CCM_SNP_FIELD_MAX; i++)
             if (strcmp(key, field_names[i]) == 0)

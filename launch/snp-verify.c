@@ -12,7 +12,8 @@
  *                used instead of the built-in ones, and must chain to the same ARK.
  *   validity     every certificate of the chain at options->at (or now)
  *   crl          the ARK-signed CRL, when given, lists neither the intermediate nor the VEK
- *   signature    ECDSA P-384 SHA-384 over bytes 0..0x29f with the VEK's key
+ *   signature    ECDSA P-384 SHA-384 over bytes 0..0x29f with the VEK's key; the bytes
+ *                after R and S (0x330..0x49f) must be zero
  *   tcb          REPORTED_TCB (not CURRENT or COMMITTED) equals the VEK's SPLs, in Turin's
  *                layout on Turin
  *   chip-id      a VCEK's hwID equals CHIP_ID (its first 8 bytes on Turin)
@@ -228,6 +229,13 @@ typedef struct Given {
     GPtrArray *arks;            /* X509, self-issued */
 } Given;
 
+static void given_clear(Given *g)
+{
+    g_clear_pointer(&g->intermediates, g_ptr_array_unref);
+    g_clear_pointer(&g->arks, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Given, given_clear)
+
 static void given_add(Given *g, X509 *x)
 {
     g_ptr_array_add(is_self_issued(x) ? g->arks : g->intermediates, X509_dup(x));
@@ -400,13 +408,13 @@ static void check_crl(CcmSnpVerification *v, const char *crl_path, const Chain *
                   crl_path, nt);
         return;
     }
-    X509 *listed[] = { chain->intermediate, vek };
-    const char *names[] = { chain->inter_what, signing_key_name(0) };
+    X509 *const listed[] = { chain->intermediate, vek };
+    const char *const names[] = { chain->inter_what, "VEK" };
     for (size_t i = 0; i < G_N_ELEMENTS(listed); i++) {
         X509_REVOKED *rev = NULL;
         if (listed[i] && X509_CRL_get0_by_cert(crl, &rev, listed[i]) == 1) {
             add_check(v, "crl", CCM_SNP_CHECK_FAILED, "revoked: %s lists the %s", crl_path,
-                      i == 0 ? names[0] : "VEK");
+                      names[i]);
             return;
         }
     }
@@ -554,6 +562,105 @@ static gboolean vek_extensions(CcmSnpVerification *v, X509 *vek, char **ret_prob
     return TRUE;
 }
 
+/* The "vek" row when there is no usable VEK, with the KDS URL of a VCEK report's. */
+static void missing_vek(CcmSnpVerification *v, const char *problem, CcmAmdGeneration gen)
+{
+    if (problem) {
+        add_check(v, "vek", CCM_SNP_CHECK_FAILED, "%s", problem);
+    } else if (strcmp(v->signing_key, "VCEK") == 0) {
+        const char *g = gen >= 0 ? ccm_amd_generation_to_string(gen) : "Milan";
+        v->kds_url = ccm_snp_kds_vcek_url(&v->report, v->raw + 0x180, g);
+        add_check(v, "vek", CCM_SNP_CHECK_FAILED,
+                  "no VCEK given; AMD's KDS serves this chip's at its reported TCB: %s%s",
+                  v->kds_url, gen >= 0 ? "" : " (the report does not name its "
+                                              "generation: Milan assumed, Genoa otherwise)");
+    } else {
+        add_check(v, "vek", CCM_SNP_CHECK_FAILED, "no %s given%s", v->signing_key,
+                  strcmp(v->signing_key, "VLEK") == 0 ? " (VLEKs come from the cloud "
+                                                        "provider, not from AMD's KDS)"
+                                                      : "");
+    }
+    v->generation = g_strdup(ccm_amd_generation_to_string(gen));
+    v->verified = false;
+}
+
+/* The "generation" and "chain" rows: the chain of the generation CPUID names (@gen), else
+ * the VEK's productName (@product), else the first generation whose chain verifies. */
+static void check_generation_and_chain(CcmSnpVerification *v, X509 *vek, CcmAmdGeneration gen,
+                                       bool has_cpuid, CcmAmdGeneration product,
+                                       const CcmAmdRoots *roots, const Given *given,
+                                       Chain *chain)
+{
+    const char *gen_from = NULL;
+    *chain = (Chain) { .gen = _CCM_AMD_GENERATION_INVALID };
+    if (gen >= 0) {
+        gen_from = "CPUID";
+        try_chain(vek, v->vek.kind, gen, roots, given, chain);
+    } else if (product >= 0) {
+        gen_from = "the VEK's productName";
+        try_chain(vek, v->vek.kind, product, roots, given, chain);
+    } else {
+        gen_from = "the chain";
+        for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
+            Chain c;
+            try_chain(vek, v->vek.kind, (CcmAmdGeneration) g, roots, given, &c);
+            if (!c.why || g == 0) {
+                g_free(chain->why);
+                *chain = c;
+            } else {
+                g_free(c.why);
+            }
+            if (!chain->why)
+                break;
+        }
+    }
+    if (gen >= 0 && product >= 0 && gen != product) {
+        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID says %s, the VEK's productName "
+                  "%s", ccm_amd_generation_to_string(gen), v->vek.product_name);
+    } else if (chain->gen >= 0 && (!chain->why || gen >= 0 || product >= 0)) {
+        v->generation = g_strdup(ccm_amd_generation_to_string(chain->gen));
+        if (has_cpuid && gen < 0)
+            add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID family 0x%02x model 0x%02x "
+                      "is no SNP generation ccm knows", v->report.cpuid_family,
+                      v->report.cpuid_model);
+        else
+            add_check(v, "generation", CCM_SNP_CHECK_OK, "%s (from %s)", v->generation,
+                      gen_from);
+    } else {
+        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "no AMD generation's chain verifies "
+                  "the %s", ccm_snp_vek_kind_to_string(v->vek.kind));
+    }
+    if (chain->why) {
+        add_check(v, "chain", CCM_SNP_CHECK_FAILED, "%s", chain->why);
+    } else {
+        g_autofree char *icn = cert_cn(chain->intermediate, false);
+        g_autofree char *acn = cert_cn(chain->ark, false);
+        add_check(v, "chain", CCM_SNP_CHECK_OK, "%s <- %s (%s) <- ARK (%s, pinned, %s)",
+                  ccm_snp_vek_kind_to_string(v->vek.kind), chain->inter_what, icn, acn,
+                  roots->source);
+    }
+}
+
+/* The "signature" row: the bytes after R and S must be zero, the ECDSA signature verify. */
+static void check_signature(CcmSnpVerification *v, X509 *vek)
+{
+    /* The signature covers 0x000-0x29f; R and S take 0x2a0-0x32f; AMD leaves the rest
+     * zero. Bytes there would be unsigned data riding along: refused. */
+    const size_t tail = CCM_SNP_REPORT_SIGNED + 2 * CCM_SNP_SIGNATURE_COMPONENT;
+    bool tail_zero = true;
+    for (size_t i = tail; i < CCM_SNP_REPORT_SIZE; i++)
+        tail_zero &= v->raw[i] == 0;
+    CcmError err = { 0 };
+    if (!tail_zero)
+        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "bytes 0x%zx-0x%x after the signature "
+                  "are not zero (nothing signs them)", tail, CCM_SNP_REPORT_SIZE - 1);
+    else if (ccm_snp_report_verify(v->raw, X509_get0_pubkey(vek), &err) < 0)
+        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "%s", err.message);
+    else
+        add_check(v, "signature", CCM_SNP_CHECK_OK, "ECDSA P-384 SHA-384 by the %s",
+                  ccm_snp_vek_kind_to_string(v->vek.kind));
+}
+
 CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, const char *name,
                                           const CcmSnpVerifyOptions *options, GError **error)
 {
@@ -574,98 +681,34 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     g_autoptr(CcmAmdRoots) roots = ccm_amd_roots_load(o->roots_dir, error);
     if (!roots)
         return NULL;
-    Given given = { g_ptr_array_new_with_free_func((GDestroyNotify) X509_free),
-                    g_ptr_array_new_with_free_func((GDestroyNotify) X509_free) };
-    g_autoptr(GPtrArray) given_inter = given.intermediates, given_arks = given.arks;
+    g_auto(Given) given = { g_ptr_array_new_with_free_func((GDestroyNotify) X509_free),
+                            g_ptr_array_new_with_free_func((GDestroyNotify) X509_free) };
     g_autoptr(X509) vek = NULL;
     g_autofree char *vek_problem = NULL;
     if (!gather(v, o, &given, &vek, &vek_problem, error))
         return NULL;
 
-    /* The generation from CPUID, when the report has it. */
-    CcmAmdGeneration gen = v->report.version >= 3
-                               ? ccm_amd_generation_from_cpuid(v->report.cpuid_family,
-                                                               v->report.cpuid_model)
-                               : _CCM_AMD_GENERATION_INVALID;
-    const uint8_t *raw_tcb = v->raw + 0x180;
+    /* The generation from CPUID, when the report has it (version 3 and later; a zero
+     * family is read as "not given"). */
+    bool has_cpuid = v->report.version >= 3 && v->report.cpuid_family != 0;
+    CcmAmdGeneration gen = has_cpuid ? ccm_amd_generation_from_cpuid(v->report.cpuid_family,
+                                                                     v->report.cpuid_model)
+                                     : _CCM_AMD_GENERATION_INVALID;
 
     if (vek && !vek_extensions(v, vek, &vek_problem))
         g_clear_pointer(&vek, X509_free);
     if (!vek) {
-        if (vek_problem) {
-            add_check(v, "vek", CCM_SNP_CHECK_FAILED, "%s", vek_problem);
-        } else if (strcmp(v->signing_key, "VCEK") == 0) {
-            const char *g = gen >= 0 ? ccm_amd_generation_to_string(gen) : "Milan";
-            v->kds_url = ccm_snp_kds_vcek_url(&v->report, raw_tcb, g);
-            add_check(v, "vek", CCM_SNP_CHECK_FAILED,
-                      "no VCEK given; AMD's KDS serves this chip's at its reported TCB: %s%s",
-                      v->kds_url, gen >= 0 ? "" : " (a version-2 report does not name its "
-                                                  "generation: Milan assumed, Genoa otherwise)");
-        } else {
-            add_check(v, "vek", CCM_SNP_CHECK_FAILED, "no %s given%s", v->signing_key,
-                      strcmp(v->signing_key, "VLEK") == 0 ? " (VLEKs come from the cloud "
-                                                            "provider, not from AMD's KDS)"
-                                                          : "");
-        }
-        v->generation = g_strdup(ccm_amd_generation_to_string(gen));
-        v->verified = false;
+        missing_vek(v, vek_problem, gen);
         return g_steal_pointer(&v);
     }
     add_check(v, "vek", CCM_SNP_CHECK_OK, "%s from %s, productName %s",
               ccm_snp_vek_kind_to_string(v->vek.kind), v->vek_source,
               v->vek.product_name[0] ? v->vek.product_name : "(none)");
 
-    /* Generation: CPUID, else productName, else whichever chain verifies. */
     CcmAmdGeneration product = ccm_amd_generation_from_product(v->vek.product_name);
-    Chain chain = { .gen = _CCM_AMD_GENERATION_INVALID };
-    const char *gen_from = NULL;
-    if (gen >= 0) {
-        gen_from = "CPUID";
-        try_chain(vek, v->vek.kind, gen, roots, &given, &chain);
-    } else if (product >= 0) {
-        gen_from = "the VEK's productName";
-        try_chain(vek, v->vek.kind, product, roots, &given, &chain);
-    } else {
-        gen_from = "the chain";
-        for (int g = 0; g < _CCM_AMD_GENERATION_MAX; g++) {
-            Chain c;
-            try_chain(vek, v->vek.kind, (CcmAmdGeneration) g, roots, &given, &c);
-            if (!c.why || g == 0) {
-                g_free(chain.why);
-                chain = c;
-            } else {
-                g_free(c.why);
-            }
-            if (!chain.why)
-                break;
-        }
-    }
-    if (gen >= 0 && product >= 0 && gen != product) {
-        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID says %s, the VEK's productName "
-                  "%s", ccm_amd_generation_to_string(gen), v->vek.product_name);
-    } else if (chain.gen >= 0 && (!chain.why || gen >= 0 || product >= 0)) {
-        v->generation = g_strdup(ccm_amd_generation_to_string(chain.gen));
-        if (v->report.version >= 3 && gen < 0)
-            add_check(v, "generation", CCM_SNP_CHECK_FAILED, "CPUID family 0x%02x model 0x%02x "
-                      "is no SNP generation ccm knows", v->report.cpuid_family,
-                      v->report.cpuid_model);
-        else
-            add_check(v, "generation", CCM_SNP_CHECK_OK, "%s (from %s)", v->generation,
-                      gen_from);
-    } else {
-        add_check(v, "generation", CCM_SNP_CHECK_FAILED, "no AMD generation's chain verifies "
-                  "the %s", ccm_snp_vek_kind_to_string(v->vek.kind));
-    }
-    if (chain.why) {
-        add_check(v, "chain", CCM_SNP_CHECK_FAILED, "%s", chain.why);
-    } else {
-        g_autofree char *icn = cert_cn(chain.intermediate, false);
-        g_autofree char *acn = cert_cn(chain.ark, false);
-        add_check(v, "chain", CCM_SNP_CHECK_OK, "%s <- %s (%s) <- ARK (%s, pinned, %s)",
-                  ccm_snp_vek_kind_to_string(v->vek.kind), chain.inter_what, icn, acn,
-                  roots->source);
-    }
-    g_free(chain.why);
+    Chain chain;
+    check_generation_and_chain(v, vek, gen, has_cpuid, product, roots, &given, &chain);
+    g_clear_pointer(&chain.why, g_free);
 
     X509 *const certs[] = { vek, chain.intermediate, chain.ark };
     const char *const names[] = { ccm_snp_vek_kind_to_string(v->vek.kind), chain.inter_what,
@@ -673,14 +716,10 @@ CcmSnpVerification *ccm_snp_verify_report(const uint8_t *data, size_t size, cons
     (void) check_validity(v, certs, names, G_N_ELEMENTS(certs), at);
     check_crl(v, o->crl_path, &chain, vek, at);
 
-    if (ccm_snp_report_verify(v->raw, X509_get0_pubkey(vek), &err) < 0)
-        add_check(v, "signature", CCM_SNP_CHECK_FAILED, "%s", err.message);
-    else
-        add_check(v, "signature", CCM_SNP_CHECK_OK, "ECDSA P-384 SHA-384 by the %s",
-                  ccm_snp_vek_kind_to_string(v->vek.kind));
+    check_signature(v, vek);
 
     bool turin = chain.gen == CCM_AMD_TURIN || gen == CCM_AMD_TURIN || product == CCM_AMD_TURIN;
-    check_tcb(v, raw_tcb, turin);
+    check_tcb(v, v->raw + 0x180, turin);
     check_chip_id(v);
 
     const char *kind = ccm_snp_vek_kind_to_string(v->vek.kind);

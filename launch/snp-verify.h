@@ -11,7 +11,10 @@
  * a separate question: snp-expected.h.
  *
  * Used by `ccmctl verify --platform sev-snp` and by the Azure vTPM verifier (whose HCL
- * report embeds an SNP report and ships the VCEK chain in its evidence).
+ * report embeds an SNP report and ships the VCEK chain in its evidence: pass the 1184
+ * bytes at HCL offset 0x20 and the evidence's VCEK, PEM bundle or DER, as vek_data).
+ * Build: depend on snp_verify_dep (launch/meson.build), which brings measure/'s internal
+ * objects for snp-report.h and snp-vek.h.
  */
 #pragma once
 

@@ -98,12 +98,13 @@ void ccm_snp_report_serialize(const CcmSnpReport *r, uint8_t out[CCM_SNP_REPORT_
            CCM_SNP_SIGNATURE_COMPONENT);
 }
 
-int ccm_snp_report_parse(const void *data, size_t size, const char *name, CcmSnpReport *r,
+int ccm_snp_report_parse(const void *data, size_t size, const char *name, CcmSnpReport *ret,
                          CcmError *reterr)
 {
     const uint8_t *in = data;
+    CcmSnpReport parsed, *r = &parsed;
 
-    if (!name || !r || (!in && size))
+    if (!name || !ret || (!in && size))
         return ccm_error_set(reterr, -EINVAL, "ccm_snp_report_parse: bad arguments");
     if (size != CCM_SNP_REPORT_SIZE)
         return ccm_error_set(reterr, -EBADMSG,
@@ -156,6 +157,7 @@ int ccm_snp_report_parse(const void *data, size_t size, const char *name, CcmSnp
     }
     memcpy(r->signature_r, in + 0x2a0, CCM_SNP_SIGNATURE_COMPONENT);
     memcpy(r->signature_s, in + 0x2a0 + CCM_SNP_SIGNATURE_COMPONENT, CCM_SNP_SIGNATURE_COMPONENT);
+    *ret = parsed;  /* @ret is untouched on failure */
     return 0;
 }
 

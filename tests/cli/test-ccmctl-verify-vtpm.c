@@ -541,7 +541,7 @@ static void test_usage(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    vectors = g_getenv("VTPM_VECTORS");
+    vectors = g_getenv("CCM_ATTEST_VECTORS");
     g_assert_nonnull(vectors);
     tmpdir = g_dir_make_tmp("ccm-vtpm-XXXXXX", NULL);
     g_assert_nonnull(tmpdir);
