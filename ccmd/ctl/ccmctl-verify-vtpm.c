@@ -18,7 +18,8 @@
 #include "vtpm-binding.h"
 #include "vtpm-evidence.h"
 
-/* --at: ISO 8601 with a zone ("2026-01-01T00:00:00Z") or "@SECONDS". */
+/* --at: ISO 8601 with a zone ("2026-01-01T00:00:00Z"), a date (its midnight UTC, as
+ * --platform sev-snp takes it) or "@SECONDS". */
 static gboolean parse_at(const char *text, gint64 *ret)
 {
     if (text[0] == '@') {
@@ -29,7 +30,9 @@ static gboolean parse_at(const char *text, gint64 *ret)
         *ret = (gint64) v;
         return TRUE;
     }
-    g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(text, NULL);
+    g_autofree char *midnight = strlen(text) == 10 ? g_strconcat(text, "T00:00:00Z", NULL)
+                                                   : NULL;
+    g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(midnight ? midnight : text, NULL);
     if (!t)
         return FALSE;
     *ret = g_date_time_to_unix(t);
@@ -68,7 +71,8 @@ int ccmctl_verify_vtpm(int argc, char **argv)
         { "nonce-text", 0, 0, G_OPTION_ARG_STRING, &nonce_text,
           "The nonce as text (its bytes, e.g. challenge)", "STRING" },
         { "at", 0, 0, G_OPTION_ARG_STRING, &at_text,
-          "Check certificate validity at this time (ISO 8601, or @UNIX-SECONDS; default: now)",
+          "Check certificate validity at this time (ISO 8601, a date, or @UNIX-SECONDS; "
+          "default: now)",
           "TIME" },
         { "pcrs-expected", 0, 0, G_OPTION_ARG_FILENAME, &pcrs_expected,
           "Compare the quoted PCRs with ccm's prediction (ccmctl measure --platform tpm "
@@ -117,8 +121,8 @@ int ccmctl_verify_vtpm(int argc, char **argv)
     else if (nonce_text && (!*nonce_text || strlen(nonce_text) > 64))
         usage = "--nonce-text: expected 1 to 64 bytes";
     else if (at_text && !parse_at(at_text, &at))
-        usage = "--at: expected a time in ISO 8601 with a zone (2026-01-01T00:00:00Z) or "
-                "@UNIX-SECONDS";
+        usage = "--at: expected a time in ISO 8601 with a zone (2026-01-01T00:00:00Z), a date "
+                "(2026-01-01) or @UNIX-SECONDS";
     else if (init_data && (!ccm_hex_decode(init_data, init_hash) || init_hash->len != 32))
         usage = "--init-data-hash: expected 32 bytes in hex";
     if (usage) {

@@ -538,6 +538,21 @@ static void test_usage(void)
     }
 }
 
+/* --at in its three forms; a time after the PCK certificate's end refuses the TD quote's
+ * chain, one inside it does not */
+static void test_at(void)
+{
+    g_autofree char *ev = vec("az-tdx-vtpm/evidence-v0.json");
+    static const char *const inside[] = { "2027-01-01", "@1798761600", "2027-01-01T00:00:00Z" };
+    for (size_t i = 0; i < G_N_ELEMENTS(inside); i++) {
+        g_auto(Run) r = run(ev, "--nonce-text", "challenge", "--at", inside[i], NULL);
+        g_assert_cmpstr(step(&r, "pck-chain"), ==, "ok");
+    }
+    g_auto(Run) late = run(ev, "--nonce-text", "challenge", "--at", "2031-01-01", NULL);
+    assert_refused(&late, "pck-chain");
+    g_assert_cmpstr(step(&late, "qe-report-signature"), ==, "failed");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -571,6 +586,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vtpm/pcrs-expected", test_pcrs_expected);
     g_test_add_func("/vtpm/init-data", test_init_data);
     g_test_add_func("/vtpm/usage", test_usage);
+    g_test_add_func("/vtpm/at", test_at);
     int status = g_test_run();
     ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
