@@ -249,7 +249,7 @@ static char *compare_events(const CcmTdxExpected *ex, const GArray *events, json
 }
 
 /* --platform cca goes to ccmctl-verify-cca.c, --platform tpm to ccmctl-verify-tpm.c,
- * --platform sev-snp to ccmctl-verify-snp.c */
+ * --platform sev-snp to ccmctl-verify-snp.c, --vtpm to ccmctl-verify-vtpm.c */
 static gboolean wants_platform(int argc, char **argv, const char *name)
 {
     g_autofree char *joined = g_strconcat("--platform=", name, NULL);
@@ -262,10 +262,11 @@ static gboolean wants_platform(int argc, char **argv, const char *name)
     return FALSE;
 }
 
-static gboolean wants_manifest(int argc, char **argv)
+static gboolean wants_option(int argc, char **argv, const char *option)
 {
+    g_autofree char *with_value = g_strconcat(option, "=", NULL);
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--manifest") == 0 || g_str_has_prefix(argv[i], "--manifest="))
+        if (strcmp(argv[i], option) == 0 || g_str_has_prefix(argv[i], with_value))
             return TRUE;
     return FALSE;
 }
@@ -278,8 +279,10 @@ int ccmctl_verify(int argc, char **argv)
         return ccmctl_verify_tpm(argc, argv);
     if (wants_platform(argc, argv, "sev-snp"))
         return ccmctl_verify_snp(argc, argv);
-    if (wants_manifest(argc, argv))
+    if (wants_option(argc, argv, "--manifest"))
         return ccmctl_verify_manifest(argc, argv);
+    if (wants_option(argc, argv, "--vtpm"))
+        return ccmctl_verify_vtpm(argc, argv);
 
     g_autofree char *platform = NULL, *quote = NULL, *report = NULL, *log = NULL;
     g_autofree char *firmware = NULL, *memory = NULL, *layout_name = NULL;
@@ -333,8 +336,8 @@ int ccmctl_verify(int argc, char **argv)
     g_autofree char *sections = NULL;
     if (ccmctl_wants_help(argc, argv)) {
         int (*const others[])(int, char **) = { ccmctl_verify_snp, ccmctl_verify_cca,
-                                                ccmctl_verify_tpm,
-                                                ccmctl_verify_manifest, NULL };
+                                                ccmctl_verify_tpm, ccmctl_verify_manifest,
+                                                ccmctl_verify_vtpm, NULL };
         sections = ccmctl_help_sections(others);
     }
     g_autofree char *description = g_strconcat(
@@ -354,7 +357,8 @@ int ccmctl_verify(int argc, char **argv)
     const char *usage = NULL;
     g_autofree char *bad_platform = NULL;
     if (!platform)
-        usage = "--platform tdx, sev-snp, cca or tpm is required (or --manifest FILE)";
+        usage = "--platform tdx, sev-snp, cca or tpm is required (or --manifest FILE, or "
+                "--vtpm)";
     else if (strcmp(platform, "tdx") != 0)
         usage = bad_platform = g_strdup_printf("--platform: unknown platform '%s': expected "
                                                "tdx, sev-snp, cca or tpm",

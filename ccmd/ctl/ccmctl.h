@@ -58,6 +58,7 @@ int ccmctl_verify_cca(int argc, char **argv);
 int ccmctl_verify_snp(int argc, char **argv);
 int ccmctl_verify_tpm(int argc, char **argv);
 int ccmctl_verify_manifest(int argc, char **argv);
+int ccmctl_verify_vtpm(int argc, char **argv);
 int ccmctl_map(int argc, char **argv);
 int ccmctl_rehearse(int argc, char **argv);
 

@@ -792,6 +792,157 @@ CCM_PUBLIC int ccm_tdx_quote_parse(const void *quote, size_t size, const char *n
 CCM_PUBLIC int ccm_tdx_tdreport_parse(const void *report, size_t size, const char *name,
                                       CcmTdxReport *ret, CcmError *reterr);
 
+/* ---- vTPM evidence: Azure's HCL report, TPM2 quotes, TD quote v4 parts -------- */
+/* Parsers only: the checks built on them (signatures, chains, the binding) live above
+ * libccm-measure, in ccm's launch/vtpm-binding.c. */
+
+/* Offsets in the report (Microsoft's guest attestation design page, checked on real files). */
+#define CCM_HCL_HEADER_SIZE 0x20
+#define CCM_HCL_HW_REPORT_OFFSET 0x20
+#define CCM_HCL_HW_REPORT_SIZE 1184 /* an SNP report, or a 1024-byte TDREPORT and zeros */
+#define CCM_HCL_RUNTIME_OFFSET 0x4c0
+#define CCM_HCL_RUNTIME_HEADER_SIZE 20
+#define CCM_HCL_CLAIMS_OFFSET 0x4d4
+#define CCM_HCL_TDREPORT_SIZE 1024
+
+/* runtime data header report_type */
+typedef enum CcmHclReportType {
+    CCM_HCL_REPORT_SNP = 2,
+    CCM_HCL_REPORT_TDX = 4,
+} CcmHclReportType;
+
+/* runtime data header hash_type: the hash of the claims in REPORT_DATA */
+typedef enum CcmHclHash {
+    CCM_HCL_HASH_SHA256 = 1,
+    CCM_HCL_HASH_SHA384 = 2,
+    CCM_HCL_HASH_SHA512 = 3,
+} CcmHclHash;
+
+/*
+ * CcmHclReport - a parsed HCL report; the pointers borrow from the parsed buffer
+ * @version, @report_size, @request_type, @status: the header, as found (the files disagree
+ *     with the documentation on version and report_size, so neither is validated)
+ * @hw_report: the hardware report area (@hw_report_size bytes: the SNP report, or the
+ *     TDREPORT; for TDX the zeros after it are checked)
+ * @report_type, @hash_type: from the runtime data header
+ * @claims: the runtime claims JSON, @claims_size bytes, not NUL-terminated
+ */
+typedef struct CcmHclReport {
+    uint32_t version, report_size, request_type, status;
+    const uint8_t *hw_report;
+    size_t hw_report_size;
+    uint32_t data_size, data_version;
+    CcmHclReportType report_type;
+    CcmHclHash hash_type;
+    const uint8_t *claims;
+    size_t claims_size;
+} CcmHclReport;
+
+/* Parses @size bytes at @data. -EBADMSG naming @name and what was expected: no "HCLA",
+ * too short, runtime data version not 1, unknown report or hash type, claims past the end,
+ * data_size not 20 + claims_size, non-zero bytes after the claims or after a TDREPORT. */
+CCM_PUBLIC int ccm_hcl_report_parse(const void *data, size_t size, const char *name,
+                                    CcmHclReport *ret, CcmError *reterr);
+
+/* "sha256", "sha384", "sha512"; NULL for another value. */
+CCM_PUBLIC const char *ccm_hcl_hash_to_string(CcmHclHash hash);
+/* 32, 48, 64; 0 for another value. */
+CCM_PUBLIC size_t ccm_hcl_hash_size(CcmHclHash hash);
+
+#define CCM_TPM_GENERATED_VALUE 0xff544347u
+#define CCM_TPM_ST_ATTEST_QUOTE 0x8018u
+#define CCM_TPM_ALG_SHA1 0x0004u
+#define CCM_TPM_ALG_SHA256 0x000bu
+#define CCM_TPM_ALG_SHA384 0x000cu
+#define CCM_TPM_ALG_SHA512 0x000du
+/* Limits: a TPM2B_NAME holds an algorithm and a digest (2 + 64), a TPM2B_DATA a TPMT_HA
+ * (2 + 64), a PCR digest one digest; PCR selections: one per hash algorithm we might meet,
+ * a select of up to 8 bytes (64 PCRs; TPMs have 24). */
+#define CCM_TPM_NAME_MAX 66
+#define CCM_TPM_DATA_MAX 66
+#define CCM_TPM_DIGEST_MAX 64
+#define CCM_TPM_BANKS_MAX 16
+#define CCM_TPM_SELECT_MAX 8
+
+/* One TPMS_PCR_SELECTION: PCR n is selected when select[n / 8] has bit n % 8. */
+typedef struct CcmTpmPcrSelection {
+    uint16_t hash_alg;
+    uint8_t size_of_select;
+    uint8_t select[CCM_TPM_SELECT_MAX];
+} CcmTpmPcrSelection;
+
+typedef struct CcmTpmQuote {
+    uint8_t qualified_signer[CCM_TPM_NAME_MAX];
+    size_t qualified_signer_size;
+    uint8_t extra_data[CCM_TPM_DATA_MAX]; /* the nonce the verifier chose */
+    size_t extra_data_size;
+    uint64_t clock;
+    uint32_t reset_count, restart_count;
+    uint8_t safe;
+    uint64_t firmware_version;
+    uint32_t n_banks;
+    CcmTpmPcrSelection banks[CCM_TPM_BANKS_MAX];
+    uint8_t pcr_digest[CCM_TPM_DIGEST_MAX];
+    size_t pcr_digest_size;
+} CcmTpmQuote;
+
+/* Parses the TPMS_ATTEST at @data (big-endian, @size bytes, nothing after it). -EBADMSG
+ * naming @name and the field: wrong magic or type, a size past the end or over a limit,
+ * trailing bytes. */
+CCM_PUBLIC int ccm_tpm_quote_parse(const void *data, size_t size, const char *name,
+                                   CcmTpmQuote *ret, CcmError *reterr);
+
+/* 1 when @sel selects PCR @pcr, else 0. */
+CCM_PUBLIC int ccm_tpm_pcr_selected(const CcmTpmPcrSelection *sel, unsigned pcr);
+
+/* "sha1", "sha256", "sha384", "sha512", NULL for another; the digest size, 0 if unknown. */
+CCM_PUBLIC const char *ccm_tpm_alg_to_string(uint16_t alg);
+CCM_PUBLIC size_t ccm_tpm_alg_digest_size(uint16_t alg);
+
+#define CCM_TDX_QUOTE_HEADER_SIZE 48
+#define CCM_TDX_QUOTE_BODY_SIZE 584
+#define CCM_TDX_QE_REPORT_SIZE 384
+#define CCM_TDX_ATT_KEY_ECDSA_P256 2
+
+/*
+ * CcmTdxQuoteParts - a TD quote v4 taken apart; the pointers borrow from the quote
+ * @signed_data: header and TD report body, @signed_size (632) bytes: what the attestation
+ *     key signed
+ * @body: the TD report body (584 bytes)
+ * @signature: ECDSA P-256 r || s (64 bytes, big-endian) by @attestation_key (x || y)
+ * @qe_report: the quoting enclave's SGX report body (384 bytes), signed by the PCK
+ *     (@qe_report_signature, r || s); its REPORTDATA[0:32] is SHA-256(attestation key ||
+ *     @qe_auth)
+ * @pck_chain: the PEM chain PCK, Platform (or Processor) CA, Root CA; @pck_chain_size
+ *     bytes, trailing NULs removed
+ * @size: the length of the quote (the zeros after it are not part of it)
+ */
+typedef struct CcmTdxQuoteParts {
+    const uint8_t *signed_data;
+    size_t signed_size;
+    const uint8_t *body;
+    const uint8_t *signature;
+    const uint8_t *attestation_key;
+    const uint8_t *qe_report;
+    const uint8_t *qe_report_signature;
+    const uint8_t *qe_auth;
+    size_t qe_auth_size;
+    const char *pck_chain;
+    size_t pck_chain_size;
+    size_t size;
+} CcmTdxQuoteParts;
+
+/* Takes the quote at @data apart. -EBADMSG naming @name: not version 4 / TEE 0x81 /
+ * attestation key type 2, a length past the end, certification data not type 6 holding
+ * type 5 (a PEM chain), non-zero bytes after the quote. */
+CCM_PUBLIC int ccm_tdx_quote_parts(const void *data, size_t size, const char *name,
+                                   CcmTdxQuoteParts *ret, CcmError *reterr);
+
+/* The first field in which a TD quote body (584 bytes) and a TDREPORT (1024 bytes) differ
+ * ("MRTD", "REPORTDATA", ...), or NULL when every field the body holds is the same. */
+CCM_PUBLIC const char *ccm_tdx_body_tdreport_difference(const uint8_t *body,
+                                                        const uint8_t *tdreport);
+
 /* ---- Arm CCA: Realm Initial Measurement (RIM) and REMs --------------------------- */
 
 /* The RMM generation whose RIM rules apply: 1.0 (EAC5/rel0) measures RTT_INIT_RIPAS,
