@@ -196,5 +196,11 @@ int ccmctl_host(int argc, char **argv)
                "ccmctl-host(1).\n");
         return CCMCTL_EXIT_OK;
     }
+    if (argc >= 2) {
+        g_autofree char *message = g_strdup_printf(
+            "%s '%s': expected 'show', 'ok' or 'export DIR' (see --help)",
+            argv[1][0] == '-' ? "unknown option" : "unknown subcommand", argv[1]);
+        return usage_error("host", message);
+    }
     return usage_error("host", "expected 'show', 'ok' or 'export DIR' (see --help)");
 }
