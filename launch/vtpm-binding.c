@@ -24,6 +24,7 @@
 #include <openssl/param_build.h>
 
 #include "ccm/measure.h"
+#include "base64url.h"
 #include "ccm-autocleanups.h"
 #include "hex.h"
 #include "launch-plan.h"
@@ -149,19 +150,7 @@ static GBytes *jwk_number(json_object *jwk, const char *key)
     json_object *v = NULL;
     if (!json_object_object_get_ex(jwk, key, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
-    const char *s = json_object_get_string(v);
-    size_t len = strlen(s);
-    if (!len || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                          "0123456789-_") != len || len % 4 == 1)
-        return NULL;
-    g_autoptr(GString) std = g_string_new(s);
-    g_strdelimit(std->str, "-", '+');
-    g_strdelimit(std->str, "_", '/');
-    while (std->len % 4)
-        g_string_append_c(std, '=');
-    gsize n = 0;
-    guchar *raw = g_base64_decode(std->str, &n);
-    return g_bytes_new_take(raw, n);
+    return ccm_base64url_decode(json_object_get_string(v));
 }
 
 static EVP_PKEY *rsa_key(GBytes *n, GBytes *e)

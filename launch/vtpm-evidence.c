@@ -15,13 +15,12 @@
 #include <json-c/json.h>
 
 #include "ccm-autocleanups.h"
+#include "base64url.h"
 #include "hex.h"
 #include "launch-plan.h"
 #include "vtpm-evidence.h"
 
 #define PCR_SIZE 32
-#define BASE64URL_ALPHABET \
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 #define MAX_PCRS 64
 
 
@@ -113,24 +112,12 @@ static GBytes *from_hex(json_object *o, const char *path, const char *member, GE
 static GBytes *from_base64url(json_object *o, const char *path, const char *member,
                               GError **error)
 {
-    const char *s = json_object_is_type(o, json_type_string) ? json_object_get_string(o) : NULL;
-    size_t len = s ? strlen(s) : 0;
-    while (len && s[len - 1] == '=')
-        len--;
-    /* @len stops before the trailing '=': at most two, and nothing but the alphabet before */
-    if (!s || len == 0 || len % 4 == 1 || strlen(s) - len > 2 ||
-        strspn(s, BASE64URL_ALPHABET) != len) {
+    GBytes *b = json_object_is_type(o, json_type_string)
+                    ? ccm_base64url_decode(json_object_get_string(o))
+                    : NULL;
+    if (!b)
         bad(error, path, member, "base64url text");
-        return NULL;
-    }
-    g_autoptr(GString) std = g_string_new_len(s, (gssize) len);
-    g_strdelimit(std->str, "-", '+');
-    g_strdelimit(std->str, "_", '/');
-    while (std->len % 4)
-        g_string_append_c(std, '=');
-    gsize n = 0;
-    guchar *raw = g_base64_decode(std->str, &n);
-    return g_bytes_new_take(raw, n);
+    return b;
 }
 
 typedef GBytes *(*Decoder)(json_object *, const char *, const char *, GError **);
