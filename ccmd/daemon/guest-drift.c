@@ -539,6 +539,60 @@ void ccm_guest_drift_establish(CcmGuest *g)
     save(g);
 }
 
+/* The values the backend holds for the guest (name -> JSON text), or NULL: none, or the
+ * store cannot say. */
+static GHashTable *registered_values(CcmGuest *g)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) all = ccm_store_all_reference_values(ccm_guest_manager(g)->store,
+                                                              &error);
+    if (!all)
+        return NULL;
+    g_autoptr(GHashTable) mine = ccm_value_set_new();
+    for (guint i = 0; i < all->len; i++) {
+        const CcmStoredValue *v = all->pdata[i];
+        if (strcmp(v->guest, ccm_guest_name(g)) == 0)
+            g_hash_table_insert(mine, g_strdup(v->name), g_strdup(v->value));
+    }
+    return g_hash_table_size(mine) ? g_steal_pointer(&mine) : NULL;
+}
+
+/*
+ * A guest with registered values but no record of its inputs (a state database from
+ * before the drift guard, schema 2): its baseline is what is registered, not what the
+ * files give now. A file upgraded before this ccmd ran would otherwise become the
+ * baseline silently, and a later change would register the union without the value the
+ * running guest attests with. When the files give other values than those registered,
+ * the inputs' old identities are unknown (none): every input is reported as changed and
+ * the drift is handled per OnDrift=. Returns whether the guest had registered values.
+ */
+static bool adopt_registered(CcmGuest *g)
+{
+    CcmGuestDrift *d = ccm_guest_drift(g);
+    g_autoptr(GHashTable) registered = registered_values(g);
+    g_autofree char *measurement = NULL;
+    g_autoptr(GHashTable) values = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!registered)
+        return false;
+    if (ccm_guest_expected_values(g, &measurement, &values, &error) &&
+        ccm_value_set_equal(values, registered)) {
+        ccm_log_info(ccm_guest_name(g), "no record of the guest's inputs; they give the "
+                     "registered values: recording them as they are now");
+        ccm_guest_drift_establish(g);
+        return true;
+    }
+    ccm_log_warning(ccm_guest_name(g), "no record of the guest's inputs, and they do not give "
+                    "the registered values: comparing with what is registered");
+    g_autoptr(GPtrArray) unknown = ccm_plan_inputs(ccm_guest_plan(g));
+    set_baseline(d, unknown, ccm_guest_stored(g)->measurement, registered);
+    clear_drift(d);
+    save(g);
+    ccm_guest_drift_check(g);
+    return true;
+}
+
 void ccm_guest_drift_load(CcmGuest *g)
 {
     CcmGuestDrift *d = ccm_guest_drift(g);
@@ -553,6 +607,8 @@ void ccm_guest_drift_load(CcmGuest *g)
         return;
     }
     if (!baseline || !restore(d, baseline, drift)) {
+        if (adopt_registered(g))
+            return;
         ccm_log_info(ccm_guest_name(g), "no record of the guest's inputs; recording them as "
                      "they are now");
         ccm_guest_drift_establish(g);
