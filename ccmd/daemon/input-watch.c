@@ -13,8 +13,8 @@
  * decide (by content); this module only says "look again". A queue overflow or a
  * folder that went away marks every key that could be affected.
  *
- * The watched set is recomputed before each report: a symbolic link pointed elsewhere
- * has its new target's folder watched; a folder that does not exist (not installed yet,
+ * The watched set is recomputed before each report: the folder of every link on the way
+ * to a file is watched, and a link pointed elsewhere has its new target's folder watched; a folder that does not exist (not installed yet,
  * or removed with its package) is watched through its nearest existing ancestor, whose
  * events name the folder on the way to the file when it is created, so a package
  * installed later is seen; a path whose folder was replaced gets a watch on the new one.
@@ -220,17 +220,45 @@ void ccm_input_watch_free(CcmInputWatch *w)
     g_free(w);
 }
 
-/* @k's files as the file system resolves them now. */
+static void add_file(GPtrArray *files, char *path)
+{
+    for (guint i = 0; i < files->len; i++) {
+        if (strcmp(files->pdata[i], path) == 0) {
+            g_free(path);
+            return;
+        }
+    }
+    g_ptr_array_add(files, path);
+}
+
+/* The most links followed from one path (the kernel's own limit). */
+#define LINK_HOPS_MAX 40
+
+/*
+ * @k's files as the file system resolves them now: each given path, every link on the
+ * way from it to the file (update-alternatives makes two: /usr/bin/NAME ->
+ * /etc/alternatives/NAME -> the file; pointing the second elsewhere changes the file
+ * booted as much as replacing it), and the file itself with every folder link resolved.
+ */
 static void resolve(KeyFiles *k)
 {
     g_ptr_array_set_size(k->files, 0);
     for (guint i = 0; i < k->given->len; i++) {
         const char *given = k->given->pdata[i];
-        /* A symbolic link: its target's folder too (a package may replace either). */
-        g_autofree char *resolved = realpath(given, NULL);
-        if (resolved && strcmp(resolved, given) != 0)
-            g_ptr_array_add(k->files, g_steal_pointer(&resolved));
-        g_ptr_array_add(k->files, g_strdup(given));
+        add_file(k->files, g_strdup(given));
+        g_autofree char *at = g_strdup(given);
+        for (int hop = 0; hop < LINK_HOPS_MAX; hop++) {
+            g_autofree char *target = g_file_read_link(at, NULL);
+            if (!target)
+                break;
+            g_autofree char *dir = g_path_get_dirname(at);
+            g_free(at);
+            at = g_canonicalize_filename(target, dir);
+            add_file(k->files, g_strdup(at));
+        }
+        char *resolved = realpath(given, NULL);
+        if (resolved)
+            add_file(k->files, resolved);
     }
 }
 

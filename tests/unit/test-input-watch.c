@@ -264,6 +264,43 @@ static void test_link_retargeted(Fixture *f, gconstpointer data)
     g_rmdir(two);
 }
 
+/* A chain of links in three folders (update-alternatives: the name, the alternative, the
+ * file): pointing the middle link at another file is seen, and so is that file's change. */
+static void test_link_chain(Fixture *f, gconstpointer data)
+{
+    g_autofree char *alt = path_of(f, "alternatives");
+    g_autofree char *lib = path_of(f, "lib");
+    g_assert_cmpint(g_mkdir(alt, 0700), ==, 0);
+    g_assert_cmpint(g_mkdir(lib, 0700), ==, 0);
+    g_autofree char *v1 = g_build_filename(lib, "qemu-9", NULL);
+    g_autofree char *v2 = g_build_filename(lib, "qemu-10", NULL);
+    g_autofree char *middle = g_build_filename(alt, "qemu", NULL);
+    g_autofree char *tmp = g_build_filename(alt, "qemu.dpkg-tmp", NULL);
+    g_autofree char *name = path_of(f, "qemu");
+    write_file(v1, "nine");
+    write_file(v2, "ten");
+    g_assert_cmpint(symlink(v1, middle), ==, 0);
+    g_assert_cmpint(symlink(middle, name), ==, 0);
+    const char *paths[] = { name, NULL };
+    ccm_input_watch_set(f->watch, "alpha", paths);
+    g_assert_cmpuint(ccm_input_watch_n_folders(f->watch), ==, 3);
+
+    g_assert_cmpint(symlink(v2, tmp), ==, 0);
+    g_assert_cmpint(g_rename(tmp, middle), ==, 0);
+    run_for(DEBOUNCE_MS * 3);
+    g_assert_cmpuint(count(f, "alpha"), ==, 1);
+    write_file(v2, "ten, patched");
+    run_for(DEBOUNCE_MS * 3);
+    g_assert_cmpuint(count(f, "alpha"), ==, 2);
+
+    ccm_input_watch_remove(f->watch, "alpha");
+    g_unlink(middle);
+    g_unlink(v1);
+    g_unlink(v2);
+    g_rmdir(alt);
+    g_rmdir(lib);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -274,5 +311,6 @@ int main(int argc, char **argv)
     ADD("/input-watch/folder-created-later", test_folder_created_later);
     ADD("/input-watch/folder-comes-back", test_folder_comes_back);
     ADD("/input-watch/link-retargeted", test_link_retargeted);
+    ADD("/input-watch/link-chain", test_link_chain);
     return g_test_run();
 }
