@@ -14,10 +14,11 @@
  * folder that went away marks every key that could be affected.
  *
  * The watched set is recomputed before each report: the folder of every link on the way
- * to a file is watched, and a link pointed elsewhere has its new target's folder watched; a folder that does not exist (not installed yet,
- * or removed with its package) is watched through its nearest existing ancestor, whose
- * events name the folder on the way to the file when it is created, so a package
- * installed later is seen; a path whose folder was replaced gets a watch on the new one.
+ * to a file is watched, and a link pointed elsewhere has its new target's folder
+ * watched; a folder that does not exist (not installed yet, or removed with its package)
+ * is watched through its nearest existing ancestor, whose events name the folder on the
+ * way to the file when it is created, so a package installed later is seen; a path whose
+ * folder was replaced gets a watch on the new one.
  */
 #include <errno.h>
 #include <limits.h>
@@ -65,7 +66,7 @@ static void key_files_free(gpointer p)
     g_free(k);
 }
 
-static void sync_folders(CcmInputWatch *w);
+static void sync_folders(CcmInputWatch *w, bool full, KeyFiles *changed);
 
 static gboolean debounced(gpointer userdata)
 {
@@ -73,7 +74,7 @@ static gboolean debounced(gpointer userdata)
     w->timer = 0;
     /* A folder that went away and came back (a package removed, then installed), or a
      * link pointed elsewhere, is watched as it is now. */
-    sync_folders(w);
+    sync_folders(w, true, NULL);
     g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
     GHashTableIter iter;
     gpointer key;
@@ -290,13 +291,17 @@ static void watch_folder(CcmInputWatch *w, const char *folder, GHashTable *watch
 
 /*
  * Watches exactly the folders of the files of all keys (or their nearest existing
- * ancestors). Every folder is added again, which returns its watch when it is the same
- * folder, or a new one when the path names another folder now (the old one was moved
- * away or replaced): a watch the kernel dropped or events lost in an overflow leave no
- * stale entry behind. Keys with files in a folder that just appeared are marked: the
- * file may have been written before the folder was watched.
+ * ancestors). With @full (before a report), every key's links are resolved again and
+ * every folder is added again, which returns its watch when it is the same folder,
+ * or a new one when the path names another folder now (the old one was moved away or
+ * replaced): a watch the kernel dropped or events lost in an overflow leave no stale
+ * entry behind. Otherwise (a key set or removed) only @changed (may be NULL) is resolved
+ * and only folders not watched yet are added: adding N guests costs O(N) system calls,
+ * not O(N^2).
+ * Keys with files in a folder that just appeared are marked: the file may have been
+ * written before the folder was watched.
  */
-static void sync_folders(CcmInputWatch *w)
+static void sync_folders(CcmInputWatch *w, bool full, KeyFiles *changed)
 {
     g_autoptr(GHashTable) wanted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) watched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -307,13 +312,19 @@ static void sync_folders(CcmInputWatch *w)
     g_hash_table_iter_init(&iter, w->keys);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
         KeyFiles *k = value;
-        resolve(k);
+        if (full || k == changed)
+            resolve(k);
         for (guint i = 0; i < k->files->len; i++)
             g_hash_table_add(wanted, g_path_get_dirname(k->files->pdata[i]));
     }
     g_hash_table_iter_init(&iter, wanted);
-    while (g_hash_table_iter_next(&iter, &key, NULL))
-        watch_folder(w, key, watched, missing);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        gpointer wd;
+        if (!full && g_hash_table_lookup_extended(w->folders, key, NULL, &wd))
+            g_hash_table_insert(watched, g_strdup(key), wd);
+        else
+            watch_folder(w, key, watched, missing);
+    }
 
     /* Watches no longer wanted go; their IN_IGNORED finds no folder and is dropped. */
     g_autoptr(GHashTable) keep = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -352,14 +363,14 @@ void ccm_input_watch_set(CcmInputWatch *w, const char *key, const char *const *p
     for (size_t i = 0; paths && paths[i]; i++)
         g_ptr_array_add(k->given, g_canonicalize_filename(paths[i], NULL));
     g_hash_table_insert(w->keys, g_strdup(key), k);
-    sync_folders(w);
+    sync_folders(w, false, k);
 }
 
 void ccm_input_watch_remove(CcmInputWatch *w, const char *key)
 {
     g_hash_table_remove(w->keys, key);
     g_hash_table_remove(w->pending, key);
-    sync_folders(w);
+    sync_folders(w, false, NULL);
 }
 
 guint ccm_input_watch_n_folders(CcmInputWatch *w)
