@@ -41,7 +41,8 @@ typedef struct DriftInput {
     char *role;
     char *path;
     char *old_sha256;
-    char *new_sha256;   /* NULL: missing */
+    char *new_sha256;   /* NULL: missing, or cannot be read */
+    char *problem;      /* why new_sha256 is NULL, when seen now (not stored) */
 } DriftInput;
 
 struct CcmGuestDrift {
@@ -69,6 +70,7 @@ static void drift_input_free(gpointer p)
     g_free(d->path);
     g_free(d->old_sha256);
     g_free(d->new_sha256);
+    g_free(d->problem);
     g_free(d);
 }
 
@@ -221,6 +223,9 @@ static bool restore(CcmGuestDrift *d, const char *baseline, const char *drift)
             c->path = g_strdup(get_string(x, "path"));
             c->old_sha256 = g_strdup(get_string(x, "old_sha256"));
             c->new_sha256 = g_strdup(get_string(x, "new_sha256"));
+            /* Not stored: a file without a digest is taken as missing (one that cannot be
+             * read is reported again, once, after a restart). */
+            c->problem = c->new_sha256 ? NULL : g_strdup("missing");
             g_ptr_array_add(d->changed, c);
         }
     }
@@ -252,6 +257,7 @@ static GPtrArray *compare(GPtrArray *baseline, GPtrArray *now)
         c->path = g_strdup(in->path);
         c->old_sha256 = g_strdup(old->sha256);
         c->new_sha256 = g_strdup(in->sha256);
+        c->problem = g_strdup(in->problem);
         g_ptr_array_add(changed, c);
     }
     return changed;
@@ -263,7 +269,8 @@ static bool same_changes(GPtrArray *a, GPtrArray *b)
         return false;
     for (guint i = 0; i < a->len; i++) {
         const DriftInput *x = a->pdata[i], *y = b->pdata[i];
-        if (g_strcmp0(x->role, y->role) != 0 || g_strcmp0(x->new_sha256, y->new_sha256) != 0)
+        if (g_strcmp0(x->role, y->role) != 0 || g_strcmp0(x->new_sha256, y->new_sha256) != 0 ||
+            g_strcmp0(x->problem, y->problem) != 0)
             return false;
     }
     return true;
@@ -407,7 +414,20 @@ static void drift_missing(CcmGuest *g, GPtrArray *changed)
     if (g_strcmp0(d->state, "missing") == 0 && same_changes(d->changed, changed))
         return;
     set_drift(g, "missing", changed, NULL, NULL);
-    report_all(g, LOG_WARNING, "changed: an input is missing; the next start is refused");
+    /* "missing" names the state; the journal says what is wrong with each file (one
+     * that is there but cannot be read is not missing). */
+    for (guint i = 0; i < changed->len; i++) {
+        const DriftInput *c = changed->pdata[i];
+        g_autofree char *what = NULL;
+        if (c->new_sha256)
+            what = g_strdup("changed; another input is missing: the next start is refused");
+        else if (c->problem && strcmp(c->problem, "missing") != 0)
+            what = g_strdup_printf("cannot be read (%s): the next start is refused",
+                                   c->problem);
+        else
+            what = g_strdup("is missing: the next start is refused");
+        report(g, LOG_WARNING, c, what);
+    }
     save(g);
     ccm_manager_guest_changed(ccm_guest_manager(g), g);
 }
