@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "plan-inputs.h"
+#include "qemu-probe.h"
 
 /* Nothing we boot is this large; a bigger "input" is not read to the end. */
 #define INPUT_SIZE_MAX (UINT64_C(1) << 32)
@@ -54,9 +55,8 @@ GPtrArray *ccm_plan_inputs(const CcmLaunchPlan *plan)
     if (spec->platform == CCM_GUEST_PLATFORM_CCA)
         add(inputs, "dtb", spec->cca.dtb);
     if (plan->qemu_binary) {
-        g_autofree char *found = NULL;
-        if (!strchr(plan->qemu_binary, '/'))
-            found = g_find_program_in_path(plan->qemu_binary);
+        /* The binary the probe and the launch use (not found: identified as missing). */
+        g_autofree char *found = ccm_qemu_binary_resolve(plan->qemu_binary, NULL);
         add(inputs, "qemu", found ? found : plan->qemu_binary);
     }
     return inputs;

@@ -28,8 +28,8 @@ typedef struct CcmPlanInput {
 void ccm_plan_input_free(CcmPlanInput *input);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmPlanInput, ccm_plan_input_free)
 
-/* The plan's inputs (CcmPlanInput, owned, not yet identified), in a fixed role order. A
- * QEMU= given by name is resolved in $PATH (left as given if not found). */
+/* The plan's inputs (CcmPlanInput, owned, not yet identified), in a fixed role order. The
+ * QEMU binary is the one ccm_qemu_binary_resolve() names (left as given if none). */
 GPtrArray *ccm_plan_inputs(const CcmLaunchPlan *plan);
 
 /*

@@ -121,6 +121,12 @@ static gboolean set_firmware(CcmPlanReplacement *r, const char *arg, GError **er
 static gboolean set_qemu(CcmPlanReplacement *r, const char *qemu, GError **error)
 {
     g_autoptr(GError) e = NULL;
+    if (!qemu[0]) {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--with-qemu: expected FILE (a path, or a name looked up on PATH), "
+                            "got ''");
+        return FALSE;
+    }
     g_autofree char *path = ccm_qemu_binary_resolve(qemu, &e);
     if (!path) {
         g_set_error(error, CCM_LAUNCH_ERROR, CCM_LAUNCH_ERROR_INPUT,

@@ -40,8 +40,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmPlanReplacement, ccm_plan_replacement_free)
  *
  * The new image must be a readable regular file whose size is a non-zero multiple of
  * 4 KiB; the new QEMU must answer ccm's QMP probe. Errors (G_OPTION_ERROR for a malformed
- * @firmware, CCM_LAUNCH_ERROR_INPUT otherwise) name the option, the file and what was
- * expected.
+ * @firmware or an empty @qemu, CCM_LAUNCH_ERROR_INPUT otherwise) name the option, the file
+ * and what was expected.
  */
 CcmPlanReplacement *ccm_plan_replacement_new(const char *firmware, const char *qemu,
                                              GError **error);

@@ -41,7 +41,8 @@ typedef struct DriftInput {
     char *role;
     char *path;
     char *old_sha256;
-    char *new_sha256;   /* NULL: missing */
+    char *new_sha256;   /* NULL: missing, or cannot be read */
+    char *problem;      /* why new_sha256 is NULL, when seen now (not stored) */
 } DriftInput;
 
 struct CcmGuestDrift {
@@ -69,6 +70,7 @@ static void drift_input_free(gpointer p)
     g_free(d->path);
     g_free(d->old_sha256);
     g_free(d->new_sha256);
+    g_free(d->problem);
     g_free(d);
 }
 
@@ -221,6 +223,9 @@ static bool restore(CcmGuestDrift *d, const char *baseline, const char *drift)
             c->path = g_strdup(get_string(x, "path"));
             c->old_sha256 = g_strdup(get_string(x, "old_sha256"));
             c->new_sha256 = g_strdup(get_string(x, "new_sha256"));
+            /* Not stored: a file without a digest is taken as missing (one that cannot be
+             * read is reported again, once, after a restart). */
+            c->problem = c->new_sha256 ? NULL : g_strdup("missing");
             g_ptr_array_add(d->changed, c);
         }
     }
@@ -252,6 +257,7 @@ static GPtrArray *compare(GPtrArray *baseline, GPtrArray *now)
         c->path = g_strdup(in->path);
         c->old_sha256 = g_strdup(old->sha256);
         c->new_sha256 = g_strdup(in->sha256);
+        c->problem = g_strdup(in->problem);
         g_ptr_array_add(changed, c);
     }
     return changed;
@@ -263,7 +269,8 @@ static bool same_changes(GPtrArray *a, GPtrArray *b)
         return false;
     for (guint i = 0; i < a->len; i++) {
         const DriftInput *x = a->pdata[i], *y = b->pdata[i];
-        if (g_strcmp0(x->role, y->role) != 0 || g_strcmp0(x->new_sha256, y->new_sha256) != 0)
+        if (g_strcmp0(x->role, y->role) != 0 || g_strcmp0(x->new_sha256, y->new_sha256) != 0 ||
+            g_strcmp0(x->problem, y->problem) != 0)
             return false;
     }
     return true;
@@ -407,7 +414,20 @@ static void drift_missing(CcmGuest *g, GPtrArray *changed)
     if (g_strcmp0(d->state, "missing") == 0 && same_changes(d->changed, changed))
         return;
     set_drift(g, "missing", changed, NULL, NULL);
-    report_all(g, LOG_WARNING, "changed: an input is missing; the next start is refused");
+    /* "missing" names the state; the journal says what is wrong with each file (one
+     * that is there but cannot be read is not missing). */
+    for (guint i = 0; i < changed->len; i++) {
+        const DriftInput *c = changed->pdata[i];
+        g_autofree char *what = NULL;
+        if (c->new_sha256)
+            what = g_strdup("changed; another input is missing: the next start is refused");
+        else if (c->problem && strcmp(c->problem, "missing") != 0)
+            what = g_strdup_printf("cannot be read (%s): the next start is refused",
+                                   c->problem);
+        else
+            what = g_strdup("is missing: the next start is refused");
+        report(g, LOG_WARNING, c, what);
+    }
     save(g);
     ccm_manager_guest_changed(ccm_guest_manager(g), g);
 }
@@ -539,6 +559,60 @@ void ccm_guest_drift_establish(CcmGuest *g)
     save(g);
 }
 
+/* The values the backend holds for the guest (name -> JSON text), or NULL: none, or the
+ * store cannot say. */
+static GHashTable *registered_values(CcmGuest *g)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) all = ccm_store_all_reference_values(ccm_guest_manager(g)->store,
+                                                              &error);
+    if (!all)
+        return NULL;
+    g_autoptr(GHashTable) mine = ccm_value_set_new();
+    for (guint i = 0; i < all->len; i++) {
+        const CcmStoredValue *v = all->pdata[i];
+        if (strcmp(v->guest, ccm_guest_name(g)) == 0)
+            g_hash_table_insert(mine, g_strdup(v->name), g_strdup(v->value));
+    }
+    return g_hash_table_size(mine) ? g_steal_pointer(&mine) : NULL;
+}
+
+/*
+ * A guest with registered values but no record of its inputs (a state database from
+ * before the drift guard, schema 2): its baseline is what is registered, not what the
+ * files give now. A file upgraded before this ccmd ran would otherwise become the
+ * baseline silently, and a later change would register the union without the value the
+ * running guest attests with. When the files give other values than those registered,
+ * the inputs' old identities are unknown (none): every input is reported as changed and
+ * the drift is handled per OnDrift=. Returns whether the guest had registered values.
+ */
+static bool adopt_registered(CcmGuest *g)
+{
+    CcmGuestDrift *d = ccm_guest_drift(g);
+    g_autoptr(GHashTable) registered = registered_values(g);
+    g_autofree char *measurement = NULL;
+    g_autoptr(GHashTable) values = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!registered)
+        return false;
+    if (ccm_guest_expected_values(g, &measurement, &values, &error) &&
+        ccm_value_set_equal(values, registered)) {
+        ccm_log_info(ccm_guest_name(g), "no record of the guest's inputs; they give the "
+                     "registered values: recording them as they are now");
+        ccm_guest_drift_establish(g);
+        return true;
+    }
+    ccm_log_warning(ccm_guest_name(g), "no record of the guest's inputs, and they do not give "
+                    "the registered values: comparing with what is registered");
+    g_autoptr(GPtrArray) unknown = ccm_plan_inputs(ccm_guest_plan(g));
+    set_baseline(d, unknown, ccm_guest_stored(g)->measurement, registered);
+    clear_drift(d);
+    save(g);
+    ccm_guest_drift_check(g);
+    return true;
+}
+
 void ccm_guest_drift_load(CcmGuest *g)
 {
     CcmGuestDrift *d = ccm_guest_drift(g);
@@ -553,6 +627,8 @@ void ccm_guest_drift_load(CcmGuest *g)
         return;
     }
     if (!baseline || !restore(d, baseline, drift)) {
+        if (adopt_registered(g))
+            return;
         ccm_log_info(ccm_guest_name(g), "no record of the guest's inputs; recording them as "
                      "they are now");
         ccm_guest_drift_establish(g);

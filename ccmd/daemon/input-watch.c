@@ -12,6 +12,13 @@
  * that touches a file several times is one report. What changed is for the caller to
  * decide (by content); this module only says "look again". A queue overflow or a
  * folder that went away marks every key that could be affected.
+ *
+ * The watched set is recomputed before each report: the folder of every link on the way
+ * to a file is watched, and a link pointed elsewhere has its new target's folder
+ * watched; a folder that does not exist (not installed yet, or removed with its package)
+ * is watched through its nearest existing ancestor, whose events name the folder on the
+ * way to the file when it is created, so a package installed later is seen; a path whose
+ * folder was replaced gets a watch on the new one.
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,6 +37,13 @@
     (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_ATTRIB |         \
      IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
+/* A key's files: the paths it was given, and those with the symbolic links resolved as
+ * they are now (recomputed at each sync: a link may be pointed elsewhere). */
+typedef struct KeyFiles {
+    GPtrArray *given;     /* canonical paths */
+    GPtrArray *files;     /* given, and each one's target when it is a link */
+} KeyFiles;
+
 struct CcmInputWatch {
     int fd;
     guint source;
@@ -37,21 +51,30 @@ struct CcmInputWatch {
     guint timer;
     CcmInputWatchFunc func;
     gpointer userdata;
-    GHashTable *keys;     /* key -> GPtrArray of file paths (given and resolved) */
-    GHashTable *folders;  /* folder -> wd (GINT_TO_POINTER) */
-    GHashTable *wds;      /* wd -> folder (borrowed from folders) */
+    GHashTable *keys;     /* key -> KeyFiles */
+    GHashTable *folders;  /* folder watched -> wd (each name of a folder) */
+    GHashTable *wds;      /* wd -> folder (the first name, borrowed from folders) */
+    GHashTable *missing;  /* folders of files that do not exist: an ancestor is watched */
     GHashTable *pending;  /* keys to report */
 };
 
-static void sync_folders(CcmInputWatch *w);
+static void key_files_free(gpointer p)
+{
+    KeyFiles *k = p;
+    g_ptr_array_unref(k->given);
+    g_ptr_array_unref(k->files);
+    g_free(k);
+}
+
+static void sync_folders(CcmInputWatch *w, bool full, KeyFiles *changed);
 
 static gboolean debounced(gpointer userdata)
 {
     CcmInputWatch *w = userdata;
     w->timer = 0;
-    /* A folder that went away and came back (a package removed, then installed) is
-     * watched again. */
-    sync_folders(w);
+    /* A folder that went away and came back (a package removed, then installed), or a
+     * link pointed elsewhere, is watched as it is now. */
+    sync_folders(w, true, NULL);
     g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
     GHashTableIter iter;
     gpointer key;
@@ -65,7 +88,20 @@ static gboolean debounced(gpointer userdata)
     return G_SOURCE_REMOVE;
 }
 
-/* Marks every key with a file @path (or, @path NULL, every key with a file in @folder). */
+/* Whether @file is @path or lies below it. */
+static bool at_or_below(const char *file, const char *path)
+{
+    size_t n = strlen(path);
+    if (strncmp(file, path, n) != 0)
+        return false;
+    return file[n] == '\0' || file[n] == '/' || (n > 0 && path[n - 1] == '/');
+}
+
+/*
+ * Marks every key with a file at or below @path (an entry of a watched folder: the file
+ * itself, or a folder on the way to it that was created, renamed or removed); @path NULL:
+ * every key with a file in or below @folder; both NULL: every key.
+ */
 static void mark(CcmInputWatch *w, const char *folder, const char *path)
 {
     GHashTableIter iter;
@@ -74,11 +110,10 @@ static void mark(CcmInputWatch *w, const char *folder, const char *path)
 
     g_hash_table_iter_init(&iter, w->keys);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
-        GPtrArray *files = value;
-        for (guint i = 0; i < files->len; i++) {
-            const char *f = files->pdata[i];
-            g_autofree char *dir = g_path_get_dirname(f);
-            bool hit = path ? strcmp(f, path) == 0 : !folder || strcmp(dir, folder) == 0;
+        const KeyFiles *k = value;
+        for (guint i = 0; i < k->files->len; i++) {
+            const char *f = k->files->pdata[i];
+            bool hit = path ? at_or_below(f, path) : !folder || at_or_below(f, folder);
             if (hit) {
                 g_hash_table_add(w->pending, g_strdup(key));
                 any = true;
@@ -91,6 +126,18 @@ static void mark(CcmInputWatch *w, const char *folder, const char *path)
     if (w->timer)
         g_source_remove(w->timer);
     w->timer = g_timeout_add(w->debounce_ms, debounced, w);
+}
+
+/* Forgets @wd (the kernel dropped it, or will): its folder's names are watched no more. */
+static void forget_wd(CcmInputWatch *w, int wd)
+{
+    GHashTableIter iter;
+    gpointer value;
+    g_hash_table_remove(w->wds, GINT_TO_POINTER(wd));
+    g_hash_table_iter_init(&iter, w->folders);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        if (GPOINTER_TO_INT(value) == wd)
+            g_hash_table_iter_remove(&iter);
 }
 
 static gboolean readable(gint fd, GIOCondition condition, gpointer userdata)
@@ -109,6 +156,8 @@ static gboolean readable(gint fd, GIOCondition condition, gpointer userdata)
             const struct inotify_event *ev = (const struct inotify_event *) p;
             p += sizeof(*ev) + ev->len;
             if (ev->mask & IN_Q_OVERFLOW) {
+                /* Events were lost: every key looks again, and the sync before the report
+                 * watches every folder afresh. */
                 mark(w, NULL, NULL);
                 continue;
             }
@@ -116,12 +165,11 @@ static gboolean readable(gint fd, GIOCondition condition, gpointer userdata)
             if (!folder)
                 continue;
             if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF)) {
-                /* The folder itself went: every file in it is gone (or moved). */
+                /* The folder itself went (or moved): every file in it is gone. The sync
+                 * before the report watches what is at its path now, or an ancestor. */
                 g_autofree char *gone = g_strdup(folder);
-                if (ev->mask & IN_IGNORED) {
-                    g_hash_table_remove(w->wds, GINT_TO_POINTER(ev->wd));
-                    g_hash_table_remove(w->folders, gone);
-                }
+                if (ev->mask & IN_IGNORED)
+                    forget_wd(w, ev->wd);
                 mark(w, gone, NULL);
                 continue;
             }
@@ -148,10 +196,10 @@ CcmInputWatch *ccm_input_watch_new(guint debounce_ms, CcmInputWatchFunc func, gp
     w->debounce_ms = debounce_ms;
     w->func = func;
     w->userdata = userdata;
-    w->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                    (GDestroyNotify) g_ptr_array_unref);
+    w->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, key_files_free);
     w->folders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     w->wds = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w->missing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     w->pending = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     w->source = g_unix_fd_add(fd, G_IO_IN, readable, w);
     return w;
@@ -168,71 +216,164 @@ void ccm_input_watch_free(CcmInputWatch *w)
     g_hash_table_unref(w->keys);
     g_hash_table_unref(w->wds);
     g_hash_table_unref(w->folders);
+    g_hash_table_unref(w->missing);
     g_hash_table_unref(w->pending);
     g_free(w);
 }
 
-/* Watches exactly the folders of the files of all keys. */
-static void sync_folders(CcmInputWatch *w)
+static void add_file(GPtrArray *files, char *path)
+{
+    for (guint i = 0; i < files->len; i++) {
+        if (strcmp(files->pdata[i], path) == 0) {
+            g_free(path);
+            return;
+        }
+    }
+    g_ptr_array_add(files, path);
+}
+
+/* The most links followed from one path (the kernel's own limit). */
+#define LINK_HOPS_MAX 40
+
+/*
+ * @k's files as the file system resolves them now: each given path, every link on the
+ * way from it to the file (update-alternatives makes two: /usr/bin/NAME ->
+ * /etc/alternatives/NAME -> the file; pointing the second elsewhere changes the file
+ * booted as much as replacing it), and the file itself with every folder link resolved.
+ */
+static void resolve(KeyFiles *k)
+{
+    g_ptr_array_set_size(k->files, 0);
+    for (guint i = 0; i < k->given->len; i++) {
+        const char *given = k->given->pdata[i];
+        add_file(k->files, g_strdup(given));
+        g_autofree char *at = g_strdup(given);
+        for (int hop = 0; hop < LINK_HOPS_MAX; hop++) {
+            g_autofree char *target = g_file_read_link(at, NULL);
+            if (!target)
+                break;
+            g_autofree char *dir = g_path_get_dirname(at);
+            g_free(at);
+            at = g_canonicalize_filename(target, dir);
+            add_file(k->files, g_strdup(at));
+        }
+        char *resolved = realpath(given, NULL);
+        if (resolved)
+            add_file(k->files, resolved);
+    }
+}
+
+/* Watches @folder, or, while it does not exist, its nearest ancestor that does (whose
+ * events name the folder on the way when it is created). Adds to @watched (name -> wd)
+ * and, for a folder watched through an ancestor, to @missing. */
+static void watch_folder(CcmInputWatch *w, const char *folder, GHashTable *watched,
+                         GHashTable *missing)
+{
+    g_autofree char *at = g_strdup(folder);
+    for (;;) {
+        if (g_hash_table_contains(watched, at))
+            return;
+        int wd = inotify_add_watch(w->fd, at, WATCH_MASK);
+        if (wd >= 0) {
+            g_hash_table_insert(watched, g_strdup(at), GINT_TO_POINTER(wd));
+            return;
+        }
+        if (errno != ENOENT && errno != ENOTDIR)
+            return; /* not ours to watch (EACCES, ENOSPC): the rescans at starts cover it */
+        g_hash_table_add(missing, g_strdup(folder));
+        if (strcmp(at, "/") == 0)
+            return;
+        char *up = g_path_get_dirname(at);
+        g_free(at);
+        at = up;
+    }
+}
+
+/*
+ * Watches exactly the folders of the files of all keys (or their nearest existing
+ * ancestors). With @full (before a report), every key's links are resolved again and
+ * every folder is added again, which returns its watch when it is the same folder,
+ * or a new one when the path names another folder now (the old one was moved away or
+ * replaced): a watch the kernel dropped or events lost in an overflow leave no stale
+ * entry behind. Otherwise (a key set or removed) only @changed (may be NULL) is resolved
+ * and only folders not watched yet are added: adding N guests costs O(N) system calls,
+ * not O(N^2).
+ * Keys with files in a folder that just appeared are marked: the file may have been
+ * written before the folder was watched.
+ */
+static void sync_folders(CcmInputWatch *w, bool full, KeyFiles *changed)
 {
     g_autoptr(GHashTable) wanted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) watched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) missing = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GHashTableIter iter;
     gpointer key, value;
 
     g_hash_table_iter_init(&iter, w->keys);
     while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        GPtrArray *files = value;
-        for (guint i = 0; i < files->len; i++)
-            g_hash_table_add(wanted, g_path_get_dirname(files->pdata[i]));
-    }
-    g_hash_table_iter_init(&iter, w->folders);
-    while (g_hash_table_iter_next(&iter, &key, &value)) {
-        if (g_hash_table_contains(wanted, key))
-            continue;
-        /* Its IN_IGNORED finds no folder any more and is dropped. */
-        (void) inotify_rm_watch(w->fd, GPOINTER_TO_INT(value));
-        g_hash_table_remove(w->wds, value);
-        g_hash_table_iter_remove(&iter);
+        KeyFiles *k = value;
+        if (full || k == changed)
+            resolve(k);
+        for (guint i = 0; i < k->files->len; i++)
+            g_hash_table_add(wanted, g_path_get_dirname(k->files->pdata[i]));
     }
     g_hash_table_iter_init(&iter, wanted);
     while (g_hash_table_iter_next(&iter, &key, NULL)) {
-        if (g_hash_table_contains(w->folders, key))
-            continue;
-        int wd = inotify_add_watch(w->fd, key, WATCH_MASK);
-        if (wd < 0)
-            continue; /* not there (yet): the rescan at ccmd's start covers it */
-        /* Two names of one folder give one wd: keep the first name. */
-        if (g_hash_table_contains(w->wds, GINT_TO_POINTER(wd)))
-            continue;
-        char *folder = g_strdup(key);
-        g_hash_table_insert(w->folders, folder, GINT_TO_POINTER(wd));
-        g_hash_table_insert(w->wds, GINT_TO_POINTER(wd), folder);
+        gpointer wd;
+        if (!full && g_hash_table_lookup_extended(w->folders, key, NULL, &wd))
+            g_hash_table_insert(watched, g_strdup(key), wd);
+        else
+            watch_folder(w, key, watched, missing);
     }
+
+    /* Watches no longer wanted go; their IN_IGNORED finds no folder and is dropped. */
+    g_autoptr(GHashTable) keep = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_iter_init(&iter, watched);
+    while (g_hash_table_iter_next(&iter, NULL, &value))
+        g_hash_table_add(keep, value);
+    g_hash_table_iter_init(&iter, w->wds);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        if (!g_hash_table_contains(keep, key))
+            (void) inotify_rm_watch(w->fd, GPOINTER_TO_INT(key));
+
+    g_hash_table_remove_all(w->wds);
+    g_hash_table_remove_all(w->folders);
+    g_hash_table_iter_init(&iter, watched);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        char *folder = g_strdup(key);
+        g_hash_table_insert(w->folders, folder, value);
+        /* Two names of one folder (a linked folder) give one wd: events use the first. */
+        if (!g_hash_table_contains(w->wds, value))
+            g_hash_table_insert(w->wds, value, folder);
+    }
+
+    g_autoptr(GHashTable) was_missing = g_steal_pointer(&w->missing);
+    w->missing = g_steal_pointer(&missing);
+    g_hash_table_iter_init(&iter, was_missing);
+    while (g_hash_table_iter_next(&iter, &key, NULL))
+        if (!g_hash_table_contains(w->missing, key))
+            mark(w, key, NULL);
 }
 
 void ccm_input_watch_set(CcmInputWatch *w, const char *key, const char *const *paths)
 {
-    GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-    for (size_t i = 0; paths && paths[i]; i++) {
-        g_autofree char *given = g_canonicalize_filename(paths[i], NULL);
-        /* A symbolic link: its target's folder too (a package may replace either). */
-        g_autofree char *resolved = realpath(given, NULL);
-        if (resolved && strcmp(resolved, given) != 0)
-            g_ptr_array_add(files, g_steal_pointer(&resolved));
-        g_ptr_array_add(files, g_steal_pointer(&given));
-    }
-    g_hash_table_insert(w->keys, g_strdup(key), files);
-    sync_folders(w);
+    KeyFiles *k = g_new0(KeyFiles, 1);
+    k->given = g_ptr_array_new_with_free_func(g_free);
+    k->files = g_ptr_array_new_with_free_func(g_free);
+    for (size_t i = 0; paths && paths[i]; i++)
+        g_ptr_array_add(k->given, g_canonicalize_filename(paths[i], NULL));
+    g_hash_table_insert(w->keys, g_strdup(key), k);
+    sync_folders(w, false, k);
 }
 
 void ccm_input_watch_remove(CcmInputWatch *w, const char *key)
 {
     g_hash_table_remove(w->keys, key);
     g_hash_table_remove(w->pending, key);
-    sync_folders(w);
+    sync_folders(w, false, NULL);
 }
 
 guint ccm_input_watch_n_folders(CcmInputWatch *w)
 {
-    return g_hash_table_size(w->folders);
+    return g_hash_table_size(w->wds);
 }

@@ -20,11 +20,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(CcmInputWatch, ccm_input_watch_free)
  *
  * The folder of each path is watched, so a file replaced by a rename (as package
  * managers do), created, deleted, written or touched is seen; for a symbolic link the
- * folder of the file it points to is watched too. A folder that cannot be watched (it
- * does not exist) is skipped: the rescan at ccmd's start covers it.
+ * folder of the file it points to now is watched too. A folder that does not exist is
+ * watched through its nearest existing ancestor until it is created. A folder that
+ * cannot be watched otherwise (no permission, no inotify watches left) is skipped: the
+ * rescans at ccmd's and the guest's start cover it.
  */
 void ccm_input_watch_set(CcmInputWatch *watch, const char *key, const char *const *paths);
 void ccm_input_watch_remove(CcmInputWatch *watch, const char *key);
 
-/* How many folders are watched (for tests). */
+/* How many folders are watched, ancestors of missing ones included (for tests). */
 guint ccm_input_watch_n_folders(CcmInputWatch *watch);

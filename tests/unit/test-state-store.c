@@ -336,6 +336,53 @@ static void test_migrate_origin(Fixture *f, gconstpointer data)
     g_assert_cmpstr(back->origin, ==, "libvirt");
 }
 
+/* A version-2 database (before the drift guard) keeps its guests and their registered
+ * values; they have no record of inputs until one is stored, and removing a guest removes
+ * its record. */
+static void test_migrate_inputs(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
+        g_assert_no_error(error);
+        g_autoptr(CcmStoredGuest) g = guest("web1");
+        g_assert_true(ccm_store_add_guest(s, g, &error));
+        g_autoptr(GHashTable) values = g_hash_table_new(g_str_hash, g_str_equal);
+        g_hash_table_insert(values, "snp_launch_measurement", "[\"ab\"]");
+        g_assert_true(ccm_store_set_reference_values(s, "web1", values, &error));
+        g_assert_no_error(error);
+    }
+    sql(f->path, "DROP TABLE guest_inputs; PRAGMA user_version = 2;");
+
+    g_autoptr(CcmStore) s = ccm_store_open(f->path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(ccm_store_schema_version(s), ==, 3);
+    g_autoptr(CcmStoredGuest) back = ccm_store_get_guest(s, "web1", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(back->name, ==, "web1");
+    g_autoptr(GPtrArray) all = ccm_store_all_reference_values(s, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(all->len, ==, 1);
+
+    g_autofree char *baseline = NULL, *drift = NULL;
+    g_assert_true(ccm_store_get_inputs(s, "web1", &baseline, &drift, &error));
+    g_assert_null(baseline);
+    g_assert_null(drift);
+    g_assert_true(ccm_store_set_inputs(s, "web1", "{\"inputs\":[]}", NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(ccm_store_get_inputs(s, "web1", &baseline, &drift, &error));
+    g_assert_cmpstr(baseline, ==, "{\"inputs\":[]}");
+    g_assert_null(drift);
+
+    g_assert_true(ccm_store_remove_guest(s, "web1", &error));
+    g_clear_pointer(&baseline, g_free);
+    g_assert_true(ccm_store_get_inputs(s, "web1", &baseline, &drift, &error));
+    g_assert_null(baseline);
+    /* No record for a guest the database does not hold. */
+    g_assert_false(ccm_store_set_inputs(s, "gone", "{}", NULL, &error));
+    g_assert_nonnull(error);
+}
+
 /* A failing migration rolls back: the schema version and tables stay as they were. */
 static void test_failed_migration_rolls_back(Fixture *f, gconstpointer data)
 {
@@ -379,6 +426,7 @@ int main(int argc, char **argv)
     ADD("/state-store/not-a-database", test_not_a_database);
     ADD("/state-store/migrate-from-empty", test_migrate_from_empty);
     ADD("/state-store/migrate-origin", test_migrate_origin);
+    ADD("/state-store/migrate-inputs", test_migrate_inputs);
     ADD("/state-store/failed-migration-rolls-back", test_failed_migration_rolls_back);
     return g_test_run();
 }
