@@ -60,7 +60,8 @@ struct CcmGuestDrift {
     bool both_registered;         /* the union is registered */
     char *registration_error;
     bool recheck;                 /* a change came during a start */
-    guint generation;             /* a registration's answer belongs to this drift */
+    guint generation;             /* a registration's answer belongs to this drift
+                                   * (unique in this ccmd, see next_generation()) */
 };
 
 static void drift_input_free(gpointer p)
@@ -91,9 +92,19 @@ static GPtrArray *inputs_copy(GPtrArray *inputs)
     return copy;
 }
 
+/* Generations are numbered across all guests, so that the answer to a registration made
+ * for a guest since removed never matches a guest added again under its name. */
+static guint next_generation(void)
+{
+    static guint last;
+    return ++last;
+}
+
 CcmGuestDrift *ccm_guest_drift_new(void)
 {
-    return g_new0(CcmGuestDrift, 1);
+    CcmGuestDrift *d = g_new0(CcmGuestDrift, 1);
+    d->generation = next_generation();
+    return d;
 }
 
 static void clear_drift(CcmGuestDrift *d)
@@ -106,7 +117,7 @@ static void clear_drift(CcmGuestDrift *d)
     g_clear_pointer(&d->registration_error, g_free);
     d->both_registered = false;
     d->since = 0;
-    d->generation++;
+    d->generation = next_generation();
 }
 
 void ccm_guest_drift_free(CcmGuestDrift *d)
