@@ -15,6 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "ccm-autocleanups.h"
+#include "hex.h"
 #include "plan-inputs.h"
 #include "qemu-probe.h"
 
@@ -160,7 +164,13 @@ bool ccm_plan_input_identify(CcmPlanInput *in, CcmInputCache *cache)
         in->size = (uint64_t) st.st_size;
         return true;
     }
-    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    /* OpenSSL's SHA-256 uses the CPU's SHA instructions: about ten times GChecksum's speed
+     * here, and this runs on ccmd's main loop. */
+    g_autoptr(EVP_MD_CTX) sum = EVP_MD_CTX_new();
+    if (!sum || !EVP_DigestInit_ex(sum, EVP_sha256(), NULL)) {
+        (void) close(fd);
+        return problem(in, "cannot set up SHA-256");
+    }
     g_autofree guchar *buf = g_malloc(1 << 16);
     uint64_t total = 0;
     for (;;) {
@@ -179,7 +189,16 @@ bool ccm_plan_input_identify(CcmPlanInput *in, CcmInputCache *cache)
             (void) close(fd);
             return problem(in, "larger than 4 GiB");
         }
-        g_checksum_update(sum, buf, (gsize) n);
+        if (!EVP_DigestUpdate(sum, buf, (size_t) n)) {
+            (void) close(fd);
+            return problem(in, "SHA-256 failed");
+        }
+    }
+    uint8_t digest[32];
+    unsigned int digest_size = 0;
+    if (!EVP_DigestFinal_ex(sum, digest, &digest_size) || digest_size != sizeof(digest)) {
+        (void) close(fd);
+        return problem(in, "SHA-256 failed");
     }
     /* Written while being read (size changed): the digest is of neither version. */
     struct stat after;
@@ -188,7 +207,7 @@ bool ccm_plan_input_identify(CcmPlanInput *in, CcmInputCache *cache)
                   after.st_mtim.tv_nsec == st.st_mtim.tv_nsec;
     (void) close(fd);
     g_free(in->sha256);
-    in->sha256 = g_strdup(g_checksum_get_string(sum));
+    in->sha256 = ccm_hex_encode(digest, sizeof(digest));
     in->size = total;
     if (cache && stable)
         remember(cache, in->path, &st, in->sha256);
