@@ -19,27 +19,6 @@
 #include "snp-expected.h"
 #include "snp-verify.h"
 
-/* --at: "@UNIX", an ISO 8601 time ("2025-06-01T12:00:00Z"), or a date (midnight UTC). */
-static gboolean parse_at(const char *text, gint64 *ret)
-{
-    if (text[0] == '@') {
-        char *end = NULL;
-        gint64 v = g_ascii_strtoll(text + 1, &end, 10);
-        if (end == text + 1 || *end || v <= 0)
-            return FALSE;
-        *ret = v;
-        return TRUE;
-    }
-    g_autoptr(GTimeZone) utc = g_time_zone_new_utc();
-    g_autofree char *full = strchr(text, 'T') ? g_strdup(text)
-                                              : g_strconcat(text, "T00:00:00Z", NULL);
-    g_autoptr(GDateTime) d = g_date_time_new_from_iso8601(full, utc);
-    if (!d)
-        return FALSE;
-    *ret = g_date_time_to_unix(d);
-    return *ret > 0;
-}
-
 static gboolean load_expected(CcmSnpExpected *e, const char *spec_path, const char *json_path,
                               GError **error)
 {
@@ -149,7 +128,7 @@ int ccmctl_verify_snp(int argc, char **argv)
         usage = "give one of --vcek FILE or --vlek FILE";
     else if (argc > 2)
         usage = "give one guest spec at most";
-    else if (at_text && !parse_at(at_text, &at))
+    else if (at_text && !ccmctl_parse_at(at_text, &at))
         usage = "--at: expected an ISO 8601 time (2025-06-01T12:00:00Z), a date, or @UNIX";
     if (usage) {
         g_set_error_literal(&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);

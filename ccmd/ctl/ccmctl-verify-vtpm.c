@@ -18,27 +18,6 @@
 #include "vtpm-binding.h"
 #include "vtpm-evidence.h"
 
-/* --at: ISO 8601 with a zone ("2026-01-01T00:00:00Z"), a date (its midnight UTC, as
- * --platform sev-snp takes it) or "@SECONDS". */
-static gboolean parse_at(const char *text, gint64 *ret)
-{
-    if (text[0] == '@') {
-        char *end = NULL;
-        guint64 v = g_ascii_strtoull(text + 1, &end, 10);
-        if (!text[1] || *end || v > G_MAXINT64 / 2)
-            return FALSE;
-        *ret = (gint64) v;
-        return TRUE;
-    }
-    g_autofree char *midnight = strlen(text) == 10 ? g_strconcat(text, "T00:00:00Z", NULL)
-                                                   : NULL;
-    g_autoptr(GDateTime) t = g_date_time_new_from_iso8601(midnight ? midnight : text, NULL);
-    if (!t)
-        return FALSE;
-    *ret = g_date_time_to_unix(t);
-    return TRUE;
-}
-
 static gboolean load_file(const char *path, GBytes **ret, GError **error)
 {
     return (*ret = ccm_vtpm_read_file(path, error)) != NULL;
@@ -120,7 +99,7 @@ int ccmctl_verify_vtpm(int argc, char **argv)
         usage = "--nonce: expected 1 to 64 bytes in hex";
     else if (nonce_text && (!*nonce_text || strlen(nonce_text) > 64))
         usage = "--nonce-text: expected 1 to 64 bytes";
-    else if (at_text && !parse_at(at_text, &at))
+    else if (at_text && !ccmctl_parse_at(at_text, &at))
         usage = "--at: expected a time in ISO 8601 with a zone (2026-01-01T00:00:00Z), a date "
                 "(2026-01-01) or @UNIX-SECONDS";
     else if (init_data && (!ccm_hex_decode(init_data, init_hash) || init_hash->len != 32))

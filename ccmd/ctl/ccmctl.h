@@ -59,6 +59,9 @@ int ccmctl_verify_snp(int argc, char **argv);
 int ccmctl_verify_tpm(int argc, char **argv);
 int ccmctl_verify_manifest(int argc, char **argv);
 int ccmctl_verify_vtpm(int argc, char **argv);
+/* --at of the verify commands: "@UNIX-SECONDS", an ISO 8601 time (UTC unless it names a
+ * zone) or a date (its midnight UTC). FALSE for anything else or a time before 1970. */
+gboolean ccmctl_parse_at(const char *text, gint64 *ret);
 int ccmctl_map(int argc, char **argv);
 int ccmctl_rehearse(int argc, char **argv);
 
