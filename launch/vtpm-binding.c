@@ -71,7 +71,8 @@ static gboolean check_snp(const CcmHclReport *hcl, const CcmVtpmEvidence *e,
     if (!e->vek)
         return ccm_check_list_add(v->checks, "snp-vek", CCM_CHECK_FAILED,
                                   "no VCEK or VLEK came with the evidence (--vcek FILE)");
-    CcmSnpVerifyOptions so = { .vek_data = e->vek, .at = o->at };
+    CcmSnpVerifyOptions so = { .vek_data = e->vek, .at = o->at,
+                               .roots_dir = o->snp_roots_dir, .crl_path = o->snp_crl_path };
     g_autoptr(GError) error = NULL;
     g_autoptr(CcmSnpVerification) snp = ccm_snp_verify_report(
         hcl->hw_report, hcl->hw_report_size, "the HCL report's SNP report", &so, &error);

@@ -24,6 +24,10 @@ typedef struct CcmVtpmOptions {
     GBytes *nonce;
     /* Certificates are checked at this Unix time; 0: now. */
     gint64 at;
+    /* SEV-SNP: AMD roots to pin instead of the built-in ones, and AMD's CRL for the
+     * generation (snp-verify.h); NULL: built-in roots, no CRL. */
+    const char *snp_roots_dir;
+    const char *snp_crl_path;
     /* Trustee init-data: PCR8 must be SHA-256(32 zero bytes || this), 32 bytes; or NULL. */
     GBytes *init_data_hash;
     /* The SHA-256 PCR values ccm predicts (`ccmctl measure --platform tpm --json`):

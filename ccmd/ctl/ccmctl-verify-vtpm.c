@@ -28,7 +28,7 @@ int ccmctl_verify_vtpm(int argc, char **argv)
     gboolean vtpm = FALSE, json = FALSE, allow_unchecked = FALSE;
     g_autofree char *hcl = NULL, *quote = NULL, *signature = NULL, *vcek = NULL;
     g_autofree char *td_quote = NULL, *nonce_hex = NULL, *nonce_text = NULL, *at_text = NULL;
-    g_autofree char *pcrs_expected = NULL, *init_data = NULL;
+    g_autofree char *pcrs_expected = NULL, *init_data = NULL, *roots = NULL, *crl = NULL;
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "vtpm", 0, 0, G_OPTION_ARG_NONE, &vtpm,
@@ -45,6 +45,11 @@ int ccmctl_verify_vtpm(int argc, char **argv)
         { "vcek", 0, 0, G_OPTION_ARG_FILENAME, &vcek,
           "SEV-SNP: the VCEK or VLEK (DER, PEM, or a PEM bundle with the VEK first)", "FILE" },
         { "td-quote", 0, 0, G_OPTION_ARG_FILENAME, &td_quote, "TDX: the TD quote v4", "FILE" },
+        { "roots", 0, 0, G_OPTION_ARG_FILENAME, &roots,
+          "SEV-SNP: AMD roots to pin instead of the built-in ones (as --platform sev-snp)",
+          "DIR" },
+        { "crl", 0, 0, G_OPTION_ARG_FILENAME, &crl,
+          "SEV-SNP: AMD's CRL for the generation (DER or PEM, signed by the ARK)", "FILE" },
         { "nonce", 0, 0, G_OPTION_ARG_STRING, &nonce_hex,
           "The nonce the quote's extraData must hold, in hex", "HEX" },
         { "nonce-text", 0, 0, G_OPTION_ARG_STRING, &nonce_text,
@@ -93,6 +98,8 @@ int ccmctl_verify_vtpm(int argc, char **argv)
         usage = "give EVIDENCE.json, or --hcl-report FILE and --tpm-quote FILE";
     else if (vcek && td_quote)
         usage = "--vcek (SEV-SNP) and --td-quote (TDX) are alternatives";
+    else if ((roots || crl) && td_quote)
+        usage = "--roots and --crl are for SEV-SNP evidence, not --td-quote";
     else if (!nonce_hex == !nonce_text)
         usage = "give one of --nonce HEX or --nonce-text STRING";
     else if (nonce_hex && (!ccm_hex_decode(nonce_hex, nonce) || nonce->len > 64))
@@ -139,6 +146,7 @@ int ccmctl_verify_vtpm(int argc, char **argv)
     g_autoptr(GBytes) init_bytes = init_data ? g_bytes_new(init_hash->data, init_hash->len)
                                              : NULL;
     CcmVtpmOptions o = { .nonce = nonce_bytes, .at = at, .init_data_hash = init_bytes,
+                         .snp_roots_dir = roots, .snp_crl_path = crl,
                          .have_expected_pcrs = expected != NULL,
                          .expected_source = pcrs_expected };
     for (guint i = 0; expected && i < expected->len && i < CCM_VTPM_MAX_PCRS; i++)

@@ -553,6 +553,42 @@ static void test_at(void)
     g_assert_cmpstr(step(&late, "qe-report-signature"), ==, "failed");
 }
 
+/* --roots and --crl reach the SNP verifier: the shared AMD bundles pin the same chain; roots
+ * of another generation only, or a file that is no CRL, refuse the evidence at that row. */
+static void test_snp_roots_crl(void)
+{
+    g_autofree char *ev = vec("az-snp-vtpm/evidence-v1.json");
+    g_autofree char *bundles = vec("amd/trustee");
+    g_auto(Run) pinned = run(ev, "--nonce-text", "challenge", "--roots", bundles, NULL);
+    g_assert_cmpstr(verdict(&pinned), ==, "verified");
+    g_assert_nonnull(strstr(json_object_to_json_string_ext(pinned.doc, JSON_C_TO_STRING_NOSLASHESCAPE), bundles));
+
+    g_autofree char *genoa = g_build_filename(tmpdir, "genoa-roots", "genoa", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(genoa, 0700), ==, 0);
+    static const char *const names[] = { "ark.pem", "ask.pem" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *from = g_strconcat("amd/genoa/", names[i], NULL);
+        g_autoptr(GBytes) b = read_vec(from);
+        g_autofree char *to = g_build_filename(genoa, names[i], NULL);
+        g_assert_true(g_file_set_contents(to, g_bytes_get_data(b, NULL),
+                                          (gssize) g_bytes_get_size(b), NULL));
+    }
+    g_autofree char *genoa_only = g_path_get_dirname(genoa);
+    g_auto(Run) other = run(ev, "--nonce-text", "challenge", "--roots", genoa_only, NULL);
+    assert_refused(&other, "snp-chain");
+
+    g_autofree char *crl = write_tmp("not-a.crl", "garbage\n", 8);
+    g_auto(Run) bad_crl = run(ev, "--nonce-text", "challenge", "--crl", crl, NULL);
+    assert_refused(&bad_crl, "snp-crl");
+
+    g_autofree char *td = vec("az-tdx-vtpm/td-quote.bin");
+    g_autofree char *hcl = vec("az-tdx-vtpm/hcl-report.bin");
+    g_autofree char *quote = vec("az-tdx-vtpm/tpm-quote-v1.json");
+    g_auto(Run) usage = run("--hcl-report", hcl, "--tpm-quote", quote, "--td-quote", td,
+                            "--nonce-text", "challenge", "--crl", crl, NULL);
+    g_assert_cmpint(usage.status, ==, 2);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -587,6 +623,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vtpm/init-data", test_init_data);
     g_test_add_func("/vtpm/usage", test_usage);
     g_test_add_func("/vtpm/at", test_at);
+    g_test_add_func("/vtpm/snp/roots-crl", test_snp_roots_crl);
     int status = g_test_run();
     ccm_test_rm_tree(tmpdir);
     g_free(tmpdir);
