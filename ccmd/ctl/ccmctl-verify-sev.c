@@ -21,7 +21,23 @@ static void print_cert(const char *role, const CcmSevCaCertInfo *c, GString *out
                            c->key_id, c->usage, c->bits);
 }
 
-static char *render_text(const CcmSevCaVerification *v)
+/* The platform certificates `ccmctl host export` writes beside them: present in --certs
+ * DIR, but not checked (the CEK/PEK/OCA/PDH chain is not verified yet). */
+static GPtrArray *platform_files(const char *dir)
+{
+    static const char *const names[] = { "cek.cert", "pek.cert", "oca.cert", "pdh.cert" };
+    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+    for (size_t i = 0; dir && i < G_N_ELEMENTS(names); i++) {
+        char *path = g_build_filename(dir, names[i], NULL);
+        if (g_file_test(path, G_FILE_TEST_EXISTS))
+            g_ptr_array_add(found, path);
+        else
+            g_free(path);
+    }
+    return found;
+}
+
+static char *render_text(const CcmSevCaVerification *v, const GPtrArray *unchecked)
 {
     g_autoptr(GString) out = g_string_new(NULL);
     print_cert("ARK", &v->ark, out);
@@ -38,6 +54,9 @@ static char *render_text(const CcmSevCaVerification *v)
                                ccm_sev_ca_check_result_to_string(c->result), c->detail);
     }
     g_string_append_c(out, '\n');
+    for (guint i = 0; i < unchecked->len; i++)
+        g_string_append_printf(out, "not checked: %s (the platform chain is not verified)\n",
+                               (const char *) unchecked->pdata[i]);
     if (v->verified)
         g_string_append(out, "verified\n");
     else
@@ -107,14 +126,19 @@ int ccmctl_verify_sev(int argc, char **argv)
     if (!v)
         return ccmctl_fail("verify", error);
 
+    g_autoptr(GPtrArray) unchecked = platform_files(certs);
     g_autofree char *text = NULL;
     if (json) {
         json_object *out = ccm_sev_ca_verification_to_json(v);
+        json_object *files = json_object_new_array();
+        for (guint i = 0; i < unchecked->len; i++)
+            json_object_array_add(files, json_object_new_string(unchecked->pdata[i]));
+        json_object_object_add(out, "not_checked", files);
         json_object_object_add(out, "result",
                                json_object_new_string(v->verified ? "verified" : "refused"));
         text = ccmctl_json_text("ccm-verify-sev/1", out);
     } else {
-        text = render_text(v);
+        text = render_text(v, unchecked);
     }
     if (!ccmctl_write_stdout(text, &error))
         return ccmctl_fail("verify", error);

@@ -174,6 +174,24 @@ static void test_files_and_text(void)
     g_assert_nonnull(strstr(r.out, "ask-signature  ok"));
     g_assert_true(g_str_has_suffix(r.out, "\nverified\n"));
 
+    /* A --certs folder without ark.cert, with a platform certificate beside: the pinned
+     * ARK, and the platform certificate named as not checked. */
+    g_autofree char *dir = g_build_filename(tmpdir, "host-export", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    g_autoptr(GByteArray) b = read_vector("naples", "ask.cert");
+    g_autofree char *dir_ask = g_build_filename(dir, "ask.cert", NULL);
+    g_autofree char *dir_pek = g_build_filename(dir, "pek.cert", NULL);
+    g_assert_true(g_file_set_contents(dir_ask, (const char *) b->data, b->len, NULL));
+    g_assert_true(g_file_set_contents(dir_pek, "x", 1, NULL));
+    g_auto(Run) folder = verify("--certs", dir, NULL);
+    g_assert_cmpint(folder.status, ==, 0);
+    g_autofree char *line = g_strdup_printf("not checked: %s (", dir_pek);
+    g_assert_nonnull(strstr(folder.out, line));
+    g_auto(Run) folder_json = verify("--certs", dir, "--json", NULL);
+    json_object *nc = member(folder_json.doc, "not_checked");
+    g_assert_cmpint(json_object_array_length(nc), ==, 1);
+    g_assert_cmpstr(json_object_get_string(json_object_array_get_idx(nc, 0)), ==, dir_pek);
+
     g_auto(Run) alone = verify("--ask", ask, "--json", NULL);
     g_assert_cmpint(alone.status, ==, 0);
     g_assert_cmpstr(str(alone.doc, "generation"), ==, "naples");
