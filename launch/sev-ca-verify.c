@@ -21,6 +21,7 @@
 
 #include "ccm-autocleanups.h"
 #include "launch-plan.h"
+#include "sev-cert.h"
 #include "sev-ca-verify.h"
 
 const char *ccm_sev_ca_check_result_to_string(CcmSevCaCheckResult r)
@@ -146,6 +147,12 @@ static const char *scheme(const CcmSevCaCert *signer)
     return signer->modulus_bits == 2048 ? "RSA-PSS SHA-256" : "RSA-PSS SHA-384";
 }
 
+static const char *usage_name(uint32_t usage)
+{
+    const char *name = ccm_sev_usage_to_string(usage);
+    return name ? name : "unknown";
+}
+
 static void check_ark(CcmSevCaVerification *v, const CcmSevCaCert *ark, GBytes *ark_bytes,
                       const CcmSevCaRoots *roots)
 {
@@ -153,8 +160,7 @@ static void check_ark(CcmSevCaVerification *v, const CcmSevCaCert *ark, GBytes *
         add_check(v, "ark-usage", CCM_SEV_CA_CHECK_OK, "0x%x (ARK)", ark->key_usage);
     else
         add_check(v, "ark-usage", CCM_SEV_CA_CHECK_FAILED, "0x%x (%s), expected 0x0 (ARK)",
-                  ark->key_usage, ccm_sev_ca_usage_to_string(ark->key_usage)
-                                      ? ccm_sev_ca_usage_to_string(ark->key_usage) : "unknown");
+                  ark->key_usage, usage_name(ark->key_usage));
     if (memcmp(ark->key_id, ark->certifying_id, CCM_SEV_CA_KEY_ID_SIZE) == 0)
         add_check(v, "ark-self-id", CCM_SEV_CA_CHECK_OK, "certifying_id = key_id %s",
                   v->ark.key_id);
@@ -186,8 +192,7 @@ static void check_ask(CcmSevCaVerification *v, const CcmSevCaCert *ask, const Cc
         add_check(v, "ask-usage", CCM_SEV_CA_CHECK_OK, "0x%x (ASK)", ask->key_usage);
     else
         add_check(v, "ask-usage", CCM_SEV_CA_CHECK_FAILED, "0x%x (%s), expected 0x13 (ASK)",
-                  ask->key_usage, ccm_sev_ca_usage_to_string(ask->key_usage)
-                                      ? ccm_sev_ca_usage_to_string(ask->key_usage) : "unknown");
+                  ask->key_usage, usage_name(ask->key_usage));
     if (pss_verifies(ark, ask))
         add_check(v, "ask-signature", CCM_SEV_CA_CHECK_OK, "signed by the ARK, %u-bit %s",
                   ark->modulus_bits, scheme(ark));

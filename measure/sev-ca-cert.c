@@ -51,15 +51,3 @@ int ccm_sev_ca_cert_parse(const uint8_t *data, size_t size, const char *name,
     *ret = c;
     return 0;
 }
-
-const char *ccm_sev_ca_usage_to_string(uint32_t usage)
-{
-    switch (usage) {
-    case CCM_SEV_CA_USAGE_ARK:
-        return "ARK";
-    case CCM_SEV_CA_USAGE_ASK:
-        return "ASK";
-    default:
-        return NULL;
-    }
-}

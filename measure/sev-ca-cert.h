@@ -26,7 +26,7 @@
 
 #define CCM_SEV_CA_KEY_ID_SIZE 16
 #define CCM_SEV_CA_HEADER_SIZE 0x40
-#define CCM_SEV_CA_USAGE_ARK 0x0
+#define CCM_SEV_CA_USAGE_ARK 0x0     /* usage names: ccm_sev_usage_to_string(), sev-cert.h */
 #define CCM_SEV_CA_USAGE_ASK 0x13
 
 /* Points into the buffer given to ccm_sev_ca_cert_parse(); the numbers are little-endian
@@ -52,6 +52,3 @@ typedef struct CcmSevCaCert {
  */
 int ccm_sev_ca_cert_parse(const uint8_t *data, size_t size, const char *name,
                           CcmSevCaCert *ret, CcmError *reterr);
-
-/* "ARK", "ASK" or NULL for another usage. */
-const char *ccm_sev_ca_usage_to_string(uint32_t usage);

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "sev-ca-cert.h"
+#include "sev-cert.h"
 
 static GByteArray *vector(const char *gen, const char *file)
 {
@@ -40,8 +41,8 @@ static void test_fields(void)
     g_assert_cmpmem(k.certifying_id, 16, ark_id, 16);
     g_assert_cmpuint(a.key_usage, ==, CCM_SEV_CA_USAGE_ARK);
     g_assert_cmpuint(k.key_usage, ==, CCM_SEV_CA_USAGE_ASK);
-    g_assert_cmpstr(ccm_sev_ca_usage_to_string(k.key_usage), ==, "ASK");
-    g_assert_null(ccm_sev_ca_usage_to_string(7));
+    g_assert_cmpstr(ccm_sev_usage_to_string(k.key_usage), ==, "ASK");
+    g_assert_null(ccm_sev_usage_to_string(7));
     g_assert_cmpuint(a.modulus_bits, ==, 2048);
     g_assert_cmpuint(a.pubexp_size, ==, 256);
     g_assert_true(a.modulus == ark->data + 0x140);
