@@ -61,7 +61,8 @@ static void add_check(CcmSevCaVerification *v, const char *name, CcmSevCaCheckRe
         v->first_failure = g_strdup_printf("%s: %s", name, c->detail);
 }
 
-static void hex_id(const uint8_t id[CCM_SEV_CA_KEY_ID_SIZE], char out[2 * CCM_SEV_CA_KEY_ID_SIZE + 1])
+static void hex_id(const uint8_t id[CCM_SEV_CA_KEY_ID_SIZE],
+                   char out[2 * CCM_SEV_CA_KEY_ID_SIZE + 1])
 {
     for (size_t i = 0; i < CCM_SEV_CA_KEY_ID_SIZE; i++)
         g_snprintf(out + 2 * i, 3, "%02x", id[i]);

@@ -195,7 +195,8 @@ static void test_files_and_text(void)
     g_auto(Run) alone = verify("--ask", ask, "--json", NULL);
     g_assert_cmpint(alone.status, ==, 0);
     g_assert_cmpstr(str(alone.doc, "generation"), ==, "naples");
-    g_assert_nonnull(strstr(str(member(alone.doc, "ark"), "source"), "the naples ARK (pinned: built-in)"));
+    const char *source = str(member(alone.doc, "ark"), "source");
+    g_assert_cmpstr(source, ==, "the naples ARK (pinned: built-in)");
 }
 
 /* Milan's ASK under Genoa's ARK: refused at the signature. */
