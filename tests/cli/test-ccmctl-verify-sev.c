@@ -214,7 +214,6 @@ static void test_cross_generation(void)
 static void test_bit_flips(void)
 {
     g_autofree char *ark = legacy("milan", "ark.cert");
-    g_autofree char *ask = legacy("milan", "ask.cert");
     /* The ASK's signature (last 512 bytes), modulus (0x240..0x440), certifying_id. */
     g_autofree char *sig = mutated("milan", "ask.cert", 1600 - 7, 0x01, 0, "ask-sig.cert");
     g_autofree char *mod = mutated("milan", "ask.cert", 0x300, 0x80, 0, "ask-mod.cert");
