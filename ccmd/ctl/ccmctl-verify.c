@@ -249,7 +249,8 @@ static char *compare_events(const CcmTdxExpected *ex, const GArray *events, json
 }
 
 /* --platform cca goes to ccmctl-verify-cca.c, --platform tpm to ccmctl-verify-tpm.c,
- * --platform sev-snp to ccmctl-verify-snp.c, --vtpm to ccmctl-verify-vtpm.c */
+ * --platform sev-snp to ccmctl-verify-snp.c, --platform sev to ccmctl-verify-sev.c, --vtpm
+ * to ccmctl-verify-vtpm.c */
 static gboolean wants_platform(int argc, char **argv, const char *name)
 {
     g_autofree char *joined = g_strconcat("--platform=", name, NULL);
@@ -279,6 +280,8 @@ int ccmctl_verify(int argc, char **argv)
         return ccmctl_verify_tpm(argc, argv);
     if (wants_platform(argc, argv, "sev-snp"))
         return ccmctl_verify_snp(argc, argv);
+    if (wants_platform(argc, argv, "sev"))
+        return ccmctl_verify_sev(argc, argv);
     if (wants_option(argc, argv, "--manifest"))
         return ccmctl_verify_manifest(argc, argv);
     if (wants_option(argc, argv, "--vtpm"))
@@ -294,8 +297,9 @@ int ccmctl_verify(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     GOptionEntry entries[] = {
         { "platform", 0, 0, G_OPTION_ARG_STRING, &platform,
-          "tdx, sev-snp, cca or tpm (the options of sev-snp, cca, tpm and --manifest follow)",
-          "tdx|sev-snp|cca|tpm" },
+          "tdx, sev-snp, sev, cca or tpm (the options of sev-snp, sev, cca, tpm and "
+          "--manifest follow)",
+          "tdx|sev-snp|sev|cca|tpm" },
         { "quote", 0, 0, G_OPTION_ARG_FILENAME, &quote, "A TD quote v4 (raw, hex or JSON)",
           "FILE" },
         { "report", 0, 0, G_OPTION_ARG_FILENAME, &report, "A TDREPORT (1024 bytes)", "FILE" },
@@ -335,7 +339,8 @@ int ccmctl_verify(int argc, char **argv)
     /* --help lists the options of --platform cca, tpm and --manifest too. */
     g_autofree char *sections = NULL;
     if (ccmctl_wants_help(argc, argv)) {
-        int (*const others[])(int, char **) = { ccmctl_verify_snp, ccmctl_verify_cca,
+        int (*const others[])(int, char **) = { ccmctl_verify_snp, ccmctl_verify_sev,
+                                                ccmctl_verify_cca,
                                                 ccmctl_verify_tpm, ccmctl_verify_manifest,
                                                 ccmctl_verify_vtpm, NULL };
         sections = ccmctl_help_sections(others);
@@ -357,11 +362,11 @@ int ccmctl_verify(int argc, char **argv)
     const char *usage = NULL;
     g_autofree char *bad_platform = NULL;
     if (!platform)
-        usage = "--platform tdx, sev-snp, cca or tpm is required (or --manifest FILE, or "
-                "--vtpm)";
+        usage = "--platform tdx, sev-snp, sev, cca or tpm is required (or --manifest FILE, "
+                "or --vtpm)";
     else if (strcmp(platform, "tdx") != 0)
         usage = bad_platform = g_strdup_printf("--platform: unknown platform '%s': expected "
-                                               "tdx, sev-snp, cca or tpm",
+                                               "tdx, sev-snp, sev, cca or tpm",
                                                platform);
     else if (!quote == !report)
         usage = "give one of --quote FILE or --report FILE";

@@ -56,6 +56,7 @@ struct CcmGuestSpec *ccmctl_domain_spec(const char *uri, const char *name, GErro
 int ccmctl_verify(int argc, char **argv);
 int ccmctl_verify_cca(int argc, char **argv);
 int ccmctl_verify_snp(int argc, char **argv);
+int ccmctl_verify_sev(int argc, char **argv);
 int ccmctl_verify_tpm(int argc, char **argv);
 int ccmctl_verify_manifest(int argc, char **argv);
 int ccmctl_verify_vtpm(int argc, char **argv);

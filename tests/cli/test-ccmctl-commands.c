@@ -160,9 +160,9 @@ static void test_valid_values_named(void)
                  "tpm");
     g_auto(CcmctlResult) v = run("verify", "--platform", "sgx", "--quote", "q.bin");
     assert_error(&v, "verify", 2,
-                 "--platform: unknown platform 'sgx': expected tdx, sev-snp, cca or tpm");
+                 "--platform: unknown platform 'sgx': expected tdx, sev-snp, sev, cca or tpm");
     g_auto(CcmctlResult) none = run("verify", "--quote", "q.bin");
-    assert_error(&none, "verify", 2, "--platform tdx, sev-snp, cca or tpm is required");
+    assert_error(&none, "verify", 2, "--platform tdx, sev-snp, sev, cca or tpm is required");
     g_auto(CcmctlResult) h = run("host-check", "--platform", "sgx");
     assert_error(&h, "host-check", 2, "expected sev, sev-es, sev-snp, tdx, cca or none");
 }
