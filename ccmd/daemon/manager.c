@@ -17,6 +17,7 @@
 #include "private-dir.h"
 #include "qemu-census.h"
 #include "registration-file.h"
+#include "registration-queue.h"
 #include "spec-authz.h"
 
 G_DEFINE_QUARK(ccm-manager-error-quark, ccm_manager_error)
@@ -130,12 +131,15 @@ CcmManager *ccm_manager_new(CcmManagerConfig *config, GError **error)
     g_autofree char *db = g_build_filename(m->config.state_dir, "ccmd.db", NULL);
     if (!(m->store = ccm_store_open(db, error)) || !private_store_files(db, error))
         return NULL;
+    CcmRegistration *backend = NULL;
     if (m->config.use_kbs) {
-        if (!(m->registration = ccm_registration_kbs_new(m->store, &m->config.kbs, error)))
+        if (!(backend = ccm_registration_kbs_new(m->store, &m->config.kbs, error)))
             return NULL;
     } else {
-        m->registration = ccm_registration_file_new(m->store, m->config.reference_values);
+        backend = ccm_registration_file_new(m->store, m->config.reference_values);
     }
+    /* One guest's registrations in the order they were asked for (registration-queue.h). */
+    m->registration = ccm_registration_queue_new(backend);
     if (!m->registration->ops->sync(m->registration, error))
         return NULL;
     if (!m->config.host_id)
