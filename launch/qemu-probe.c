@@ -10,7 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -209,6 +211,16 @@ static void reap(GSubprocess *p, guint ms)
     g_source_unref(timer);
 }
 
+/* In the probe's QEMU, before exec: it dies with the process that started it, so a probe
+ * interrupted by kill -9 (of ccmd or ccmctl) leaves no QEMU behind. The thread that spawns
+ * it waits for it (reap()), so the thread cannot end first and take it down early. */
+static void die_with_parent(gpointer userdata)
+{
+    pid_t parent = (pid_t) GPOINTER_TO_INT(userdata);
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        _exit(127);
+}
+
 CcmQmpTranscript *ccm_qemu_probe_record(const char *binary, const CcmQemuProbeOptions *options,
                                         GError **error)
 {
@@ -235,6 +247,8 @@ CcmQmpTranscript *ccm_qemu_probe_record(const char *binary, const CcmQemuProbeOp
                                   G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                   G_SUBPROCESS_FLAGS_STDERR_PIPE);
     g_subprocess_launcher_take_fd(launcher, fds[1], 3);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent,
+                                          GINT_TO_POINTER((int) getpid()), NULL);
     const char *argv[] = {
         path, "-machine", "none", "-nodefaults", "-no-user-config", "-display", "none",
         "-accel", accel, "-chardev", "socket,id=ccm-qmp,fd=3,server=off",
