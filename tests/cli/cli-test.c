@@ -70,3 +70,25 @@ void ccm_test_rm_tree(const char *path)
     }
     (void) g_rmdir(path);
 }
+
+void ccmctl_json_run_clear(CcmctlJsonRun *r)
+{
+    json_object_put(r->doc);
+    g_free(r->out);
+    g_free(r->err);
+}
+
+CcmctlJsonRun ccmctl_run_json(const char *const *prefix, const char *first, va_list ap)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    for (size_t i = 0; prefix[i]; i++)
+        g_ptr_array_add(argv, (char *) prefix[i]);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (char *) a);
+    g_ptr_array_add(argv, NULL);
+    CcmctlJsonRun r = { 0 };
+    r.status = ccmctl_run_status(&r.out, &r.err, (const char *const *) argv->pdata);
+    r.doc = r.out && r.out[0] == '{' ? json_tokener_parse(r.out) : NULL;
+    g_test_message("exit %d\nstdout: %s\nstderr: %s", r.status, r.out, r.err);
+    return r;
+}

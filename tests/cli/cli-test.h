@@ -2,7 +2,10 @@
 /* cli-test.h - what the CLI tests share: running $CCMCTL, removing their scratch folder */
 #pragma once
 
+#include <stdarg.h>
+
 #include <glib.h>
+#include <json-c/json.h>
 
 typedef struct CcmctlResult {
     int status;   /* the exit status */
@@ -22,4 +25,19 @@ CcmctlResult ccmctl_run(char **env, const char *input, const char *const *args);
 int ccmctl_run_status(char **out, char **err, const char *const *args);
 
 /* Removes @path and everything below it (symlinks are removed, not followed). */
+/* A run whose stdout may be a JSON document: @doc is it parsed, or NULL when stdout does
+ * not start with '{'. */
+typedef struct CcmctlJsonRun {
+    int status;
+    char *out, *err;
+    json_object *doc;
+} CcmctlJsonRun;
+
+void ccmctl_json_run_clear(CcmctlJsonRun *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CcmctlJsonRun, ccmctl_json_run_clear)
+
+/* ccmctl with the NULL-terminated @prefix, then the arguments from @first to a NULL; the
+ * exit status and both streams go to the test's log. */
+CcmctlJsonRun ccmctl_run_json(const char *const *prefix, const char *first, va_list ap);
+
 void ccm_test_rm_tree(const char *path);

@@ -53,36 +53,14 @@ static char *mutated(const char *gen, const char *file, gsize offset, guint8 mas
     return scratch(name, b->data, size ? size : b->len);
 }
 
-typedef struct Run {
-    int status;
-    json_object *doc;
-    char *out, *err;
-} Run;
 
-static void run_clear(Run *r)
+static CcmctlJsonRun verify(const char *first, ...)
 {
-    json_object_put(r->doc);
-    g_free(r->out);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-static Run verify(const char *first, ...)
-{
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, "verify");
-    g_ptr_array_add(argv, "--platform");
-    g_ptr_array_add(argv, "sev");
+    static const char *const prefix[] = { "verify", "--platform", "sev", NULL };
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (char *) a);
+    CcmctlJsonRun r = ccmctl_run_json(prefix, first, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
-    Run r = { 0 };
-    r.status = ccmctl_run_status(&r.out, &r.err, (const char *const *) argv->pdata);
-    r.doc = r.out && r.out[0] == '{' ? json_tokener_parse(r.out) : NULL;
-    g_test_message("exit %d\nstdout: %s\nstderr: %s", r.status, r.out, r.err);
     return r;
 }
 
@@ -99,7 +77,7 @@ static json_object *member(json_object *o, const char *key)
     return v;
 }
 
-static const char *check_result(const Run *r, const char *name)
+static const char *check_result(const CcmctlJsonRun *r, const char *name)
 {
     json_object *checks = member(r->doc, "checks");
     for (size_t i = 0; i < json_object_array_length(checks); i++) {
@@ -111,7 +89,7 @@ static const char *check_result(const Run *r, const char *name)
 }
 
 /* Refused (exit 1) with @check failed, and failing first when @first. */
-static void assert_refused(const Run *r, const char *check, gboolean first)
+static void assert_refused(const CcmctlJsonRun *r, const char *check, gboolean first)
 {
     g_assert_nonnull(r->doc);
     g_assert_cmpint(r->status, ==, 1);
@@ -137,7 +115,7 @@ static void test_generations(void)
         g_assert_true(json_object_get_boolean(member(e, "ark_self_sig_ok")));
         g_assert_true(json_object_get_boolean(member(e, "ask_by_ark_ok")));
         g_autofree char *dir = g_build_filename(attest, "amd", "sev-legacy", gens[g], NULL);
-        g_auto(Run) r = verify("--certs", dir, "--json", NULL);
+        g_auto(CcmctlJsonRun) r = verify("--certs", dir, "--json", NULL);
         g_assert_nonnull(r.doc);
         g_assert_cmpint(r.status, ==, 0);
         g_assert_true(json_object_get_boolean(member(r.doc, "verified")));
@@ -168,7 +146,7 @@ static void test_files_and_text(void)
 {
     g_autofree char *ark = legacy("naples", "ark.cert");
     g_autofree char *ask = legacy("naples", "ask.cert");
-    g_auto(Run) r = verify("--ark", ark, "--ask", ask, NULL);
+    g_auto(CcmctlJsonRun) r = verify("--ark", ark, "--ask", ask, NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_nonnull(strstr(r.out, "generation: naples"));
     g_assert_nonnull(strstr(r.out, "ask-signature  ok"));
@@ -183,16 +161,16 @@ static void test_files_and_text(void)
     g_autofree char *dir_pek = g_build_filename(dir, "pek.cert", NULL);
     g_assert_true(g_file_set_contents(dir_ask, (const char *) b->data, b->len, NULL));
     g_assert_true(g_file_set_contents(dir_pek, "x", 1, NULL));
-    g_auto(Run) folder = verify("--certs", dir, NULL);
+    g_auto(CcmctlJsonRun) folder = verify("--certs", dir, NULL);
     g_assert_cmpint(folder.status, ==, 0);
     g_autofree char *line = g_strdup_printf("not checked: %s (", dir_pek);
     g_assert_nonnull(strstr(folder.out, line));
-    g_auto(Run) folder_json = verify("--certs", dir, "--json", NULL);
+    g_auto(CcmctlJsonRun) folder_json = verify("--certs", dir, "--json", NULL);
     json_object *nc = member(folder_json.doc, "not_checked");
     g_assert_cmpint(json_object_array_length(nc), ==, 1);
     g_assert_cmpstr(json_object_get_string(json_object_array_get_idx(nc, 0)), ==, dir_pek);
 
-    g_auto(Run) alone = verify("--ask", ask, "--json", NULL);
+    g_auto(CcmctlJsonRun) alone = verify("--ask", ask, "--json", NULL);
     g_assert_cmpint(alone.status, ==, 0);
     g_assert_cmpstr(str(alone.doc, "generation"), ==, "naples");
     const char *source = str(member(alone.doc, "ark"), "source");
@@ -204,7 +182,7 @@ static void test_cross_generation(void)
 {
     g_autofree char *ark = legacy("genoa", "ark.cert");
     g_autofree char *ask = legacy("milan", "ask.cert");
-    g_auto(Run) r = verify("--ark", ark, "--ask", ask, "--json", NULL);
+    g_auto(CcmctlJsonRun) r = verify("--ark", ark, "--ask", ask, "--json", NULL);
     assert_refused(&r, "ask-signature", TRUE);
     g_assert_cmpstr(check_result(&r, "ask-issuer"), ==, "failed");
     g_assert_cmpstr(check_result(&r, "ark-pinned"), ==, "ok");
@@ -218,25 +196,25 @@ static void test_bit_flips(void)
     g_autofree char *sig = mutated("milan", "ask.cert", 1600 - 7, 0x01, 0, "ask-sig.cert");
     g_autofree char *mod = mutated("milan", "ask.cert", 0x300, 0x80, 0, "ask-mod.cert");
     g_autofree char *cid = mutated("milan", "ask.cert", 0x14, 0x01, 0, "ask-cid.cert");
-    g_auto(Run) r1 = verify("--ark", ark, "--ask", sig, "--json", NULL);
+    g_auto(CcmctlJsonRun) r1 = verify("--ark", ark, "--ask", sig, "--json", NULL);
     assert_refused(&r1, "ask-signature", TRUE);
     g_assert_cmpstr(check_result(&r1, "ask-issuer"), ==, "ok");
-    g_auto(Run) r2 = verify("--ark", ark, "--ask", mod, "--json", NULL);
+    g_auto(CcmctlJsonRun) r2 = verify("--ark", ark, "--ask", mod, "--json", NULL);
     assert_refused(&r2, "ask-signature", TRUE);
-    g_auto(Run) r3 = verify("--ark", ark, "--ask", cid, "--json", NULL);
+    g_auto(CcmctlJsonRun) r3 = verify("--ark", ark, "--ask", cid, "--json", NULL);
     assert_refused(&r3, "ask-issuer", FALSE);
     assert_refused(&r3, "ask-signature", TRUE);
 
     /* The ARK's signature and modulus: its self-signature fails, and it is not pinned. */
     g_autofree char *ark_sig = mutated("naples", "ark.cert", 832 - 1, 0x40, 0, "ark-sig.cert");
     g_autofree char *naples_ask = legacy("naples", "ask.cert");
-    g_auto(Run) r4 = verify("--ark", ark_sig, "--ask", naples_ask, "--json", NULL);
+    g_auto(CcmctlJsonRun) r4 = verify("--ark", ark_sig, "--ask", naples_ask, "--json", NULL);
     assert_refused(&r4, "ark-signature", TRUE);
     g_assert_cmpstr(check_result(&r4, "ark-pinned"), ==, "failed");
     g_assert_cmpstr(check_result(&r4, "ask-signature"), ==, "ok");
     g_assert_null(str(r4.doc, "generation"));
     g_autofree char *ark_mod = mutated("naples", "ark.cert", 0x150, 0x02, 0, "ark-mod.cert");
-    g_auto(Run) r5 = verify("--ark", ark_mod, "--ask", naples_ask, "--json", NULL);
+    g_auto(CcmctlJsonRun) r5 = verify("--ark", ark_mod, "--ask", naples_ask, "--json", NULL);
     assert_refused(&r5, "ark-signature", TRUE);
     g_assert_cmpstr(check_result(&r5, "ask-signature"), ==, "failed");
 }
@@ -250,7 +228,7 @@ static void test_truncated(void)
         g_autoptr(GByteArray) b = read_vector("rome", "ask.cert");
         g_autofree char *name = g_strdup_printf("ask-%zu.cert", sizes[i]);
         g_autofree char *path = scratch(name, b->data, sizes[i]);
-        g_auto(Run) r = verify("--ark", ark, "--ask", path, "--json", NULL);
+        g_auto(CcmctlJsonRun) r = verify("--ark", ark, "--ask", path, "--json", NULL);
         g_assert_cmpint(r.status, ==, 1);
         g_assert_null(r.doc);
         g_assert_nonnull(strstr(r.err, path));
@@ -260,12 +238,12 @@ static void test_truncated(void)
     guint8 extra = 0;
     g_byte_array_append(b, &extra, 1);
     g_autofree char *longer = scratch("ask-1601.cert", b->data, b->len);
-    g_auto(Run) r = verify("--ark", ark, "--ask", longer, "--json", NULL);
+    g_auto(CcmctlJsonRun) r = verify("--ark", ark, "--ask", longer, "--json", NULL);
     g_assert_cmpint(r.status, ==, 1);
     g_assert_nonnull(strstr(r.err, "1601 bytes, expected 1600"));
     /* A modulus size field that is neither 2048 nor 4096. */
     g_autofree char *bad_size = mutated("rome", "ask.cert", 0x3d, 0x01, 0, "ask-size.cert");
-    g_auto(Run) r2 = verify("--ark", ark, "--ask", bad_size, NULL);
+    g_auto(CcmctlJsonRun) r2 = verify("--ark", ark, "--ask", bad_size, NULL);
     g_assert_cmpint(r2.status, ==, 1);
     g_assert_nonnull(strstr(r2.err, "expected 2048 or 4096"));
 }
@@ -282,7 +260,7 @@ static void test_not_pinned(void)
 
     g_autofree char *ark = legacy("turin", "ark.cert");
     g_autofree char *ask = legacy("turin", "ask.cert");
-    g_auto(Run) r = verify("--ark", ark, "--ask", ask, "--roots", roots, "--json", NULL);
+    g_auto(CcmctlJsonRun) r = verify("--ark", ark, "--ask", ask, "--roots", roots, "--json", NULL);
     assert_refused(&r, "ark-pinned", TRUE);
     g_assert_cmpstr(check_result(&r, "ark-signature"), ==, "ok");
     g_assert_cmpstr(check_result(&r, "ask-signature"), ==, "ok");
@@ -290,7 +268,7 @@ static void test_not_pinned(void)
 
     g_autofree char *gark = legacy("genoa", "ark.cert");
     g_autofree char *gask = legacy("genoa", "ask.cert");
-    g_auto(Run) ok = verify("--ark", gark, "--ask", gask, "--roots", roots, "--json", NULL);
+    g_auto(CcmctlJsonRun) ok = verify("--ark", gark, "--ask", gask, "--roots", roots, "--json", NULL);
     g_assert_cmpint(ok.status, ==, 0);
     g_assert_cmpstr(str(ok.doc, "generation"), ==, "genoa");
 }
@@ -299,29 +277,29 @@ static void test_not_pinned(void)
 static void test_ask_as_ark(void)
 {
     g_autofree char *ask = legacy("rome", "ask.cert");
-    g_auto(Run) r = verify("--ark", ask, "--ask", ask, "--json", NULL);
+    g_auto(CcmctlJsonRun) r = verify("--ark", ask, "--ask", ask, "--json", NULL);
     assert_refused(&r, "ark-usage", TRUE);
     g_assert_cmpstr(check_result(&r, "ark-self-id"), ==, "failed");
     g_assert_cmpstr(check_result(&r, "ark-pinned"), ==, "failed");
     /* And the ARK as ASK: the usage again. */
     g_autofree char *ark = legacy("rome", "ark.cert");
-    g_auto(Run) r2 = verify("--ark", ark, "--ask", ark, "--json", NULL);
+    g_auto(CcmctlJsonRun) r2 = verify("--ark", ark, "--ask", ark, "--json", NULL);
     assert_refused(&r2, "ask-usage", TRUE);
 }
 
 static void test_usage(void)
 {
     g_autofree char *ask = legacy("rome", "ask.cert");
-    g_auto(Run) none = verify(NULL);
+    g_auto(CcmctlJsonRun) none = verify(NULL);
     g_assert_cmpint(none.status, ==, 2);
     g_assert_nonnull(strstr(none.err, "--certs DIR or --ask FILE is required"));
-    g_auto(Run) both = verify("--certs", tmpdir, "--ask", ask, NULL);
+    g_auto(CcmctlJsonRun) both = verify("--certs", tmpdir, "--ask", ask, NULL);
     g_assert_cmpint(both.status, ==, 2);
-    g_auto(Run) bad = verify("--bogus", NULL);
+    g_auto(CcmctlJsonRun) bad = verify("--bogus", NULL);
     g_assert_cmpint(bad.status, ==, 2);
     g_autofree char *empty = g_build_filename(tmpdir, "empty", NULL);
     g_assert_cmpint(g_mkdir_with_parents(empty, 0755), ==, 0);
-    g_auto(Run) no_roots = verify("--ask", ask, "--roots", empty, NULL);
+    g_auto(CcmctlJsonRun) no_roots = verify("--ask", ask, "--roots", empty, NULL);
     g_assert_cmpint(no_roots.status, ==, 1);
     g_assert_nonnull(strstr(no_roots.err, "no legacy SEV ARK here"));
 }

@@ -67,39 +67,15 @@ static char *mutated(const char *rel, const char *name, void (*mutate)(guint8 *d
     return scratch(name, copy, size);
 }
 
-typedef struct Run {
-    int status;
-    json_object *doc;
-    char *out, *err;
-} Run;
-
-static void run_clear(Run *r)
-{
-    json_object_put(r->doc);
-    g_free(r->out);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
 
 /* ccmctl verify --platform sev-snp --json ARGS... */
-static Run verify(const char *first, ...)
+static CcmctlJsonRun verify(const char *first, ...)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, "verify");
-    g_ptr_array_add(argv, "--platform");
-    g_ptr_array_add(argv, "sev-snp");
-    g_ptr_array_add(argv, "--json");
+    static const char *const prefix[] = { "verify", "--platform", "sev-snp", "--json", NULL };
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (char *) a);
+    CcmctlJsonRun r = ccmctl_run_json(prefix, first, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
-    Run r = { 0 };
-    r.status = ccmctl_run_status(&r.out, &r.err, (const char *const *) argv->pdata);
-    r.doc = r.out && r.out[0] == '{' ? json_tokener_parse(r.out) : NULL;
-    if (r.status != 2 && !r.doc)
-        g_test_message("stdout: %s\nstderr: %s", r.out, r.err);
     return r;
 }
 
@@ -109,7 +85,7 @@ static const char *str(json_object *o, const char *key)
     return json_object_object_get_ex(o, key, &v) && v ? json_object_get_string(v) : NULL;
 }
 
-static const char *check_result(const Run *r, const char *name)
+static const char *check_result(const CcmctlJsonRun *r, const char *name)
 {
     json_object *checks = NULL;
     g_assert_true(json_object_object_get_ex(r->doc, "checks", &checks));
@@ -121,7 +97,7 @@ static const char *check_result(const Run *r, const char *name)
     return NULL;
 }
 
-static gboolean verified(const Run *r)
+static gboolean verified(const CcmctlJsonRun *r)
 {
     json_object *v = NULL;
     g_assert_nonnull(r->doc);
@@ -130,7 +106,7 @@ static gboolean verified(const Run *r)
 }
 
 /* Verified: every check ok or not applicable, exit 0 (nothing expected). */
-static void assert_verified(const Run *r, const char *generation, const char *chain_part)
+static void assert_verified(const CcmctlJsonRun *r, const char *generation, const char *chain_part)
 {
     g_assert_nonnull(r->doc);
     g_assert_true(verified(r));
@@ -148,7 +124,7 @@ static void assert_verified(const Run *r, const char *generation, const char *ch
 }
 
 /* Refused with @check failed (and, when @first, failing first). */
-static void assert_refused(const Run *r, const char *check, gboolean first, const char *detail)
+static void assert_refused(const CcmctlJsonRun *r, const char *check, gboolean first, const char *detail)
 {
     g_assert_nonnull(r->doc);
     g_assert_false(verified(r));
@@ -165,7 +141,7 @@ static void assert_refused(const Run *r, const char *check, gboolean first, cons
         g_assert_nonnull(strstr(r->out, detail));
 }
 
-static const char *report_field(const Run *r, const char *key)
+static const char *report_field(const CcmctlJsonRun *r, const char *key)
 {
     json_object *rep = NULL;
     g_assert_true(json_object_object_get_ex(r->doc, "report", &rep));
@@ -178,7 +154,7 @@ static void test_virtee_milan(void)
     g_autofree char *vcek = vec("snp/virtee/vcek_milan.der");
     g_autofree char *chain = vec("snp/virtee/cert_chain_milan");
 
-    g_auto(Run) a = verify("--report", report, "--vcek", vcek, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", report, "--vcek", vcek, NULL);
     assert_verified(&a, "Milan", "VCEK <- ASK (SEV-Milan) <- ARK (ARK-Milan");
     g_assert_cmpstr(report_field(&a, "measurement"), ==,
                     "7a1e5c266c0108dbc9bb94fa926951320940915d0aafb42464bd88b579ea158d3e1a0dc39b2c"
@@ -187,7 +163,7 @@ static void test_virtee_milan(void)
     g_assert_cmpstr(check_result(&a, "chip-id"), ==, "ok");
 
     /* The same with AMD's chain given (it must still be the pinned ARK). */
-    g_auto(Run) b = verify("--report", report, "--vcek", vcek, "--chain", chain, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", report, "--vcek", vcek, "--chain", chain, NULL);
     assert_verified(&b, "Milan", "ARK-Milan, pinned");
 
     /* As snpguest writes a certs folder: vcek.der, ask.pem, ark.pem. */
@@ -205,7 +181,7 @@ static void test_virtee_milan(void)
         g_assert_true(g_file_set_contents(dst, g_bytes_get_data(c, NULL),
                                           (gssize) g_bytes_get_size(c), NULL));
     }
-    g_auto(Run) c = verify("--report", report, "--certs", dir, NULL);
+    g_auto(CcmctlJsonRun) c = verify("--report", report, "--certs", dir, NULL);
     assert_verified(&c, "Milan", "VCEK <- ASK");
 }
 
@@ -213,7 +189,7 @@ static void test_trustee_vcek(void)
 {
     g_autofree char *report = vec("snp/trustee/test-report.bin");
     g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
-    g_auto(Run) a = verify("--report", report, "--vcek", vcek, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", report, "--vcek", vcek, NULL);
     assert_verified(&a, "Milan", "VCEK <- ASK (SEV-Milan)");
     g_assert_cmpstr(report_field(&a, "measurement"), ==,
                     "a1f3930413247bb38cfc171579ea3c12d5fe4901f0c792f63fd75d98f1ef827c23500644e0e6"
@@ -228,26 +204,26 @@ static void test_trustee_vlek(void)
     g_autofree char *report = vec("snp/trustee/test-vlek-report.bin");
     g_autofree char *vlek = vec("snp/trustee/test-vlek.der");
     /* The VLEK expired on 2025-12-10. */
-    g_auto(Run) now = verify("--report", report, "--vlek", vlek, NULL);
+    g_auto(CcmctlJsonRun) now = verify("--report", report, "--vlek", vlek, NULL);
     assert_refused(&now, "validity", TRUE, "expired");
     g_assert_cmpstr(check_result(&now, "chain"), ==, "ok");
     g_assert_cmpstr(check_result(&now, "signature"), ==, "ok");
 
-    g_auto(Run) before = verify("--report", report, "--vlek", vlek, "--at", "2025-06-01", NULL);
+    g_auto(CcmctlJsonRun) before = verify("--report", report, "--vlek", vlek, "--at", "2025-06-01", NULL);
     assert_verified(&before, "Milan", "VLEK <- ASVK (SEV-VLEK-Milan) <- ARK (ARK-Milan");
     g_assert_cmpstr(check_result(&before, "chip-id"), ==, "not-applicable");
     g_assert_cmpstr(str(before.doc, "signing_key"), ==, "VLEK");
     g_assert_cmpstr(report_field(&before, "cpuid"), ==, "19/01/01");
-    g_auto(Run) unix_time = verify("--report", report, "--vlek", vlek, "--at", "@1748736000",
+    g_auto(CcmctlJsonRun) unix_time = verify("--report", report, "--vlek", vlek, "--at", "@1748736000",
                                    NULL);
     g_assert_true(verified(&unix_time));
-    g_auto(Run) after = verify("--report", report, "--vlek", vlek, "--at",
+    g_auto(CcmctlJsonRun) after = verify("--report", report, "--vlek", vlek, "--at",
                                "2025-12-10T22:14:22Z", NULL);
     assert_refused(&after, "validity", TRUE, "expired");
 
     /* VMPL 1: a policy of VMPL 0 names the field. */
     g_autofree char *vmpl0 = scratch("vmpl0.json", "{\"vmpl\": 0}", -1);
-    g_auto(Run) v0 = verify("--report", report, "--vlek", vlek, "--at", "2025-06-01",
+    g_auto(CcmctlJsonRun) v0 = verify("--report", report, "--vlek", vlek, "--at", "2025-06-01",
                             "--expected", vmpl0, NULL);
     g_assert_true(verified(&v0));
     g_assert_cmpint(v0.status, ==, 1);
@@ -262,7 +238,7 @@ static void test_trustee_vlek(void)
     g_autofree char *ask_dst = g_build_filename(dir, "ask.pem", NULL);
     g_assert_true(g_file_set_contents(ask_dst, g_bytes_get_data(ask, NULL),
                                       (gssize) g_bytes_get_size(ask), NULL));
-    g_auto(Run) under_ask = verify("--report", report, "--vlek", vlek, "--certs", dir, "--at",
+    g_auto(CcmctlJsonRun) under_ask = verify("--report", report, "--vlek", vlek, "--certs", dir, "--at",
                                    "2025-06-01", NULL);
     assert_refused(&under_ask, "chain", TRUE, "SEV-VLEK-Milan");
 }
@@ -287,7 +263,7 @@ static void test_vcek_under_asvk(void)
     g_autofree char *report = vec("snp/trustee/test-report.bin");
     g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
     g_autofree char *asvk = asvk_only();
-    g_auto(Run) r = verify("--report", report, "--vcek", vcek, "--chain", asvk, NULL);
+    g_auto(CcmctlJsonRun) r = verify("--report", report, "--vcek", vcek, "--chain", asvk, NULL);
     assert_refused(&r, "chain", TRUE, "SEV-Milan");
 }
 
@@ -297,10 +273,10 @@ static void test_cross_chip(void)
     g_autofree char *trustee = vec("snp/trustee/test-report.bin");
     g_autofree char *vcek_v = vec("snp/virtee/vcek_milan.der");
     g_autofree char *vcek_t = vec("snp/trustee/test-vcek.der");
-    g_auto(Run) a = verify("--report", virtee, "--vcek", vcek_t, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", virtee, "--vcek", vcek_t, NULL);
     assert_refused(&a, "signature", TRUE, NULL);
     g_assert_cmpstr(check_result(&a, "chip-id"), ==, "failed");
-    g_auto(Run) b = verify("--report", trustee, "--vcek", vcek_v, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", trustee, "--vcek", vcek_v, NULL);
     assert_refused(&b, "signature", TRUE, NULL);
     g_assert_cmpstr(check_result(&b, "chip-id"), ==, "failed");
 }
@@ -329,7 +305,7 @@ static void test_other_generation(void)
                                                  (gssize) g_bytes_get_size(a));
     g_string_append_len(bundle, g_bytes_get_data(k, NULL), (gssize) g_bytes_get_size(k));
     g_assert_true(g_file_set_contents(chain, bundle->str, (gssize) bundle->len, NULL));
-    g_auto(Run) r = verify("--report", report, "--vcek", vcek, "--chain", chain, NULL);
+    g_auto(CcmctlJsonRun) r = verify("--report", report, "--vcek", vcek, "--chain", chain, NULL);
     assert_refused(&r, "chain", TRUE, "SEV-Genoa");
 
     g_autofree char *roots = g_build_filename(tmpdir, "mixed-roots", "milan", NULL);
@@ -339,7 +315,7 @@ static void test_other_generation(void)
     copy_file(genoa_ark, ark_dst);
     copy_file(milan_ask, ask_dst);
     g_autofree char *roots_dir = g_path_get_dirname(roots);
-    g_auto(Run) m = verify("--report", report, "--vcek", vcek, "--roots", roots_dir, NULL);
+    g_auto(CcmctlJsonRun) m = verify("--report", report, "--vcek", vcek, "--roots", roots_dir, NULL);
     assert_refused(&m, "chain", TRUE, "ASK <- ARK");
 }
 
@@ -350,7 +326,7 @@ static void test_invalid_vceks(void)
                             "snp/trustee/test-vcek-invalid-new.der" };
     for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
         g_autofree char *vcek = vec(files[i]);
-        g_auto(Run) r = verify("--report", report, "--vcek", vcek, NULL);
+        g_auto(CcmctlJsonRun) r = verify("--report", report, "--vcek", vcek, NULL);
         g_assert_cmpstr(check_result(&r, "vek"), ==, "ok");  /* its extensions parse */
         assert_refused(&r, "chain", TRUE, NULL);
         g_assert_cmpstr(check_result(&r, "signature"), ==, "failed");
@@ -386,7 +362,7 @@ static void test_mutations(void)
     milan->data[21] ^= 0x80;
     g_autofree char *m21 = scratch("milan-21.bin", milan->data, milan->len);
     g_autofree char *vcek_v = vec("snp/virtee/vcek_milan.der");
-    g_auto(Run) a = verify("--report", m21, "--vcek", vcek_v, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", m21, "--vcek", vcek_v, NULL);
     assert_refused(&a, "signature", TRUE, NULL);
     g_assert_cmpstr(check_result(&a, "chain"), ==, "ok");
     g_assert_cmpstr(check_result(&a, "tcb"), ==, "ok");
@@ -394,33 +370,33 @@ static void test_mutations(void)
     /* vcek_milan.der byte 40 ^= 0xff: VCEK <- ASK. */
     g_autofree char *v40 = mutated("snp/virtee/vcek_milan.der", "vcek-40.der", flip_40);
     g_autofree char *report_v = vec("snp/virtee/report_milan.hex");
-    g_auto(Run) b = verify("--report", report_v, "--vcek", v40, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", report_v, "--vcek", v40, NULL);
     assert_refused(&b, "chain", TRUE, "VCEK <- ASK");
 
     /* test-vcek.der byte 42 += 1: VCEK <- ASK. */
     g_autofree char *t42 = mutated("snp/trustee/test-vcek.der", "test-vcek-42.der", inc_42);
     g_autofree char *report_t = vec("snp/trustee/test-report.bin");
-    g_auto(Run) c = verify("--report", report_t, "--vcek", t42, NULL);
+    g_auto(CcmctlJsonRun) c = verify("--report", report_t, "--vcek", t42, NULL);
     assert_refused(&c, "chain", TRUE, "VCEK <- ASK");
 
     /* test-report.bin byte 42 += 1: the signature; byte 384 += 1: TCB and signature. */
     g_autofree char *vcek_t = vec("snp/trustee/test-vcek.der");
     g_autofree char *r42 = mutated("snp/trustee/test-report.bin", "report-42.bin", inc_42);
-    g_auto(Run) d = verify("--report", r42, "--vcek", vcek_t, NULL);
+    g_auto(CcmctlJsonRun) d = verify("--report", r42, "--vcek", vcek_t, NULL);
     assert_refused(&d, "signature", TRUE, NULL);
     g_assert_cmpstr(check_result(&d, "tcb"), ==, "ok");
     g_autofree char *r384 = mutated("snp/trustee/test-report.bin", "report-384.bin", inc_384);
-    g_auto(Run) e = verify("--report", r384, "--vcek", vcek_t, NULL);
+    g_auto(CcmctlJsonRun) e = verify("--report", r384, "--vcek", vcek_t, NULL);
     assert_refused(&e, "tcb", FALSE, "boot loader 4");
     g_assert_cmpstr(check_result(&e, "signature"), ==, "failed");
 
     /* test-vlek-report.bin byte 42 / byte 384 (at a time the VLEK was valid). */
     g_autofree char *vlek = vec("snp/trustee/test-vlek.der");
     g_autofree char *l42 = mutated("snp/trustee/test-vlek-report.bin", "vlek-42.bin", inc_42);
-    g_auto(Run) f = verify("--report", l42, "--vlek", vlek, "--at", "2025-06-01", NULL);
+    g_auto(CcmctlJsonRun) f = verify("--report", l42, "--vlek", vlek, "--at", "2025-06-01", NULL);
     assert_refused(&f, "signature", TRUE, NULL);
     g_autofree char *l384 = mutated("snp/trustee/test-vlek-report.bin", "vlek-384.bin", inc_384);
-    g_auto(Run) g = verify("--report", l384, "--vlek", vlek, "--at", "2025-06-01", NULL);
+    g_auto(CcmctlJsonRun) g = verify("--report", l384, "--vlek", vlek, "--at", "2025-06-01", NULL);
     assert_refused(&g, "tcb", FALSE, "boot loader 5");
     g_assert_cmpstr(check_result(&g, "signature"), ==, "failed");
 
@@ -433,13 +409,13 @@ static void test_mutations(void)
     g_assert_cmpuint(g_bytes_get_size(h), >=, 0x20 + 1184);
     g_autofree char *inner = scratch("hcl-snp.bin", (const guint8 *) g_bytes_get_data(h, NULL) + 0x20,
                                      1184);
-    g_auto(Run) ok = verify("--report", inner, "--vcek", bundle, NULL);
+    g_auto(CcmctlJsonRun) ok = verify("--report", inner, "--vcek", bundle, NULL);
     assert_verified(&ok, "Milan", "VCEK <- ASK (SEV-Milan)");
     g_autofree char *hz = mutated("az-snp-vtpm/hcl-report.bin", "hcl-tcb.bin", hcl_tcb_zero);
     g_autoptr(GBytes) hzb = read_bytes(hz);
     g_autofree char *inner_z = scratch("hcl-snp-tcb.bin",
                                        (const guint8 *) g_bytes_get_data(hzb, NULL) + 0x20, 1184);
-    g_auto(Run) z = verify("--report", inner_z, "--vcek", bundle, NULL);
+    g_auto(CcmctlJsonRun) z = verify("--report", inner_z, "--vcek", bundle, NULL);
     assert_refused(&z, "tcb", FALSE, "SNP 0");
     g_assert_cmpstr(check_result(&z, "signature"), ==, "failed");
 }
@@ -453,7 +429,7 @@ static void test_truncated(void)
 
     /* A short report: one line naming the file and the sizes, exit 1. */
     g_autofree char *short_report = scratch("short.bin", g_bytes_get_data(r, NULL), 1000);
-    g_auto(Run) a = verify("--report", short_report, "--vcek", vcek, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", short_report, "--vcek", vcek, NULL);
     g_assert_cmpint(a.status, ==, 1);
     g_assert_nonnull(strstr(a.err, "short.bin"));
     g_assert_nonnull(strstr(a.err, "1184 bytes"));
@@ -461,19 +437,19 @@ static void test_truncated(void)
     g_assert_cmpstr(strchr(a.err, '\n') + 1, ==, "");
     /* Nor is hex of the wrong length, or text that is not hex. */
     g_autofree char *bad_hex = scratch("bad.hex", "0011zz", -1);
-    g_auto(Run) b = verify("--report", bad_hex, "--vcek", vcek, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", bad_hex, "--vcek", vcek, NULL);
     g_assert_cmpint(b.status, ==, 1);
     g_assert_nonnull(strstr(b.err, "bad.hex"));
 
     /* A truncated VCEK: a failed "vek" check, not a crash or a usage error. */
     g_autofree char *short_vcek = scratch("short.der", g_bytes_get_data(c, NULL), 700);
-    g_auto(Run) d = verify("--report", report, "--vcek", short_vcek, NULL);
+    g_auto(CcmctlJsonRun) d = verify("--report", report, "--vcek", short_vcek, NULL);
     assert_refused(&d, "vek", TRUE, "not an X.509 certificate");
     /* A bit flipped in the VCEK's signature: the chain. */
     g_autofree guint8 *flip = g_memdup2(g_bytes_get_data(c, NULL), g_bytes_get_size(c));
     flip[g_bytes_get_size(c) - 10] ^= 1;
     g_autofree char *flipped = scratch("flipped.der", flip, g_bytes_get_size(c));
-    g_auto(Run) e = verify("--report", report, "--vcek", flipped, NULL);
+    g_auto(CcmctlJsonRun) e = verify("--report", report, "--vcek", flipped, NULL);
     assert_refused(&e, "chain", TRUE, "signature does not verify");
 }
 
@@ -490,7 +466,7 @@ static void test_bit_flips(void)
         d[pos] ^= (guint8) (1u << (pos % 8));
         g_autofree char *name = g_strdup_printf("flip-report-%zu.bin", pos);
         g_autofree char *path = scratch(name, d, 1184);
-        g_auto(Run) v = verify("--report", path, "--vcek", vcek, NULL);
+        g_auto(CcmctlJsonRun) v = verify("--report", path, "--vcek", vcek, NULL);
         g_test_message("report byte 0x%zx: %s", pos, str(v.doc, "first_failure"));
         g_assert_false(verified(&v));
         g_assert_cmpint(v.status, ==, 1);
@@ -501,7 +477,7 @@ static void test_bit_flips(void)
         d[pos] ^= (guint8) (1u << (pos % 8));
         g_autofree char *name = g_strdup_printf("flip-vcek-%zu.der", pos);
         g_autofree char *path = scratch(name, d, size);
-        g_auto(Run) v = verify("--report", report, "--vcek", path, NULL);
+        g_auto(CcmctlJsonRun) v = verify("--report", report, "--vcek", path, NULL);
         g_test_message("VCEK byte %zu: %s", pos, str(v.doc, "first_failure"));
         g_assert_false(verified(&v));
         g_assert_cmpint(v.status, ==, 1);
@@ -513,7 +489,7 @@ static void test_no_vcek(void)
     /* Version 3 (CPUID: Milan) and version 2 (generation unknown): the KDS URL of this
      * chip at its reported TCB. */
     g_autofree char *report = vec("snp/trustee/test-report.bin");
-    g_auto(Run) a = verify("--report", report, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", report, NULL);
     assert_refused(&a, "vek", TRUE, "no VCEK given");
     g_assert_cmpstr(str(a.doc, "kds_url"), ==,
                     "https://kdsintf.amd.com/vcek/v1/Milan/c38427a30d4c7af9d96f7a15b97269825a64cb"
@@ -521,7 +497,7 @@ static void test_no_vcek(void)
                     "35a170e477524e?blSPL=03&teeSPL=00&snpSPL=08&ucodeSPL=115");
     /* A VLEK report has no KDS URL. */
     g_autofree char *vlek_report = vec("snp/trustee/test-vlek-report.bin");
-    g_auto(Run) b = verify("--report", vlek_report, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", vlek_report, NULL);
     assert_refused(&b, "vek", TRUE, "no VLEK given");
     g_assert_null(str(b.doc, "kds_url"));
     /* The text form prints the URL on a line of its own. */
@@ -542,7 +518,7 @@ static void test_expected_json(void)
         "00000000000000000000000000000\", \"policy\": \"0x3001f\", \"vmpl\": 0, \"report_data\": "
         "\"ec6c52d7533cc2c4f45be7849cf112ab82b2009fe7bd43e71ed08c14400ad7e2\"}";
     g_autofree char *good = scratch("good.json", fields, -1);
-    g_auto(Run) a = verify("--report", report, "--vcek", vcek, "--expected", good, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--report", report, "--vcek", vcek, "--expected", good, NULL);
     g_assert_cmpint(a.status, ==, 0);
     g_assert_cmpstr(str(a.doc, "result"), ==, "match");
     json_object *rows = NULL;
@@ -557,7 +533,7 @@ static void test_expected_json(void)
     char *m = strstr(bad_text, "a1f39304");
     m[0] = 'b';
     g_autofree char *bad = scratch("bad.json", bad_text, -1);
-    g_auto(Run) b = verify("--report", report, "--vcek", vcek, "--expected", bad, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", report, "--vcek", vcek, "--expected", bad, NULL);
     g_assert_cmpint(b.status, ==, 1);
     g_assert_cmpstr(str(b.doc, "result"), ==, "differ");
     g_assert_cmpstr(str(b.doc, "first_difference"), ==, "measurement");
@@ -569,7 +545,7 @@ static void test_expected_json(void)
 
     /* A typo is refused rather than skipped. */
     g_autofree char *typo = scratch("typo.json", "{\"measurment\": \"00\"}", -1);
-    g_auto(Run) c = verify("--report", report, "--vcek", vcek, "--expected", typo, NULL);
+    g_auto(CcmctlJsonRun) c = verify("--report", report, "--vcek", vcek, "--expected", typo, NULL);
     g_assert_cmpint(c.status, ==, 1);
     g_assert_nonnull(strstr(c.err, "unknown member \"measurment\""));
 }
@@ -578,11 +554,11 @@ static void test_usage(void)
 {
     g_autofree char *report = vec("snp/trustee/test-report.bin");
     g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
-    g_auto(Run) a = verify("--vcek", vcek, NULL);
+    g_auto(CcmctlJsonRun) a = verify("--vcek", vcek, NULL);
     g_assert_cmpint(a.status, ==, 2);
-    g_auto(Run) b = verify("--report", report, "--vcek", vcek, "--vlek", vcek, NULL);
+    g_auto(CcmctlJsonRun) b = verify("--report", report, "--vcek", vcek, "--vlek", vcek, NULL);
     g_assert_cmpint(b.status, ==, 2);
-    g_auto(Run) c = verify("--report", report, "--at", "yesterday", NULL);
+    g_auto(CcmctlJsonRun) c = verify("--report", report, "--at", "yesterday", NULL);
     g_assert_cmpint(c.status, ==, 2);
 }
 

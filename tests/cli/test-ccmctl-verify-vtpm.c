@@ -58,39 +58,15 @@ static char *truncated(const char *name, const char *out, gsize size)
     return write_tmp(out, g_bytes_get_data(b, NULL), size);
 }
 
-typedef struct Run {
-    int status;
-    json_object *doc;
-    char *err;
-} Run;
-
-static void run_clear(Run *r)
-{
-    json_object_put(r->doc);
-    g_free(r->err);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
 
 /* `ccmctl verify --vtpm --json --at AT ARGS...`; the JSON parsed when there is one. */
-static Run run(const char *first, ...)
+static CcmctlJsonRun run(const char *first, ...)
 {
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, "verify");
-    g_ptr_array_add(argv, "--vtpm");
-    g_ptr_array_add(argv, "--json");
-    g_ptr_array_add(argv, "--at");
-    g_ptr_array_add(argv, AT);
+    static const char *const prefix[] = { "verify", "--vtpm", "--json", "--at", AT, NULL };
     va_list ap;
     va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (char *) a);
+    CcmctlJsonRun r = ccmctl_run_json(prefix, first, ap);
     va_end(ap);
-    g_ptr_array_add(argv, NULL);
-    g_autofree char *out = NULL;
-    Run r = { 0 };
-    r.status = ccmctl_run_status(&out, &r.err, (const char *const *) argv->pdata);
-    if (out && *out)
-        r.doc = json_tokener_parse(out);
     return r;
 }
 
@@ -101,14 +77,14 @@ static const char *str(json_object *o, const char *key)
     return json_object_get_string(v);
 }
 
-static const char *verdict(const Run *r)
+static const char *verdict(const CcmctlJsonRun *r)
 {
     g_assert_nonnull(r->doc);
     return str(r->doc, "verdict");
 }
 
 /* The result of step @name, or NULL when there is no such row. */
-static const char *step(const Run *r, const char *name)
+static const char *step(const CcmctlJsonRun *r, const char *name)
 {
     json_object *checks = NULL;
     g_assert_nonnull(r->doc);
@@ -122,7 +98,7 @@ static const char *step(const Run *r, const char *name)
 }
 
 /* Every row ok but those named in @allowed_not_checkable (NULL-terminated). */
-static void assert_all_ok(const Run *r, const char *const *allowed_not_checkable)
+static void assert_all_ok(const CcmctlJsonRun *r, const char *const *allowed_not_checkable)
 {
     json_object *checks = NULL;
     g_assert_true(json_object_object_get_ex(r->doc, "checks", &checks));
@@ -143,7 +119,7 @@ static void assert_all_ok(const Run *r, const char *const *allowed_not_checkable
 static const char *const tdx_unchecked[] = { "intel-collateral", NULL };
 
 /* The quote's steps every genuine case has. */
-static void assert_chain_ok(const Run *r)
+static void assert_chain_ok(const CcmctlJsonRun *r)
 {
     g_assert_cmpstr(step(r, "hcl-report"), ==, "ok");
     g_assert_cmpstr(step(r, "claims-binding"), ==, "ok");
@@ -152,7 +128,7 @@ static void assert_chain_ok(const Run *r)
     g_assert_cmpstr(step(r, "nonce"), ==, "ok");
 }
 
-static void assert_pcr0(const Run *r, const char *value)
+static void assert_pcr0(const CcmctlJsonRun *r, const char *value)
 {
     json_object *pcrs = NULL, *p0 = NULL, *quoted = NULL;
     g_assert_true(json_object_object_get_ex(r->doc, "pcrs", &pcrs));
@@ -169,7 +145,7 @@ static void assert_pcr0(const Run *r, const char *value)
 static void test_snp_evidence(gconstpointer data)
 {
     g_autofree char *ev = vec(data);
-    g_auto(Run) r = run(ev, "--nonce-text", "challenge", NULL);
+    g_auto(CcmctlJsonRun) r = run(ev, "--nonce-text", "challenge", NULL);
     g_assert_cmpstr(verdict(&r), ==, "verified");
     g_assert_cmpint(r.status, ==, 0);
     assert_all_ok(&r, NULL);
@@ -187,7 +163,7 @@ static void test_snp_files(gconstpointer quote)
     g_autofree char *hcl = vec("az-snp-vtpm/hcl-report.bin");
     g_autofree char *q = vec(quote);
     g_autofree char *vcek = vec("az-snp-vtpm/vcek.pem");
-    g_auto(Run) r = run("--hcl-report", hcl, "--tpm-quote", q, "--vcek", vcek, "--nonce",
+    g_auto(CcmctlJsonRun) r = run("--hcl-report", hcl, "--tpm-quote", q, "--vcek", vcek, "--nonce",
                         "6368616c6c656e6765", NULL);
     g_assert_cmpstr(verdict(&r), ==, "verified");
     g_assert_cmpint(r.status, ==, 0);
@@ -207,7 +183,7 @@ static void test_snp_2048(void)
     g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
     static const char *const pcr_digest[] = { "pcr-digest", NULL };
     for (int allow = 0; allow < 2; allow++) {
-        g_auto(Run) r = run("--hcl-report", hcl, "--tpm-quote", msg, "--tpm-signature", sig,
+        g_auto(CcmctlJsonRun) r = run("--hcl-report", hcl, "--tpm-quote", msg, "--tpm-signature", sig,
                             "--vcek", vcek, "--nonce-text", "challenge",
                             allow ? "--allow-unchecked" : NULL, NULL);
         g_assert_cmpstr(verdict(&r), ==, "unchecked");
@@ -221,7 +197,7 @@ static void test_snp_2048(void)
 
 #define TDX_PCR0 "782b20b10f55cc46e2142cc2145d548698073e5beb82752c8d7f9279f0d8a273"
 
-static void assert_tdx_verified(const Run *r, gboolean allowed)
+static void assert_tdx_verified(const CcmctlJsonRun *r, gboolean allowed)
 {
     g_assert_cmpstr(verdict(r), ==, "unchecked");
     g_assert_cmpint(r->status, ==, allowed ? 0 : 1);
@@ -248,9 +224,9 @@ static void assert_tdx_verified(const Run *r, gboolean allowed)
 static void test_tdx_evidence(void)
 {
     g_autofree char *ev = vec("az-tdx-vtpm/evidence-v0.json");
-    g_auto(Run) r = run(ev, "--nonce-text", "challenge", NULL);
+    g_auto(CcmctlJsonRun) r = run(ev, "--nonce-text", "challenge", NULL);
     assert_tdx_verified(&r, FALSE);
-    g_auto(Run) a = run(ev, "--nonce-text", "challenge", "--allow-unchecked", NULL);
+    g_auto(CcmctlJsonRun) a = run(ev, "--nonce-text", "challenge", "--allow-unchecked", NULL);
     assert_tdx_verified(&a, TRUE);
 }
 
@@ -259,14 +235,14 @@ static void test_tdx_files(gconstpointer quote)
     g_autofree char *hcl = vec("az-tdx-vtpm/hcl-report.bin");
     g_autofree char *q = vec(quote);
     g_autofree char *td = vec("az-tdx-vtpm/td-quote.bin");
-    g_auto(Run) r = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", td,
+    g_auto(CcmctlJsonRun) r = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", td,
                         "--nonce-text", "challenge", "--allow-unchecked", NULL);
     assert_tdx_verified(&r, TRUE);
 }
 
 /* ---- the negative table ------------------------------------------------------------ */
 
-static Run run_snp_hcl(const char *hcl, const char *quote, const char *nonce)
+static CcmctlJsonRun run_snp_hcl(const char *hcl, const char *quote, const char *nonce)
 {
     g_autofree char *q = quote ? g_strdup(quote) : vec("az-snp-vtpm/tpm-quote-v1.json");
     g_autofree char *vcek = vec("az-snp-vtpm/vcek.pem");
@@ -275,7 +251,7 @@ static Run run_snp_hcl(const char *hcl, const char *quote, const char *nonce)
                NULL);
 }
 
-static void assert_refused(const Run *r, const char *failed_step)
+static void assert_refused(const CcmctlJsonRun *r, const char *failed_step)
 {
     g_assert_cmpint(r->status, ==, 1);
     g_assert_cmpstr(verdict(r), ==, "refused");
@@ -285,7 +261,7 @@ static void assert_refused(const Run *r, const char *failed_step)
 static void test_snp_tcb_byte(void)
 {
     g_autofree char *hcl = mutated("az-snp-vtpm/hcl-report.bin", "tcb.bin", 0x1a6, '=', 0);
-    g_auto(Run) r = run_snp_hcl(hcl, NULL, "challenge");
+    g_auto(CcmctlJsonRun) r = run_snp_hcl(hcl, NULL, "challenge");
     assert_refused(&r, "snp-tcb");
     assert_refused(&r, "snp-signature");
 }
@@ -293,7 +269,7 @@ static void test_snp_tcb_byte(void)
 static void test_snp_claims_byte(void)
 {
     g_autofree char *hcl = mutated("az-snp-vtpm/hcl-report.bin", "claims.bin", 0x6e0, '+', 1);
-    g_auto(Run) r = run_snp_hcl(hcl, NULL, "challenge");
+    g_auto(CcmctlJsonRun) r = run_snp_hcl(hcl, NULL, "challenge");
     assert_refused(&r, "claims-binding");
     g_assert_null(step(&r, "quote-signature")); /* an unbound AK checks nothing */
 }
@@ -301,7 +277,7 @@ static void test_snp_claims_byte(void)
 static void test_snp_ak_byte(void)
 {
     g_autofree char *hcl = mutated("az-snp-vtpm/hcl-report.bin", "ak.bin", 0x540, '=', 0);
-    g_auto(Run) r = run_snp_hcl(hcl, NULL, "challenge");
+    g_auto(CcmctlJsonRun) r = run_snp_hcl(hcl, NULL, "challenge");
     assert_refused(&r, "claims-binding");
     g_assert_cmpstr(step(&r, "ak"), ==, "failed");
 }
@@ -331,7 +307,7 @@ static char *quote_json_mutated(const char *member, gboolean pcr)
 static void test_quote_signature_bit(void)
 {
     g_autofree char *q = quote_json_mutated("signature", FALSE);
-    g_auto(Run) r = run_snp_hcl(NULL, q, "challenge");
+    g_auto(CcmctlJsonRun) r = run_snp_hcl(NULL, q, "challenge");
     assert_refused(&r, "quote-signature");
     g_assert_cmpstr(step(&r, "claims-binding"), ==, "ok");
 }
@@ -339,17 +315,17 @@ static void test_quote_signature_bit(void)
 static void test_quote_pcr_bit(void)
 {
     g_autofree char *q = quote_json_mutated("pcrs", TRUE);
-    g_auto(Run) r = run_snp_hcl(NULL, q, "challenge");
+    g_auto(CcmctlJsonRun) r = run_snp_hcl(NULL, q, "challenge");
     assert_refused(&r, "pcr-digest");
     g_assert_cmpstr(step(&r, "quote-signature"), ==, "ok");
 }
 
 static void test_wrong_nonce(void)
 {
-    g_auto(Run) r = run_snp_hcl(NULL, NULL, "egnellahc");
+    g_auto(CcmctlJsonRun) r = run_snp_hcl(NULL, NULL, "egnellahc");
     assert_refused(&r, "nonce");
     g_autofree char *ev = vec("az-tdx-vtpm/evidence-v0.json");
-    g_auto(Run) t = run(ev, "--nonce-text", "egnellahc", "--allow-unchecked", NULL);
+    g_auto(CcmctlJsonRun) t = run(ev, "--nonce-text", "egnellahc", "--allow-unchecked", NULL);
     assert_refused(&t, "nonce");
 }
 
@@ -358,7 +334,7 @@ static void test_tdx_claims_byte(void)
     g_autofree char *hcl = mutated("az-tdx-vtpm/hcl-report.bin", "tdx-claims.bin", 0x880, '+', 1);
     g_autofree char *q = vec("az-tdx-vtpm/tpm-quote-v1.json");
     g_autofree char *td = vec("az-tdx-vtpm/td-quote.bin");
-    g_auto(Run) r = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", td, "--nonce-text",
+    g_auto(CcmctlJsonRun) r = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", td, "--nonce-text",
                         "challenge", NULL);
     assert_refused(&r, "claims-binding");
     g_assert_cmpstr(step(&r, "td-quote-body"), ==, "ok");
@@ -370,14 +346,14 @@ static void test_tdx_quote_byte(void)
     g_autofree char *hcl = vec("az-tdx-vtpm/hcl-report.bin");
     g_autofree char *q = vec("az-tdx-vtpm/tpm-quote-v1.json");
     g_autofree char *td = mutated("az-tdx-vtpm/td-quote.bin", "td.bin", 48 + 136, '^', 1);
-    g_auto(Run) r = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", td, "--nonce-text",
+    g_auto(CcmctlJsonRun) r = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", td, "--nonce-text",
                         "challenge", NULL);
     assert_refused(&r, "td-quote-signature");
     assert_refused(&r, "td-quote-body");
     /* a QE report byte: the PCK's signature over it fails */
     g_autofree char *qe = mutated("az-tdx-vtpm/td-quote.bin", "qe.bin", 632 + 4 + 134 + 10, '^',
                                   1);
-    g_auto(Run) s = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", qe, "--nonce-text",
+    g_auto(CcmctlJsonRun) s = run("--hcl-report", hcl, "--tpm-quote", q, "--td-quote", qe, "--nonce-text",
                         "challenge", NULL);
     assert_refused(&s, "qe-report-signature");
 }
@@ -392,7 +368,7 @@ static void test_v2_user_data(void)
     g_assert_nonnull(at);
     at[strlen("\"version\": ")] = '2';
     g_autofree char *path = write_tmp("evidence-v2.json", text, strlen(text));
-    g_auto(Run) r = run(path, "--nonce-text", "challenge", NULL);
+    g_auto(CcmctlJsonRun) r = run(path, "--nonce-text", "challenge", NULL);
     assert_refused(&r, "user-data");
     g_assert_cmpstr(step(&r, "quote-signature"), ==, "ok");
 }
@@ -425,7 +401,7 @@ static void test_truncated(void)
         g_autofree char *sig = vec("az-snp-vtpm/tpm-quote.sig");
         g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
         g_autofree char *td = tdx ? g_strdup(cut) : NULL;
-        g_auto(Run) r = tdx ? run("--hcl-report", hcl, "--tpm-quote", quote, "--td-quote", td,
+        g_auto(CcmctlJsonRun) r = tdx ? run("--hcl-report", hcl, "--tpm-quote", quote, "--td-quote", td,
                                   "--nonce-text", "challenge", NULL)
                             : run("--hcl-report", hcl, "--tpm-quote", quote, "--vcek", vcek,
                                   "--nonce-text", "challenge", raw ? "--tpm-signature" : NULL,
@@ -435,14 +411,14 @@ static void test_truncated(void)
     /* a bincode quote cut short, evidence JSON cut short: one line on stderr, exit 1 */
     g_autofree char *bin = truncated("az-snp-vtpm/quote.bin", "quote-cut.bin", 600);
     g_autofree char *hcl = vec("az-snp-vtpm/hcl-report.bin");
-    g_auto(Run) r = run("--hcl-report", hcl, "--tpm-quote", bin, "--nonce-text", "challenge",
+    g_auto(CcmctlJsonRun) r = run("--hcl-report", hcl, "--tpm-quote", bin, "--nonce-text", "challenge",
                         NULL);
     g_assert_cmpint(r.status, ==, 1);
     g_assert_null(r.doc);
     g_assert_true(g_str_has_prefix(r.err, "ccmctl verify: "));
     g_assert_nonnull(strstr(r.err, "bincode"));
     g_autofree char *ev = truncated("az-snp-vtpm/evidence-v1.json", "ev-cut.json", 4000);
-    g_auto(Run) e = run(ev, "--nonce-text", "challenge", NULL);
+    g_auto(CcmctlJsonRun) e = run(ev, "--nonce-text", "challenge", NULL);
     g_assert_cmpint(e.status, ==, 1);
     g_assert_null(e.doc);
     g_assert_nonnull(strstr(e.err, "not a JSON object"));
@@ -468,7 +444,7 @@ static void test_malformed_json(void)
     for (size_t i = 0; i < G_N_ELEMENTS(docs); i++) {
         g_autofree char *name = g_strdup_printf("bad-%zu.json", i);
         g_autofree char *path = write_tmp(name, docs[i], strlen(docs[i]));
-        g_auto(Run) r = run(path, "--nonce-text", "challenge", NULL);
+        g_auto(CcmctlJsonRun) r = run(path, "--nonce-text", "challenge", NULL);
         g_assert_cmpint(r.status, ==, 1);
         g_assert_null(r.doc);
         g_assert_true(g_str_has_prefix(r.err, "ccmctl verify: "));
@@ -480,7 +456,7 @@ static void test_malformed_json(void)
                                "\"message\": \"00\", \"pcrs\": []}, \"hcl_report\": \"SENMQQ\", "
                                "\"vcek\": \"AA\"}";
     g_autofree char *path = write_tmp("short.json", short_report, strlen(short_report));
-    g_auto(Run) r = run(path, "--nonce-text", "challenge", NULL);
+    g_auto(CcmctlJsonRun) r = run(path, "--nonce-text", "challenge", NULL);
     assert_refused(&r, "hcl-report");
 }
 
@@ -489,19 +465,19 @@ static void test_pcrs_expected(void)
     g_autofree char *ev = vec("az-snp-vtpm/evidence-v1.json");
     const char *good = "{\"sha256\": {\"0\": \"" SNP_PCR0 "\", \"1\": null}}";
     g_autofree char *gp = write_tmp("pcrs-good.json", good, strlen(good));
-    g_auto(Run) r = run(ev, "--nonce-text", "challenge", "--pcrs-expected", gp, NULL);
+    g_auto(CcmctlJsonRun) r = run(ev, "--nonce-text", "challenge", "--pcrs-expected", gp, NULL);
     g_assert_cmpstr(verdict(&r), ==, "verified");
     g_assert_cmpstr(step(&r, "pcrs-expected"), ==, "ok");
     const char *bad = "{\"sha256\": {\"0\": \"" SNP_PCR0 "\", \"4\": \"" SNP_PCR0 "\"}}";
     g_autofree char *bp = write_tmp("pcrs-bad.json", bad, strlen(bad));
-    g_auto(Run) b = run(ev, "--nonce-text", "challenge", "--pcrs-expected", bp, NULL);
+    g_auto(CcmctlJsonRun) b = run(ev, "--nonce-text", "challenge", "--pcrs-expected", bp, NULL);
     assert_refused(&b, "pcrs-expected");
     /* the 2048 vector covers PCRs 0-7 and 14 but brings no values: not checkable */
     g_autofree char *hcl = vec("az-snp-vtpm/hcl-report-2048.bin");
     g_autofree char *msg = vec("az-snp-vtpm/tpm-quote.msg");
     g_autofree char *sig = vec("az-snp-vtpm/tpm-quote.sig");
     g_autofree char *vcek = vec("snp/trustee/test-vcek.der");
-    g_auto(Run) u = run("--hcl-report", hcl, "--tpm-quote", msg, "--tpm-signature", sig,
+    g_auto(CcmctlJsonRun) u = run("--hcl-report", hcl, "--tpm-quote", msg, "--tpm-signature", sig,
                         "--vcek", vcek, "--nonce-text", "challenge", "--pcrs-expected", gp,
                         NULL);
     g_assert_cmpstr(step(&u, "pcrs-expected"), ==, "not-checkable");
@@ -511,7 +487,7 @@ static void test_init_data(void)
 {
     /* PCR8 is zero in every vector: an init-data hash is refused */
     g_autofree char *ev = vec("az-tdx-vtpm/evidence-v0.json");
-    g_auto(Run) r = run(ev, "--nonce-text", "challenge", "--allow-unchecked", "--init-data-hash",
+    g_auto(CcmctlJsonRun) r = run(ev, "--nonce-text", "challenge", "--allow-unchecked", "--init-data-hash",
                         "8505e4e25e50a27c5dc8147af88efbece627fbea55291911eff832d9ee127781", NULL);
     assert_refused(&r, "init-data");
 }
@@ -545,10 +521,10 @@ static void test_at(void)
     g_autofree char *ev = vec("az-tdx-vtpm/evidence-v0.json");
     static const char *const inside[] = { "2027-01-01", "@1798761600", "2027-01-01T00:00:00Z" };
     for (size_t i = 0; i < G_N_ELEMENTS(inside); i++) {
-        g_auto(Run) r = run(ev, "--nonce-text", "challenge", "--at", inside[i], NULL);
+        g_auto(CcmctlJsonRun) r = run(ev, "--nonce-text", "challenge", "--at", inside[i], NULL);
         g_assert_cmpstr(step(&r, "pck-chain"), ==, "ok");
     }
-    g_auto(Run) late = run(ev, "--nonce-text", "challenge", "--at", "2031-01-01", NULL);
+    g_auto(CcmctlJsonRun) late = run(ev, "--nonce-text", "challenge", "--at", "2031-01-01", NULL);
     assert_refused(&late, "pck-chain");
     g_assert_cmpstr(step(&late, "qe-report-signature"), ==, "failed");
 }
@@ -559,7 +535,7 @@ static void test_snp_roots_crl(void)
 {
     g_autofree char *ev = vec("az-snp-vtpm/evidence-v1.json");
     g_autofree char *bundles = vec("amd/trustee");
-    g_auto(Run) pinned = run(ev, "--nonce-text", "challenge", "--roots", bundles, NULL);
+    g_auto(CcmctlJsonRun) pinned = run(ev, "--nonce-text", "challenge", "--roots", bundles, NULL);
     g_assert_cmpstr(verdict(&pinned), ==, "verified");
     g_assert_nonnull(strstr(json_object_to_json_string_ext(pinned.doc, JSON_C_TO_STRING_NOSLASHESCAPE), bundles));
 
@@ -574,17 +550,17 @@ static void test_snp_roots_crl(void)
                                           (gssize) g_bytes_get_size(b), NULL));
     }
     g_autofree char *genoa_only = g_path_get_dirname(genoa);
-    g_auto(Run) other = run(ev, "--nonce-text", "challenge", "--roots", genoa_only, NULL);
+    g_auto(CcmctlJsonRun) other = run(ev, "--nonce-text", "challenge", "--roots", genoa_only, NULL);
     assert_refused(&other, "snp-chain");
 
     g_autofree char *crl = write_tmp("not-a.crl", "garbage\n", 8);
-    g_auto(Run) bad_crl = run(ev, "--nonce-text", "challenge", "--crl", crl, NULL);
+    g_auto(CcmctlJsonRun) bad_crl = run(ev, "--nonce-text", "challenge", "--crl", crl, NULL);
     assert_refused(&bad_crl, "snp-crl");
 
     g_autofree char *td = vec("az-tdx-vtpm/td-quote.bin");
     g_autofree char *hcl = vec("az-tdx-vtpm/hcl-report.bin");
     g_autofree char *quote = vec("az-tdx-vtpm/tpm-quote-v1.json");
-    g_auto(Run) usage = run("--hcl-report", hcl, "--tpm-quote", quote, "--td-quote", td,
+    g_auto(CcmctlJsonRun) usage = run("--hcl-report", hcl, "--tpm-quote", quote, "--td-quote", td,
                             "--nonce-text", "challenge", "--crl", crl, NULL);
     g_assert_cmpint(usage.status, ==, 2);
 }
